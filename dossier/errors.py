@@ -1,0 +1,108 @@
+"""Typed errors shared by every layer. Each carries a message fit to show a user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class DossierError(Exception):
+    """Base of every error Dossier raises on purpose; its text is shown to the user."""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one field: ``path`` is ``collection[id].field`` as in the interchange spec."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class ValidationError(DossierError):
+    """A record or document breaks the rules; ``errors`` lists every problem found."""
+
+    def __init__(self, errors: list[FieldError]):
+        self.errors = list(errors)
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        if len(self.errors) == 1:
+            return str(self.errors[0])
+        lines = [f"{len(self.errors)} problems:"]
+        lines += [f"  {e}" for e in self.errors[:50]]
+        if len(self.errors) > 50:
+            lines.append(f"  … and {len(self.errors) - 50} more")
+        return "\n".join(lines)
+
+    def fields(self) -> set[str]:
+        """The last component of every path, e.g. ``{"name", "party"}``."""
+        return {e.path.rsplit(".", 1)[-1].split("[", 1)[0] for e in self.errors}
+
+
+class NotFoundError(DossierError):
+    def __init__(self, collection: str, record_id: str):
+        self.collection = collection
+        self.record_id = record_id
+        from dossier.model.text import quote_user_text
+
+        super().__init__(f"{collection}: no record with id {quote_user_text(record_id)}")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A record that refers to another: ``positions[pos-1].party``."""
+
+    collection: str
+    record_id: str
+    field: str
+
+    def __str__(self) -> str:
+        return f"{self.collection}[{self.record_id}].{self.field}"
+
+
+class ReferencedError(DossierError):
+    """Deleting a record that others refer to, without asking for a cascade."""
+
+    def __init__(self, collection: str, record_id: str, references: list[Reference]):
+        self.collection = collection
+        self.record_id = record_id
+        self.references = list(references)
+        shown = ", ".join(str(r) for r in self.references[:10])
+        more = f" and {len(self.references) - 10} more" if len(self.references) > 10 else ""
+        super().__init__(
+            f"{collection}[{record_id}] is referred to by {len(self.references)} "
+            f"record field(s): {shown}{more}"
+        )
+
+
+class WorkspaceError(DossierError):
+    """A workspace file cannot be opened or used."""
+
+
+class NotSQLiteError(WorkspaceError):
+    pass
+
+
+class NotAWorkspaceError(WorkspaceError):
+    pass
+
+
+class NewerSchemaError(WorkspaceError):
+    pass
+
+
+class MigrationError(WorkspaceError):
+    pass
+
+
+class InterchangeError(DossierError):
+    """A file-level problem with an interchange document (not JSON, wrong format, …)."""
+
+
+class CancelledError(DossierError):
+    """The user cancelled a long operation; nothing was written."""
+
+    def __init__(self, what: str = "operation"):
+        super().__init__(f"{what} cancelled; nothing was written")

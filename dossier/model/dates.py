@@ -1,0 +1,102 @@
+"""Partial dates: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, kept at the precision given."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse an ISO partial date, raising ``ValueError`` with a plain reason."""
+        if not isinstance(text, str):
+            raise ValueError("expected a date YYYY, YYYY-MM or YYYY-MM-DD")
+        m = _PATTERN.fullmatch(text)
+        if not m:
+            raise ValueError("expected a date YYYY, YYYY-MM or YYYY-MM-DD")
+        year = int(m.group(1))
+        month = int(m.group(2)) if m.group(2) else None
+        day = int(m.group(3)) if m.group(3) else None
+        if year < 1:
+            raise ValueError("year must be 0001 to 9999")
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError(f"no month {month:02d}")
+        if day is not None:
+            assert month is not None
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise ValueError(f"no day {day:02d} in {year:04d}-{month:02d}")
+        return cls(year, month, day)
+
+    @property
+    def precision(self) -> int:
+        """1 for a year, 2 for a month, 3 for a day."""
+        return 1 if self.month is None else 2 if self.day is None else 3
+
+    def truncated(self, precision: int) -> tuple[int, ...]:
+        parts = (self.year, self.month, self.day)
+        return tuple(p for p in parts[:precision] if p is not None)
+
+    def first_day(self) -> date:
+        return date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> date:
+        month = self.month or 12
+        day = self.day or calendar.monthrange(self.year, month)[1]
+        return date(self.year, month, day)
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+    def display(self) -> str:
+        """A reader's form: ``2026``, ``Jan 2026``, ``5 Jan 2026``."""
+        if self.month is None:
+            return f"{self.year}"
+        mon = calendar.month_abbr[self.month]
+        if self.day is None:
+            return f"{mon} {self.year}"
+        return f"{self.day} {mon} {self.year}"
+
+
+def certainly_before(end: str, start: str) -> bool:
+    """True when ``end`` is earlier than ``start`` at their common precision."""
+    e, s = PartialDate.parse(end), PartialDate.parse(start)
+    p = min(e.precision, s.precision)
+    return e.truncated(p) < s.truncated(p)
+
+
+def sort_key(text: str | None) -> tuple[int, int, int]:
+    """Order partial dates; a partial date sorts before fuller dates inside its range; None last."""
+    if text is None:
+        return (10000, 0, 0)
+    d = PartialDate.parse(text)
+    return (d.year, d.month or 0, d.day or 0)
+
+
+def display_date(text: str | None) -> str:
+    return PartialDate.parse(text).display() if text else ""
+
+
+def display_range(start: str | None, end: str | None) -> str:
+    if not start and not end:
+        return "date unknown"
+    if start and (not end or end == start):
+        return display_date(start)
+    if not start:
+        return f"until {display_date(end)}"
+    return f"{display_date(start)} – {display_date(end)}"

@@ -1,0 +1,385 @@
+"""The rules of every record, written once.
+
+``FIELDS`` describes each collection's fields as the interchange spec does. The same
+description drives :func:`validate_record` (used by the services on every write and by
+the interchange reader on every imported record) and the reader's conversion of raw
+JSON objects into dataclasses, so the GUI, the command line and an imported file are
+held to exactly the same rules and speak the same error paths
+(``rounds[r-2].sources[0].credibility: expected an integer 1-6, got number 7``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from dossier.errors import FieldError
+from dossier.model.dates import PartialDate, certainly_before
+from dossier.model.enums import (
+    ROUND_NUMBER_MAX,
+    NegotiationStatus,
+    PartyKind,
+    PartyRole,
+    PositionKind,
+    Reliability,
+    RoundStatus,
+)
+from dossier.model.records import (
+    Citation,
+    NegotiationParty,
+    Participant,
+    Role,
+    SINGULAR,
+)
+from dossier.model.text import describe_value, is_blank, is_valid_id, quote_user_text, text_problem
+
+_COUNTRY = re.compile(r"[A-Z]{2}", re.ASCII)
+
+
+# ---------------------------------------------------------------- field kinds
+@dataclass(frozen=True)
+class Id:
+    pass
+
+
+@dataclass(frozen=True)
+class Text:
+    required: bool = False  # required: present, not null, not blank
+
+
+@dataclass(frozen=True)
+class Choice:
+    enum: type[StrEnum]
+
+
+@dataclass(frozen=True)
+class Date:
+    nullable: bool = True
+
+
+@dataclass(frozen=True)
+class Integer:
+    low: int
+    high: int
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class Country:
+    pass
+
+
+@dataclass(frozen=True)
+class Ref:
+    collection: str
+    nullable: bool = True
+
+
+@dataclass(frozen=True)
+class Obj:
+    cls: type
+    fields: dict
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: object
+
+
+FieldKind = Id | Text | Choice | Date | Integer | Country | Ref | Obj | ListOf
+
+
+def is_nullable(kind: object) -> bool:
+    """Whether ``null`` is an allowed value (lists are never null, only empty)."""
+    if isinstance(kind, Text):
+        return not kind.required
+    if isinstance(kind, (Date, Integer, Ref)):
+        return kind.nullable
+    return isinstance(kind, Country)
+
+
+CITATION = Obj(
+    Citation,
+    {"source": Ref("sources", nullable=False), "credibility": Integer(1, 6), "quote": Text()},
+)
+
+FIELDS: dict[str, dict[str, FieldKind]] = {
+    "parties": {
+        "id": Id(),
+        "name": Text(required=True),
+        "kind": Choice(PartyKind),
+        "country": Country(),
+        "notes": Text(),
+    },
+    "people": {
+        "id": Id(),
+        "name": Text(required=True),
+        "native_name": Text(),
+        "aliases": ListOf(Text()),
+        "party": Ref("parties"),
+        "title": Text(),
+        "bio": Text(),
+        "roles": ListOf(
+            Obj(
+                Role,
+                {"title": Text(required=True), "organization": Text(), "start": Date(), "end": Date()},
+            )
+        ),
+        "notes": Text(),
+    },
+    "negotiations": {
+        "id": Id(),
+        "title": Text(required=True),
+        "summary": Text(),
+        "status": Choice(NegotiationStatus),
+        "started": Date(),
+        "ended": Date(),
+        "parties": ListOf(
+            Obj(NegotiationParty, {"party": Ref("parties", nullable=False), "role": Choice(PartyRole)})
+        ),
+    },
+    "topics": {
+        "id": Id(),
+        "negotiation": Ref("negotiations", nullable=False),
+        "title": Text(required=True),
+        "description": Text(),
+        "category": Text(),
+    },
+    "rounds": {
+        "id": Id(),
+        "negotiation": Ref("negotiations", nullable=False),
+        "number": Integer(1, ROUND_NUMBER_MAX, nullable=True),
+        "title": Text(),
+        "start": Date(),
+        "end": Date(),
+        "venue": Text(),
+        "status": Choice(RoundStatus),
+        "mediator": Ref("people"),
+        "summary": Text(),
+        "participants": ListOf(
+            Obj(
+                Participant,
+                {"person": Ref("people", nullable=False), "party": Ref("parties"), "role": Text()},
+            )
+        ),
+        "topics": ListOf(Ref("topics", nullable=False)),
+        "sources": ListOf(CITATION),
+    },
+    "positions": {
+        "id": Id(),
+        "negotiation": Ref("negotiations", nullable=False),
+        "party": Ref("parties", nullable=False),
+        "topic": Ref("topics", nullable=False),
+        "round": Ref("rounds"),
+        "person": Ref("people"),
+        "date": Date(),
+        "kind": Choice(PositionKind),
+        "summary": Text(required=True),
+        "sources": ListOf(CITATION),
+    },
+    "sources": {
+        "id": Id(),
+        "title": Text(required=True),
+        "publisher": Text(),
+        "url": Text(),
+        "published": Date(),
+        "reliability": Choice(Reliability),
+        "via": Ref("sources"),
+        "notes": Text(),
+    },
+    "events": {
+        "id": Id(),
+        "negotiation": Ref("negotiations", nullable=False),
+        "date": Date(nullable=False),
+        "title": Text(required=True),
+        "description": Text(),
+        "people": ListOf(Ref("people", nullable=False)),
+        "sources": ListOf(CITATION),
+    },
+}
+
+
+class Resolver(Protocol):
+    """What validation needs to know about the records a record refers to."""
+
+    def exists(self, collection: str, record_id: str) -> bool: ...
+
+    def negotiation_of(self, collection: str, record_id: str) -> str | None:
+        """The negotiation a topic or round belongs to."""
+        ...
+
+
+# ---------------------------------------------------------------- checking
+def check_value(kind: FieldKind, value: object, path: str, resolver: Resolver | None, errors: list) -> None:
+    """Check one value against its kind, appending a FieldError per problem."""
+
+    def fail(message: str) -> None:
+        errors.append(FieldError(path, message))
+
+    if value is None:
+        if not is_nullable(kind):
+            fail("required, got null" if not isinstance(kind, ListOf) else "expected an array, got null")
+        return
+    if isinstance(kind, Id):
+        if not is_valid_id(value):
+            fail(f"expected an id of 1-64 characters from a-z 0-9 - _ ., got {describe_value(value)}")
+    elif isinstance(kind, Text):
+        if not isinstance(value, str):
+            fail(f"expected text, got {describe_value(value)}")
+        elif problem := text_problem(value):
+            fail(problem)
+        elif kind.required and is_blank(value):
+            fail("must not be blank")
+    elif isinstance(kind, Choice):
+        allowed = [m.value for m in kind.enum]
+        if not isinstance(value, str) or value not in allowed:
+            fail(f"expected one of {', '.join(allowed)}, got {describe_value(value)}")
+    elif isinstance(kind, Date):
+        if not isinstance(value, str):
+            fail(f"expected a date YYYY, YYYY-MM or YYYY-MM-DD, got {describe_value(value)}")
+        else:
+            try:
+                PartialDate.parse(value)
+            except ValueError as exc:
+                fail(f"{exc}, got {describe_value(value)}")
+    elif isinstance(kind, Integer):
+        if type(value) is not int or not kind.low <= value <= kind.high:
+            high = "9223372036854775807" if kind.high == ROUND_NUMBER_MAX else str(kind.high)
+            fail(f"expected an integer {kind.low}-{high}, got {describe_value(value)}")
+    elif isinstance(kind, Country):
+        if not isinstance(value, str) or not _COUNTRY.fullmatch(value):
+            fail(f"expected a two-letter country code such as 'SY', got {describe_value(value)}")
+    elif isinstance(kind, Ref):
+        if not is_valid_id(value):
+            fail(f"expected the id of a {SINGULAR[kind.collection]}, got {describe_value(value)}")
+        elif resolver is not None and not resolver.exists(kind.collection, value):
+            fail(f"unknown {SINGULAR[kind.collection]} {quote_user_text(value)}")
+    elif isinstance(kind, ListOf):
+        if not isinstance(value, list):
+            fail(f"expected an array, got {describe_value(value)}")
+            return
+        for i, item in enumerate(value):
+            check_value(kind.item, item, f"{path}[{i}]", resolver, errors)
+    elif isinstance(kind, Obj):
+        if not isinstance(value, kind.cls):
+            fail(f"expected an object, got {describe_value(value)}")
+            return
+        for name, sub in kind.fields.items():
+            check_value(sub, getattr(value, name), f"{path}.{name}", resolver, errors)
+
+
+def record_path(collection: str, record: object, index: int | None = None) -> str:
+    rid = getattr(record, "id", None)
+    if is_valid_id(rid):
+        return f"{collection}[{rid}]"
+    return f"{collection}[#{index if index is not None else 0}]"
+
+
+def validate_record(
+    collection: str, record: object, resolver: Resolver | None, *, index: int | None = None
+) -> list[FieldError]:
+    """Every problem with one record: field by field, then the rules across fields."""
+    base = record_path(collection, record, index)
+    errors: list[FieldError] = []
+    for name, kind in FIELDS[collection].items():
+        check_value(kind, getattr(record, name), f"{base}.{name}", resolver, errors)
+    bad = {e.path for e in errors}
+    _cross_field_rules(collection, record, base, resolver, bad, errors)
+    return errors
+
+
+def _dates_out_of_order(end: object, start: object) -> bool:
+    if not isinstance(end, str) or not isinstance(start, str):
+        return False
+    try:
+        return certainly_before(end, start)
+    except ValueError:
+        return False
+
+
+def _cross_field_rules(collection, record, base, resolver, bad, errors) -> None:
+    def ok(path: str) -> bool:
+        return path not in bad
+
+    if collection == "rounds" and _dates_out_of_order(record.end, record.start):
+        if ok(f"{base}.end") and ok(f"{base}.start"):
+            errors.append(FieldError(f"{base}.end", f"ends {record.end}, before it starts {record.start}"))
+    if collection == "negotiations":
+        if _dates_out_of_order(record.ended, record.started):
+            errors.append(
+                FieldError(f"{base}.ended", f"ended {record.ended}, before it started {record.started}")
+            )
+        seen: dict[str, int] = {}
+        if isinstance(record.parties, list):
+            for i, entry in enumerate(record.parties):
+                party = getattr(entry, "party", None)
+                if isinstance(party, str):
+                    if party in seen:
+                        errors.append(
+                            FieldError(
+                                f"{base}.parties[{i}].party",
+                                f"party {quote_user_text(party)} already listed at parties[{seen[party]}]",
+                            )
+                        )
+                    else:
+                        seen[party] = i
+    if collection == "people" and isinstance(record.roles, list):
+        for i, role in enumerate(record.roles):
+            if isinstance(role, Role) and _dates_out_of_order(role.end, role.start):
+                errors.append(
+                    FieldError(f"{base}.roles[{i}].end", f"ends {role.end}, before it starts {role.start}")
+                )
+    if resolver is None:
+        return
+    negotiation = getattr(record, "negotiation", None)
+    if not isinstance(negotiation, str) or not ok(f"{base}.negotiation"):
+        return
+
+    def same_negotiation(path: str, ref_collection: str, ref_id: object) -> None:
+        if not isinstance(ref_id, str) or not ok(path):
+            return
+        owner = resolver.negotiation_of(ref_collection, ref_id)
+        if owner is not None and owner != negotiation:
+            errors.append(
+                FieldError(
+                    path,
+                    f"{SINGULAR[ref_collection]} {quote_user_text(ref_id)} belongs to negotiation "
+                    f"{quote_user_text(owner)}, not {quote_user_text(negotiation)}",
+                )
+            )
+
+    if collection == "positions":
+        same_negotiation(f"{base}.topic", "topics", record.topic)
+        same_negotiation(f"{base}.round", "rounds", record.round)
+    if collection == "rounds" and isinstance(record.topics, list):
+        for i, topic in enumerate(record.topics):
+            same_negotiation(f"{base}.topics[{i}]", "topics", topic)
+
+
+def via_cycles(vias: dict[str, str | None]) -> dict[str, list[str]]:
+    """Sources whose ``via`` chain comes back to where it started, with the loop."""
+    on_cycle: dict[str, list[str]] = {}
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+    for start in vias:
+        if state.get(start):
+            continue
+        trail: list[str] = []
+        node: str | None = start
+        while node is not None and node in vias and not state.get(node):
+            state[node] = 1
+            trail.append(node)
+            node = vias[node]
+        if node is not None and state.get(node) == 1:
+            loop = trail[trail.index(node):]
+            for member in loop:
+                on_cycle[member] = loop[loop.index(member):] + loop[: loop.index(member)] + [member]
+        for member in trail:
+            state[member] = 2
+    return on_cycle
+
+
+def cycle_error(collection_base: str, loop: list[str]) -> FieldError:
+    chain = " -> ".join(quote_user_text(s) for s in loop)
+    return FieldError(f"{collection_base}.via", f"the via chain comes back to where it started: {chain}")

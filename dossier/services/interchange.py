@@ -1,0 +1,303 @@
+"""The interchange JSON format, version 1: reading, checking, writing.
+
+Reading is strict, as the spec's "Precise rules" demand: the file must be one RFC 8259
+JSON value in UTF-8 with no BOM, no NaN/Infinity, no duplicate keys, no trailing data,
+at most 64 levels deep. Every record is then checked with the same rules the services
+apply (``dossier.model.schema``), and the whole document is checked for references,
+duplicate ids, via cycles and round numbers before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from dossier.errors import FieldError, InterchangeError, ValidationError
+from dossier.model.records import COLLECTIONS, Document
+from dossier.model.schema import (
+    FIELDS,
+    ListOf,
+    Obj,
+    cycle_error,
+    is_nullable,
+    record_path,
+    validate_record,
+    via_cycles,
+)
+from dossier.model.text import describe_value, is_valid_id, quote_user_text
+
+FORMAT = "dossier-interchange"
+VERSION = 1
+MAX_DEPTH = 64
+TOP_KEYS = ("format", "version", "exported_at", *COLLECTIONS)
+
+
+# ---------------------------------------------------------------- strict JSON
+class _DuplicateKey(Exception):
+    def __init__(self, key: str):
+        self.key = key
+
+
+class _BadConstant(Exception):
+    def __init__(self, name: str):
+        self.name = name
+
+
+def _pairs_without_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    result: dict = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _refuse_constant(name: str) -> object:
+    raise _BadConstant(name)
+
+
+def _refuse_overflowing_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _BadConstant(text)
+    return value
+
+
+def _depth(value: object) -> int:
+    """Nesting depth of containers, iteratively (the top-level object is level 1)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            deepest = max(deepest, level)
+            stack.extend((v, level + 1) for v in node.values())
+        elif isinstance(node, list):
+            deepest = max(deepest, level)
+            stack.extend((v, level + 1) for v in node)
+    return deepest
+
+
+def parse_json(data: bytes) -> object:
+    """Decode one strict JSON value from bytes, raising InterchangeError with a file-level reason."""
+    if not data:
+        raise InterchangeError("the file is empty")
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise InterchangeError("the file starts with a byte order mark (BOM); save it as UTF-8 without BOM")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InterchangeError(f"the file is not valid UTF-8 (byte {exc.start})") from None
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_pairs_without_duplicates,
+            parse_constant=_refuse_constant,
+            parse_float=_refuse_overflowing_float,
+        )
+    except _DuplicateKey as exc:
+        raise InterchangeError(f"duplicate key {quote_user_text(exc.key)} in one JSON object") from None
+    except _BadConstant as exc:
+        raise InterchangeError(f"{exc.name} is not a JSON number") from None
+    except RecursionError:
+        raise InterchangeError(f"the JSON is nested deeper than {MAX_DEPTH} levels") from None
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":
+            raise InterchangeError(
+                f"trailing data after the JSON value at line {exc.lineno} column {exc.colno}"
+            ) from None
+        raise InterchangeError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise InterchangeError(f"not valid JSON: {exc}") from None
+    if _depth(value) > MAX_DEPTH:
+        raise InterchangeError(f"the JSON is nested deeper than {MAX_DEPTH} levels")
+    return value
+
+
+# ---------------------------------------------------------------- raw -> records
+def _convert(kind: object, raw: object, path: str, errors: list[FieldError]) -> object:
+    """Turn nested JSON objects into dataclasses; scalars pass through for validation."""
+    if isinstance(kind, ListOf) and isinstance(raw, list):
+        return [_convert(kind.item, item, f"{path}[{i}]", errors) for i, item in enumerate(raw)]
+    if isinstance(kind, Obj):
+        if not isinstance(raw, dict):
+            return raw  # validation reports "expected an object"
+        return _build(kind.cls, kind.fields, raw, path, errors)
+    return raw
+
+
+class _Invalid:
+    """Stands for a nested object that could not be built; validation skips it."""
+
+
+def _build(cls: type, fields: dict, raw: dict, path: str, errors: list[FieldError]) -> object:
+    values = {}
+    for key in raw:
+        if key not in fields:
+            errors.append(FieldError(f"{path}.{key}" if path else key, "unknown field"))
+    for name, kind in fields.items():
+        if name in raw:
+            values[name] = _convert(kind, raw[name], f"{path}.{name}", errors)
+        elif isinstance(kind, ListOf):
+            values[name] = []
+        elif is_nullable(kind):
+            values[name] = None
+        else:
+            errors.append(FieldError(f"{path}.{name}", "required field is missing"))
+            values[name] = None
+    record = cls(**values)
+    return record
+
+
+class _DocumentResolver:
+    """Answers reference questions from the document itself."""
+
+    def __init__(self, doc: Document):
+        self.ids = {name: {getattr(r, "id", None) for r in doc.collection(name)} for name in COLLECTIONS}
+        self.owner = {
+            "topics": {t.id: t.negotiation for t in doc.topics if isinstance(t.negotiation, str)},
+            "rounds": {r.id: r.negotiation for r in doc.rounds if isinstance(r.negotiation, str)},
+        }
+
+    def exists(self, collection: str, record_id: str) -> bool:
+        return record_id in self.ids[collection]
+
+    def negotiation_of(self, collection: str, record_id: str) -> str | None:
+        return self.owner.get(collection, {}).get(record_id)
+
+
+def read_document(data: bytes) -> Document:
+    """Parse and check a whole interchange document; raise on any problem, listing them all."""
+    value = parse_json(data)
+    if not isinstance(value, dict):
+        raise InterchangeError(f"the top level must be a JSON object, got {describe_value(value)}")
+    fmt = value.get("format", None)
+    if "format" not in value:
+        raise InterchangeError("format: required field is missing; this is not a Dossier interchange file")
+    if fmt != FORMAT:
+        raise InterchangeError(f"format: expected {FORMAT!r}, got {describe_value(fmt)}")
+    version = value.get("version", None)
+    if "version" not in value:
+        raise InterchangeError("version: required field is missing")
+    if type(version) is not int:
+        raise InterchangeError(f"version: expected an integer, got {describe_value(version)}")
+    if version > VERSION:
+        raise InterchangeError(
+            f"version: the file is interchange version {version}; this Dossier reads version {VERSION} "
+            "and older. Update Dossier to read it."
+        )
+    if version < 1:
+        raise InterchangeError(f"version: expected an integer 1 or more, got {describe_value(version)}")
+
+    errors: list[FieldError] = []
+    for key in value:
+        if key not in TOP_KEYS:
+            errors.append(FieldError(key, "unknown field"))
+    exported_at = value.get("exported_at")
+    if exported_at is not None and not isinstance(exported_at, str):
+        errors.append(FieldError("exported_at", f"expected text, got {describe_value(exported_at)}"))
+
+    doc = Document()
+    raw_indices: dict[str, list[int]] = {}
+    for name, cls in COLLECTIONS.items():
+        raw = value.get(name, [])
+        if not isinstance(raw, list):
+            errors.append(FieldError(name, f"expected an array, got {describe_value(raw)}"))
+            continue
+        records = doc.collection(name)
+        indices = raw_indices.setdefault(name, [])
+        for i, item in enumerate(raw):
+            if not isinstance(item, dict):
+                errors.append(FieldError(f"{name}[#{i}]", f"expected an object, got {describe_value(item)}"))
+                continue
+            rid = item.get("id")
+            base = f"{name}[{rid}]" if is_valid_id(rid) else f"{name}[#{i}]"
+            records.append(_build(cls, FIELDS[name], item, base, errors))
+            indices.append(i)
+
+    resolver = _DocumentResolver(doc)
+    for name in COLLECTIONS:
+        seen: dict[str, int] = {}
+        for record, i in zip(doc.collection(name), raw_indices.get(name, []), strict=True):
+            errors.extend(validate_record(name, record, resolver, index=i))
+            rid = record.id
+            if is_valid_id(rid):
+                if rid in seen:
+                    errors.append(
+                        FieldError(f"{name}[{rid}].id", f"duplicate id, also at {name}[#{seen[rid]}]")
+                    )
+                else:
+                    seen[rid] = i
+    missing = {e.path for e in errors if e.message == "required field is missing"}
+    errors = [e for e in errors if e.path not in missing or e.message == "required field is missing"]
+    errors.extend(_round_number_clashes(doc))
+    vias = {s.id: s.via for s in doc.sources if is_valid_id(s.id) and (s.via is None or is_valid_id(s.via))}
+    for source_id, loop in sorted(via_cycles(vias).items()):
+        errors.append(cycle_error(f"sources[{source_id}]", loop))
+    if errors:
+        raise ValidationError(errors)
+    return doc
+
+
+def _round_number_clashes(doc: Document) -> list[FieldError]:
+    errors = []
+    taken: dict[tuple[str, int], str] = {}
+    for i, rnd in enumerate(doc.rounds):
+        if type(rnd.number) is not int or not isinstance(rnd.negotiation, str):
+            continue
+        key = (rnd.negotiation, rnd.number)
+        if key in taken:
+            errors.append(
+                FieldError(
+                    f"{record_path('rounds', rnd, i)}.number",
+                    f"round number {rnd.number} is already used by round {quote_user_text(taken[key])} "
+                    f"of negotiation {quote_user_text(rnd.negotiation)}",
+                )
+            )
+        else:
+            taken[key] = rnd.id
+    return errors
+
+
+# ---------------------------------------------------------------- records -> JSON
+def _plain(kind: object, value: object) -> object:
+    if isinstance(kind, ListOf):
+        return [_plain(kind.item, v) for v in value]
+    if isinstance(kind, Obj):
+        return {name: _plain(sub, getattr(value, name)) for name, sub in kind.fields.items()}
+    if hasattr(value, "value") and isinstance(value, str):  # StrEnum member
+        return str(value.value)
+    return value
+
+
+def record_to_json(collection: str, record: object) -> dict:
+    return {name: _plain(kind, getattr(record, name)) for name, kind in FIELDS[collection].items()}
+
+
+def document_to_json(doc: Document, exported_at: datetime | None = None) -> dict:
+    stamp = (exported_at or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    out: dict = {"format": FORMAT, "version": VERSION, "exported_at": stamp}
+    for name in COLLECTIONS:
+        records = sorted(doc.collection(name), key=lambda r: r.id)
+        out[name] = [record_to_json(name, r) for r in records]
+    return out
+
+
+def write_document(doc: Document, stream, exported_at: datetime | None = None,
+                   is_cancelled: Callable[[], bool] | None = None) -> None:
+    """Write the document as UTF-8 JSON text to a text stream, one record a line."""
+    data = document_to_json(doc, exported_at)
+    stream.write("{\n")
+    head = [f'  "format": {json.dumps(data["format"])}', f'  "version": {data["version"]}',
+            f'  "exported_at": {json.dumps(data["exported_at"])}']
+    stream.write(",\n".join(head))
+    for name in COLLECTIONS:
+        stream.write(f',\n  "{name}": [')
+        for i, rec in enumerate(data[name]):
+            if is_cancelled is not None and i % 1000 == 0 and is_cancelled():
+                raise InterchangeError("export cancelled")
+            stream.write(("\n    " if i == 0 else ",\n    ") + json.dumps(rec, ensure_ascii=False))
+        stream.write("\n  ]" if data[name] else "]")
+    stream.write("\n}\n")
