@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from dossier.errors import FieldError, InterchangeError, ValidationError
+from dossier.errors import CancelledError, FieldError, InterchangeError, ValidationError
 from dossier.model.records import COLLECTIONS, Document
 from dossier.model.schema import (
     FIELDS,
@@ -27,6 +28,10 @@ from dossier.model.schema import (
     via_cycles,
 )
 from dossier.model.text import describe_value, is_valid_id, quote_user_text
+from dossier.services.workspace import Change, Workspace
+from dossier.store import records as store
+from dossier.store.records import WRITE_ORDER
+from dossier.store.sqlite import fulltext
 
 FORMAT = "dossier-interchange"
 VERSION = 1
@@ -297,7 +302,82 @@ def write_document(doc: Document, stream, exported_at: datetime | None = None,
         stream.write(f',\n  "{name}": [')
         for i, rec in enumerate(data[name]):
             if is_cancelled is not None and i % 1000 == 0 and is_cancelled():
-                raise InterchangeError("export cancelled")
+                raise CancelledError("export")
             stream.write(("\n    " if i == 0 else ",\n    ") + json.dumps(rec, ensure_ascii=False))
         stream.write("\n  ]" if data[name] else "]")
     stream.write("\n}\n")
+
+
+# ---------------------------------------------------------------- workspace import / export
+@dataclass(frozen=True)
+class ImportReport:
+    added: dict[str, int]
+    replaced: dict[str, int]
+
+    def summary(self) -> str:
+        parts = []
+        for name in COLLECTIONS:
+            a, r = self.added.get(name, 0), self.replaced.get(name, 0)
+            if a or r:
+                parts.append(f"{name}: {a} added" + (f", {r} replaced" if r else ""))
+        return "; ".join(parts) if parts else "nothing to import"
+
+
+def import_document(ws: Workspace, doc: Document,
+                    progress: Callable[[int, int], None] | None = None,
+                    is_cancelled: Callable[[], bool] | None = None) -> ImportReport:
+    """Merge a checked document into the workspace by id, all or nothing."""
+    added: dict[str, int] = {}
+    replaced: dict[str, int] = {}
+    steps = len(WRITE_ORDER)
+    with ws.db.write() as conn:
+        _check_against_workspace(conn, doc)
+        for step, name in enumerate(WRITE_ORDER):
+            if is_cancelled is not None and is_cancelled():
+                raise CancelledError("import")
+            records = doc.collection(name)
+            existing = store.keys_for(conn, name, (r.id for r in records))
+            keys = store.write_records(conn, name, records)
+            fulltext.put(conn, name, [(keys[r.id], r) for r in records])
+            replaced[name] = len(existing)
+            added[name] = len(records) - len(existing)
+            if progress is not None:
+                progress(step + 1, steps)
+    ws.announce(Change(everything=True))
+    return ImportReport(added, replaced)
+
+
+def _check_against_workspace(conn, doc: Document) -> None:
+    """Clashes between the document and records that exist only in the workspace."""
+    errors = []
+    incoming = {r.id for r in doc.rounds}
+    for rnd in doc.rounds:
+        if rnd.number is None:
+            continue
+        owner = store.round_number_owner(conn, rnd.negotiation, rnd.number)
+        if owner is not None and owner not in incoming:
+            errors.append(FieldError(
+                f"rounds[{rnd.id}].number",
+                f"round number {rnd.number} is already used in the workspace by round {quote_user_text(owner)}",
+            ))
+    if errors:
+        raise ValidationError(errors)
+
+
+def import_json(ws: Workspace, data: bytes, **kwargs) -> ImportReport:
+    """Read an interchange file's bytes and merge it into the workspace, all or nothing."""
+    return import_document(ws, read_document(data), **kwargs)
+
+
+def export_document(ws: Workspace) -> Document:
+    """The workspace's whole content, read in one consistent transaction."""
+    with ws.db.read() as conn:
+        maps = store.all_uid_maps(conn)
+        doc = Document()
+        for name in COLLECTIONS:
+            doc.collection(name).extend(store.read_records(conn, name, uid_maps=maps))
+    return doc
+
+
+def export_json(ws: Workspace, stream, **kwargs) -> None:
+    write_document(export_document(ws), stream, **kwargs)

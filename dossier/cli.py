@@ -1,0 +1,290 @@
+"""The ``dossier`` command: the desktop app by default, sub-commands for headless work.
+
+Every failure a user can cause ends in one clear line on stderr and exit status 1;
+no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from dossier import __version__
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 1 (argparse would exit 2 with usage)
+        self.exit(EXIT_FAILED, f"dossier: {message} (see 'dossier --help')\n")
+
+
+def _db_arg(p: argparse.ArgumentParser, required: bool = False) -> None:
+    p.add_argument("--db", metavar="FILE", required=required,
+                   help="workspace file (default: dossier.sqlite in the user data directory; "
+                        "DOSSIER_HOME overrides the directory)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="dossier", description="Dossier: people, rounds and positions of negotiations, "
+                                                  "printed as PDF dossiers.")
+    parser.add_argument("--version", action="version", version=f"Dossier {__version__}")
+    _db_arg(parser)
+    parser.add_argument("--demo", action="store_true", help="open the demo workspace (created when missing)")
+    parser.add_argument("--screenshot", metavar="PNG", help="render the main window to a PNG file and exit")
+    parser.add_argument("--pane", choices=["people", "rounds", "positions", "sources", "timeline"],
+                        help="the pane to show first")
+    parser.add_argument("--read-only", action="store_true", help="open the workspace read-only")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("demo", help="create or refresh the demo workspace and print its summary")
+    p.add_argument("--db", metavar="FILE", help="where to build it (default: demo.sqlite in the data directory)")
+
+    p = sub.add_parser("import-json", help="merge an interchange JSON file into a workspace (all or nothing)")
+    p.add_argument("file", metavar="FILE", help="interchange JSON file ('-' for standard input)")
+    _db_arg(p)
+
+    p = sub.add_parser("export-json", help="write the workspace as interchange JSON")
+    _db_arg(p)
+    p.add_argument("-o", "--output", metavar="FILE", help="output file (default: standard output)")
+
+    p = sub.add_parser("search", help="full-text search across the workspace")
+    _db_arg(p)
+    p.add_argument("query", nargs="+", help="words to find (each matches as a prefix)")
+    p.add_argument("--limit", type=int, default=20, help="most hits to print (default 20)")
+
+    p = sub.add_parser("check", help="check the workspace: integrity, foreign keys, schema, counts")
+    _db_arg(p)
+
+    p = sub.add_parser("backup", help="write a consistent copy of the workspace (safe while it is open)")
+    _db_arg(p)
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the copy to write")
+
+    p = sub.add_parser("export-pdf", help="print a PDF dossier: negotiation, round brief or person profile")
+    _db_arg(p)
+    p.add_argument("-o", "--output", metavar="PDF", required=True, help="the PDF file to write")
+    p.add_argument("--negotiation", metavar="ID", help="negotiation to print (needed when there are several)")
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("--round", metavar="ID", help="print a brief of this round")
+    scope.add_argument("--person", metavar="ID", help="print the profile of this person")
+    p.add_argument("--marking", metavar="TEXT", default="RESTRICTED", help="handling marking on every page")
+    p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size (default a4)")
+    p.add_argument("--author", metavar="NAME", help="author named on the cover and in the metadata")
+    return parser
+
+
+def _open(args, *, readonly: bool = False):
+    from dossier.services.workspace import open_workspace
+
+    return open_workspace(args.db, readonly=readonly)
+
+
+def _existing(args, readonly: bool = True):
+    """Open a workspace that must already exist (reading commands never create one)."""
+    from dossier import config
+    from dossier.errors import WorkspaceError
+
+    path = Path(args.db) if args.db else config.default_workspace_path()
+    if not path.exists():
+        raise WorkspaceError(f"no workspace at {path}")
+    from dossier.services.workspace import open_workspace
+
+    return open_workspace(path, readonly=readonly and _needs_no_upgrade(path))
+
+
+def _needs_no_upgrade(path: Path) -> bool:
+    from dossier.store.database import SCHEMA_HEAD
+    from dossier.store.sqlite.files import inspect_file
+
+    return inspect_file(path).revision == SCHEMA_HEAD
+
+
+def cmd_demo(args) -> int:
+    from dossier.services.demo import build_demo
+    from dossier.services.workspace import check_workspace
+
+    ws, report = build_demo(args.db)
+    with ws:
+        counts = check_workspace(ws).counts
+    print(f"Demo workspace: {ws.path}")
+    print(f"Imported: {report.summary()}")
+    print("Holds: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+    return EXIT_OK
+
+
+def cmd_import_json(args) -> int:
+    from dossier.errors import InterchangeError
+    from dossier.services import interchange
+
+    if args.file == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            data = Path(args.file).read_bytes()
+        except OSError as exc:
+            raise InterchangeError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    doc = interchange.read_document(data)  # check fully before touching the workspace
+    with _open(args) as ws:
+        report = interchange.import_document(ws, doc)
+    print(f"Imported into {ws.path}: {report.summary()}")
+    return EXIT_OK
+
+
+def cmd_export_json(args) -> int:
+    from dossier.services import interchange
+
+    with _existing(args) as ws:
+        doc = interchange.export_document(ws)
+    if args.output:
+        _write_atomically(Path(args.output), lambda fh: interchange.write_document(doc, fh))
+    else:
+        out = open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False, newline="\n")
+        interchange.write_document(doc, out)
+        out.flush()
+    return EXIT_OK
+
+
+def _write_atomically(path: Path, write: Callable) -> None:
+    from dossier.errors import DossierError
+
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise DossierError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def cmd_search(args) -> int:
+    from dossier.services.search import search
+
+    with _existing(args) as ws:
+        hits = search(ws, " ".join(args.query), limit=args.limit)
+    if not hits:
+        print("No matches.")
+    for hit in hits:
+        snippet = f" — {hit.snippet.field}: {hit.snippet.marked()}" if hit.snippet else ""
+        print(f"{hit.kind:<12} {hit.id:<28} {hit.label}{snippet}")
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from dossier.services.workspace import check_workspace
+
+    with _existing(args) as ws:
+        report = check_workspace(ws)
+    print(f"Workspace: {report.path}")
+    print(f"Schema: {report.schema}")
+    print(f"Integrity: {'; '.join(report.integrity[:10])}")
+    print(f"Foreign keys: {'ok' if not report.foreign_keys else '; '.join(report.foreign_keys[:10])}")
+    print("Records: " + ", ".join(f"{n} {name}" for name, n in report.counts.items()))
+    if not report.ok:
+        print("dossier: the workspace has problems (see above)", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def cmd_backup(args) -> int:
+    from dossier.services.workspace import backup_workspace
+
+    from dossier import config
+    from dossier.errors import WorkspaceError
+    from dossier.store.sqlite.files import inspect_file
+
+    path = Path(args.db) if args.db else config.default_workspace_path()
+    if not path.exists():
+        raise WorkspaceError(f"no workspace at {path}")
+    inspect_file(path)  # refuse anything that is not a workspace
+    target = backup_workspace(path, args.output)
+    print(f"Backup written: {target}")
+    return EXIT_OK
+
+
+def cmd_export_pdf(args) -> int:
+    from dossier.services import interchange
+
+    try:
+        from dossier.export.pdf import export_pdf
+    except ImportError:
+        from dossier.errors import DossierError
+
+        raise DossierError("PDF export is not available in this build") from None
+    with _existing(args) as ws:
+        doc = interchange.export_document(ws)
+    pages = export_pdf(doc, Path(args.output), negotiation_id=args.negotiation, round_id=args.round,
+                       person_id=args.person, marking=args.marking, paper=args.paper, author=args.author)
+    print(f"Wrote {args.output} ({pages} pages)")
+    return EXIT_OK
+
+
+def cmd_gui(args) -> int:
+    from dossier import config
+
+    if args.demo:
+        from dossier.services.demo import build_demo
+
+        path = Path(args.db) if args.db else config.demo_workspace_path()
+        if not path.exists():
+            ws, _ = build_demo(path)
+            ws.close()
+    else:
+        path = Path(args.db) if args.db else None
+    try:
+        from dossier.ui.app import run_app
+    except ImportError as exc:
+        from dossier.errors import DossierError
+
+        raise DossierError(f"the desktop app cannot start: {exc}") from None
+    return run_app(path, screenshot=args.screenshot, pane=args.pane, readonly=args.read_only)
+
+
+COMMANDS = {
+    "demo": cmd_demo,
+    "import-json": cmd_import_json,
+    "export-json": cmd_export_json,
+    "search": cmd_search,
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "export-pdf": cmd_export_pdf,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from dossier.errors import DossierError
+
+    handler = COMMANDS.get(args.command, cmd_gui)
+    try:
+        return handler(args)
+    except DossierError as exc:
+        print(f"dossier: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("dossier: interrupted", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:
+        return EXIT_OK
+    except OSError as exc:
+        print(f"dossier: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # a bug: still no traceback for the user, but say what happened
+        print(f"dossier: unexpected error ({type(exc).__name__}: {exc}). "
+              "Set DOSSIER_DEBUG=1 to see the details.", file=sys.stderr)
+        if os.environ.get("DOSSIER_DEBUG"):
+            raise
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

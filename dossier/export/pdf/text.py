@@ -1,0 +1,353 @@
+"""User text as a reportlab flowable: shaped, in visual order, wrapped, never parsed as markup.
+
+A :class:`TextBlock` takes plain strings (``Span``), never markup, so ``<b>`` or
+``<img src=…>`` in user data is drawn as those characters. For each line of the text
+(a newline ends a line and starts a new bidi paragraph):
+
+1. Arabic and Persian are shaped into presentation forms (``arabic_reshaper``), in
+   logical order; harakat are kept.
+2. The Unicode bidi algorithm (``python-bidi``) resolves each character's embedding level
+   over the whole paragraph; the paragraph's direction is that of its first strong
+   character.
+3. The paragraph is wrapped in logical order at spaces (a word wider than the line is
+   cut), measuring each character with the font that draws it.
+4. Each wrapped line is reordered for display (rules L1, L2 and mirroring), cut into runs
+   of one font and one span, and drawn; right-to-left paragraphs are right-aligned.
+
+Wrapping before reordering is what keeps a multi-line Arabic or Hebrew paragraph in
+the right line order. Long texts split across pages line by line, at any size.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
+
+import arabic_reshaper
+from bidi import algorithm as bidi_algorithm
+from bidi.mirror import MIRRORED
+from reportlab.lib.colors import Color, black
+from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.platypus.flowables import Flowable
+
+from dossier.export.pdf.fonts import font_name, script_of
+
+_RTL_OR_CONTROL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+_RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False})
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of plain text with one look. ``link`` names an internal destination,
+    ``url`` an external http(s) address."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    color: Color | None = None
+    link: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    size: float = 9.5
+    leading: float = 13.0
+    color: Color = black
+    bold: bool = False
+    italic: bool = False
+    space_before: float = 0.0
+    space_after: float = 0.0
+    indent: float = 0.0
+    align: str = "start"  # start (left, or right for right-to-left text), center, end
+
+    def but(self, **changes) -> TextStyle:
+        return replace(self, **changes)
+
+
+def _invisible(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cf", "Cc")
+
+
+class _Widths:
+    """Advance width of each character in each font at one size (reportlab draws
+    TrueType text without kerning, so a string's width is the sum of its characters')."""
+
+    def __init__(self, size: float):
+        self.size = size
+        self.cache: dict[tuple[str, str], float] = {}
+
+    def of(self, ch: str, font: str) -> float:
+        key = (ch, font)
+        width = self.cache.get(key)
+        if width is None:
+            width = 0.0 if _invisible(ch) else getFont(font).stringWidth(ch, self.size)
+            self.cache[key] = width
+        return width
+
+
+@dataclass
+class _Paragraph:
+    """One newline-delimited paragraph, shaped, with per-character font, span and level."""
+
+    text: str
+    fonts: list[str]
+    spans: list[int]
+    levels: list[int] | None  # None: all left to right
+    base: int
+    cum: list[float] = field(default_factory=list)  # cum[i]: width of text[:i]
+
+    def sliced(self, start: int, end: int | None = None) -> _Paragraph:
+        end = len(self.text) if end is None else end
+        levels = self.levels[start:end] if self.levels is not None else None
+        fonts, spans = self.fonts[start:end], self.spans[start:end]
+        offset = self.cum[start]
+        cum = [c - offset for c in self.cum[start : end + 1]]
+        return _Paragraph(self.text[start:end], fonts, spans, levels, self.base, cum)
+
+
+@dataclass(frozen=True)
+class _Line:
+    para: int
+    start: int
+    end: int
+    runs: tuple[tuple[float, float, str, str, int], ...]  # (x, width, text, font, span)
+    width: float
+    rtl: bool
+
+
+def _resolve_levels(text: str) -> tuple[list[int] | None, int]:
+    if not _RTL_OR_CONTROL.search(text):
+        return None, 0
+    storage = bidi_algorithm.get_empty_storage()
+    base = bidi_algorithm.get_base_level(text)
+    storage["base_level"] = base
+    storage["base_dir"] = ("L", "R")[base]
+    bidi_algorithm.get_embedding_levels(text, storage)
+    for index, ch in enumerate(storage["chars"]):
+        ch["index"] = index
+    bidi_algorithm.explicit_embed_and_overrides(storage)
+    bidi_algorithm.resolve_weak_types(storage, False)
+    bidi_algorithm.resolve_neutral_types(storage, False)
+    bidi_algorithm.resolve_implicit_levels(storage, False)
+    levels = [base] * len(text)
+    for ch in storage["chars"]:
+        levels[ch["index"]] = ch["level"]
+    return levels, base
+
+
+def _prepare(spans: list[Span], style: TextStyle, widths: _Widths) -> list[_Paragraph]:
+    pieces: list[list[tuple[str, int]]] = [[]]
+    for index, span in enumerate(spans):
+        lines = span.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        for number, line in enumerate(lines):
+            if number:
+                pieces.append([])
+            line = line.replace("\t", "    ")
+            if _ARABIC.search(line):
+                line = _RESHAPER.reshape(line)
+            pieces[-1].append((line, index))
+    paragraphs = []
+    for parts in pieces:
+        text = "".join(p for p, _ in parts)
+        span_ids = [i for p, i in parts for _ in p]
+        fonts = []
+        cum = [0.0]
+        total = 0.0
+        for ch, span_id in zip(text, span_ids):
+            span = spans[span_id]
+            font = font_name(script_of(ch), span.bold or style.bold, span.italic or style.italic)
+            fonts.append(font)
+            total += widths.of(ch, font)
+            cum.append(total)
+        levels, base = _resolve_levels(text)
+        paragraphs.append(_Paragraph(text, fonts, span_ids, levels, base, cum))
+    return paragraphs
+
+
+def _breaks(para: _Paragraph, width: float) -> list[tuple[int, int]]:
+    """Greedy line breaks in logical order: ``[(start, end), …]``, spaces at breaks dropped."""
+    text, cum, n = para.text, para.cum, len(para.text)
+    if n == 0:
+        return [(0, 0)]
+    result = []
+    start = 0
+    while start < n:
+        if cum[n] - cum[start] <= width:
+            result.append((start, n))
+            break
+        limit = bisect_right(cum, cum[start] + width) - 1  # text[start:limit] fits
+        cut = text.rfind(" ", start, limit + 1)
+        if cut > start:
+            end = cut
+            while end > start and text[end - 1] == " ":
+                end -= 1
+            result.append((start, end))
+            start = cut + 1
+        else:
+            end = max(limit, start + 1)
+            result.append((start, end))
+            start = end
+        while start < n and text[start] == " ":
+            start += 1
+    return result
+
+
+def _visual_order(para: _Paragraph, start: int, end: int) -> list[int]:
+    order = list(range(start, end))
+    if para.levels is None:
+        return order
+    levels = para.levels[start:end]
+    k = len(order) - 1
+    while k >= 0 and para.text[order[k]] == " ":  # L1: trailing white space
+        levels[k] = para.base
+        k -= 1
+    odd = [lv for lv in levels if lv % 2]
+    if not odd:
+        return order
+    for level in range(max(levels), min(odd) - 1, -1):  # L2
+        i = 0
+        while i < len(order):
+            if levels[i] >= level:
+                j = i
+                while j < len(order) and levels[j] >= level:
+                    j += 1
+                order[i:j] = order[i:j][::-1]
+                levels[i:j] = levels[i:j][::-1]
+                i = j
+            else:
+                i += 1
+    return order
+
+
+def _line(para: _Paragraph, index: int, start: int, end: int, widths: _Widths) -> _Line:
+    order = _visual_order(para, start, end)
+    rtl_levels = para.levels
+    runs = []
+    x = 0.0
+    run_chars: list[str] = []
+    run_key = None
+    run_x = 0.0
+    for i in order:
+        ch = para.text[i]
+        key = (para.fonts[i], para.spans[i])
+        if key != run_key:
+            if run_chars:
+                runs.append((run_x, x - run_x, "".join(run_chars), run_key[0], run_key[1]))
+            run_chars, run_key, run_x = [], key, x
+        if rtl_levels is not None and rtl_levels[i] % 2:
+            ch = MIRRORED.get(ch, ch)
+        if not _invisible(ch):
+            run_chars.append(ch)
+        x += widths.of(ch, key[0])
+    if run_chars:
+        runs.append((run_x, x - run_x, "".join(run_chars), run_key[0], run_key[1]))
+    return _Line(index, start, end, tuple(runs), x, bool(para.base))
+
+
+class TextBlock(Flowable):
+    """Plain user text drawn as a paragraph; splits between any two lines."""
+
+    def __init__(self, spans: list[Span] | Span | str, style: TextStyle | None = None):
+        super().__init__()
+        if isinstance(spans, (str, Span)):
+            spans = [spans]
+        self.spans = [Span(s) if isinstance(s, str) else s for s in spans]
+        self.style = style or TextStyle()
+        self.spaceBefore = self.style.space_before
+        self.spaceAfter = self.style.space_after
+        self._widths = _Widths(self.style.size)
+        self._paras: list[_Paragraph] | None = None
+        self._lines: list[_Line] = []
+        self._layout_width: float | None = None
+
+    # -- layout
+    def _ensure_paras(self) -> list[_Paragraph]:
+        if self._paras is None:
+            self._paras = _prepare(self.spans, self.style, self._widths)
+        return self._paras
+
+    def _layout(self, width: float) -> None:
+        if self._layout_width == width:
+            return
+        paras = self._ensure_paras()
+        avail = max(width - self.style.indent, self.style.size)
+        lines = []
+        for index, para in enumerate(paras):
+            for start, end in _breaks(para, avail):
+                lines.append(_line(para, index, start, end, self._widths))
+        self._lines = lines
+        self._layout_width = width
+
+    def wrap(self, availWidth, availHeight):
+        self._layout(availWidth)
+        self.width = availWidth
+        self.height = len(self._lines) * self.style.leading
+        return availWidth, self.height
+
+    def _part(self, paras: list[_Paragraph], lines: list[_Line], first: bool) -> TextBlock:
+        part = TextBlock.__new__(TextBlock)
+        Flowable.__init__(part)
+        part.spans, part.style, part._widths = self.spans, self.style, self._widths
+        part.spaceBefore = self.spaceBefore if first else 0
+        part.spaceAfter = 0 if first else self.spaceAfter
+        part._paras, part._lines, part._layout_width = paras, lines, self._layout_width
+        return part
+
+    def split(self, availWidth, availHeight):
+        self._layout(availWidth)
+        fits = int((availHeight + 1e-6) // self.style.leading)
+        if fits <= 0:
+            return []
+        if fits >= len(self._lines):
+            return [self]
+        cut = self._lines[fits]
+        paras = self._ensure_paras()
+        head_paras = paras[: cut.para] + ([paras[cut.para].sliced(0, cut.start)] if cut.start else [])
+        tail_paras = [paras[cut.para].sliced(cut.start), *paras[cut.para + 1 :]]
+        shift = cut.para
+        tail_lines = [
+            replace(line, para=line.para - shift,
+                    start=line.start - (cut.start if line.para == shift else 0),
+                    end=line.end - (cut.start if line.para == shift else 0))
+            for line in self._lines[fits:]
+        ]
+        return [self._part(head_paras, self._lines[:fits], True), self._part(tail_paras, tail_lines, False)]
+
+    # -- drawing
+    def draw(self):
+        canv = self.canv
+        style = self.style
+        leading, size = style.leading, style.size
+        top = self.height
+        for number, line in enumerate(self._lines):
+            baseline = top - (number + 1) * leading + (leading - size) / 2 + 0.22 * size
+            avail = self.width - style.indent
+            if style.align == "center":
+                left = style.indent + (avail - line.width) / 2
+            elif line.rtl or style.align == "end":
+                left = self.width - line.width
+            else:
+                left = style.indent
+            for x, width, text, font, span_id in line.runs:
+                span = self.spans[span_id]
+                if text:
+                    canv.setFillColor(span.color or style.color)
+                    canv.setFont(font, size)
+                    canv.drawString(left + x, baseline, text)
+                if span.link or span.url:
+                    rect = (left + x, baseline - 0.25 * size, left + x + width, baseline + 0.8 * size)
+                    if span.link:
+                        canv.linkRect("", span.link, rect, relative=1)
+                    else:
+                        canv.linkURL(span.url, rect, relative=1)
+
+
+def plain_width(text: str, style: TextStyle) -> float:
+    """The width of a one-line text in ``style`` (for sizing table columns)."""
+    block = TextBlock(text, style)
+    para_widths = [p.cum[-1] for p in block._ensure_paras()]
+    return max(para_widths, default=0.0) + style.indent

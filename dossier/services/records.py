@@ -1,0 +1,196 @@
+"""Create, read, update and delete any record, with the interchange rules enforced.
+
+Each call is one short transaction. Records go in and come out as the dataclasses of
+``dossier.model``; problems raise ``ValidationError`` (every field named, as
+``people[p-1].name: must not be blank``), ``NotFoundError`` or ``ReferencedError``.
+The per-use-case modules (people, rounds, positions, …) build on these.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import Connection
+
+from dossier.errors import FieldError, NotFoundError, Reference, ReferencedError, ValidationError
+from dossier.model.records import SINGULAR, collection_of
+from dossier.model.schema import cycle_error, validate_record, via_cycles
+from dossier.model.text import is_valid_id, quote_user_text
+from dossier.services.workspace import Change, Workspace
+from dossier.store import records as store
+from dossier.store.records import DeleteOutcome, MissingReference
+from dossier.store.sqlite import fulltext
+
+
+class _StoreResolver:
+    """Answers validation's questions from the workspace."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def exists(self, collection: str, record_id: str) -> bool:
+        return store.exists(self.conn, collection, record_id)
+
+    def negotiation_of(self, collection: str, record_id: str) -> str | None:
+        return store.negotiation_of(self.conn, collection, record_id)
+
+
+def _check(conn: Connection, collection: str, record, *, creating: bool) -> None:
+    errors = validate_record(collection, record, _StoreResolver(conn))
+    base = f"{collection}[{record.id}]" if is_valid_id(record.id) else f"{collection}[#0]"
+    if is_valid_id(record.id):
+        present = store.exists(conn, collection, record.id)
+        if creating and present:
+            errors.append(FieldError(f"{base}.id", f"a {SINGULAR[collection]} with id "
+                                                   f"{quote_user_text(record.id)} already exists"))
+        if not creating and not present:
+            raise NotFoundError(collection, record.id)
+    if collection == "rounds" and type(record.number) is int and isinstance(record.negotiation, str):
+        owner = store.round_number_owner(conn, record.negotiation, record.number)
+        if owner is not None and owner != record.id:
+            errors.append(FieldError(f"{base}.number", f"round number {record.number} is already used by "
+                                                       f"round {quote_user_text(owner)}"))
+    if collection == "sources" and isinstance(record.via, str) and is_valid_id(record.via):
+        chain: dict[str, str | None] = {record.id: record.via}
+        node = record.via
+        while node is not None and node not in chain:
+            nxt = store.via_of(conn, node)
+            chain[node] = nxt
+            node = nxt
+        loops = via_cycles(chain)
+        if record.id in loops:
+            errors.append(cycle_error(base, loops[record.id]))
+    if errors:
+        raise ValidationError(errors)
+
+
+def get(ws: Workspace, collection: str, record_id: str):
+    with ws.db.read() as conn:
+        keys = store.keys_for(conn, collection, [record_id]) if is_valid_id(record_id) else {}
+        if not keys:
+            raise NotFoundError(collection, record_id)
+        return store.read_records(conn, collection, [keys[record_id]])[0]
+
+
+def get_many(ws: Workspace, collection: str, record_ids: list[str]) -> list:
+    with ws.db.read() as conn:
+        keys = store.keys_for(conn, collection, [r for r in record_ids if is_valid_id(r)])
+        return store.read_records(conn, collection, [keys[r] for r in record_ids if r in keys])
+
+
+def list_all(ws: Workspace, collection: str) -> list:
+    """Every record of a collection, sorted by id."""
+    with ws.db.read() as conn:
+        return store.read_records(conn, collection)
+
+
+def exists(ws: Workspace, collection: str, record_id: str) -> bool:
+    with ws.db.read() as conn:
+        return is_valid_id(record_id) and store.exists(conn, collection, record_id)
+
+
+def _write(ws: Workspace, record, *, creating: bool | None):
+    collection = collection_of(record)
+    with ws.db.write() as conn:
+        if creating is None:
+            creating = not (is_valid_id(record.id) and store.exists(conn, collection, record.id))
+        _check(conn, collection, record, creating=creating)
+        try:
+            keys = store.write_records(conn, collection, [record])
+        except MissingReference as exc:  # pragma: no cover - validation catches these first
+            raise ValidationError([FieldError(collection, f"unknown {SINGULAR[exc.collection]} "
+                                                          f"{quote_user_text(exc.uid)}")]) from None
+        fulltext.put(conn, collection, [(keys[record.id], record)])
+        saved = store.read_records(conn, collection, [keys[record.id]])[0]
+    ws.announce(Change(changed={collection: (record.id,)}))
+    return saved
+
+
+def create(ws: Workspace, record):
+    """Add a new record; its id must not exist yet."""
+    return _write(ws, record, creating=True)
+
+
+def update(ws: Workspace, record):
+    """Replace an existing record (matched by id) with this one."""
+    return _write(ws, record, creating=False)
+
+
+def save(ws: Workspace, record):
+    """Create or replace."""
+    return _write(ws, record, creating=None)
+
+
+def references(ws: Workspace, collection: str, record_id: str) -> list[Reference]:
+    """Every record field that refers to this record."""
+    with ws.db.read() as conn:
+        keys = store.keys_for(conn, collection, [record_id]) if is_valid_id(record_id) else {}
+        if not keys:
+            raise NotFoundError(collection, record_id)
+        return store.references_to(conn, collection, keys[record_id])
+
+
+def delete(ws: Workspace, collection: str, record_id: str, *, cascade: bool = False) -> DeleteOutcome:
+    """Delete a record. Refused with the list of referrers unless ``cascade`` is set.
+
+    A cascade deletes records that cannot exist without this one (a negotiation's
+    topics, rounds, positions and events; the positions on a deleted topic or of a
+    deleted party), removes list entries that name it (participants, agenda items,
+    citations, event people, a negotiation's parties), and clears optional references
+    (a position's person, a round's mediator, a source's via).
+    """
+    with ws.db.write() as conn:
+        keys = store.keys_for(conn, collection, [record_id]) if is_valid_id(record_id) else {}
+        if not keys:
+            raise NotFoundError(collection, record_id)
+        key = keys[record_id]
+        if not cascade:
+            refs = store.references_to(conn, collection, key)
+            if refs:
+                raise ReferencedError(collection, record_id, refs)
+        outcome = store.delete_record(conn, collection, key, cascade)
+        _reindex_after_delete(conn, outcome)
+    ws.announce(Change(changed={k: tuple(v) for k, v in outcome.changed.items()},
+                       deleted={k: tuple(v) for k, v in outcome.deleted.items()}))
+    return outcome
+
+
+def _reindex_after_delete(conn: Connection, outcome: DeleteOutcome) -> None:
+    for name, keys in outcome.deleted_keys.items():
+        fulltext.remove(conn, name, keys)
+    for name, uids in outcome.changed.items():
+        keys = store.keys_for(conn, name, uids)
+        recs = store.read_records(conn, name, list(keys.values()))
+        fulltext.put(conn, name, [(keys[r.id], r) for r in recs])
+
+
+_SLUG_DROP = re.compile(r"[^a-z0-9]+")
+
+
+def new_id(ws: Workspace, collection: str, hint: str) -> str:
+    """A fresh id for a new record, readable where the hint allows (``yechiel-leiter``)."""
+    ascii_hint = unicodedata.normalize("NFKD", hint).encode("ascii", "ignore").decode().lower()
+    slug = _SLUG_DROP.sub("-", ascii_hint).strip("-")[:48] or SINGULAR[collection]
+    with ws.db.read() as conn:
+        candidate, n = slug, 1
+        while store.exists(conn, collection, candidate):
+            n += 1
+            candidate = f"{slug}-{n}"
+        return candidate
+
+
+
+def find(ws: Workspace, collection: str, filters: dict[str, object] | None = None,
+         order_by: tuple[str, ...] = ("uid",)) -> list:
+    """Records whose fields equal the given values, e.g. ``{"negotiation": "il-sy", "kind": "demand"}``."""
+    with ws.db.read() as conn:
+        return store.read_records(conn, collection, store.find_keys(conn, collection, filters, order_by))
+
+
+def listing(ws: Workspace, collection: str, list_field: str, record_id: str,
+            order_by: tuple[str, ...] = ("uid",)) -> list:
+    """Records whose list ``list_field`` names ``record_id`` (rounds a person took part in, …)."""
+    with ws.db.read() as conn:
+        return store.read_records(conn, collection, store.keys_listing(conn, collection, list_field, record_id,
+                                                                       order_by))

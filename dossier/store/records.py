@@ -1,0 +1,600 @@
+"""Reading and writing records: the one place that turns rows into dataclasses and back.
+
+A record is one row of its main table plus rows in child tables for its lists. Both
+directions work on batches, so importing 100,000 positions and saving one edited person
+run the same code: references are resolved between external ids (``uid``) and integer
+keys with set-based queries, lists are replaced as a whole.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
+
+from dossier.errors import Reference
+from dossier.model.records import (
+    COLLECTIONS,
+    Citation,
+    NegotiationParty,
+    Participant,
+    Role,
+)
+from dossier.store import tables as t
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str  # dataclass attribute (None for a list of scalars)
+    column: str  # column name in the table
+    ref: str | None = None  # collection the value refers to, when it is a reference
+
+
+@dataclass(frozen=True)
+class Child:
+    field: str
+    table: Table
+    owner: str  # column holding the owner's key
+    columns: tuple[Column, ...]
+    cls: type | None = None  # dataclass of each item; None for a list of scalars
+
+
+@dataclass(frozen=True)
+class Spec:
+    table: Table
+    columns: tuple[Column, ...]
+    children: tuple[Child, ...] = ()
+
+
+def _cit(owner: str) -> Child:
+    return Child(
+        "sources",
+        t.CitationRow.__table__,
+        owner,
+        (Column("source", "source_id", "sources"), Column("credibility", "credibility"), Column("quote", "quote")),
+        Citation,
+    )
+
+
+SPECS: dict[str, Spec] = {
+    "parties": Spec(
+        t.PartyRow.__table__,
+        (Column("name", "name"), Column("kind", "kind"), Column("country", "country"), Column("notes", "notes")),
+    ),
+    "people": Spec(
+        t.PersonRow.__table__,
+        (
+            Column("name", "name"),
+            Column("native_name", "native_name"),
+            Column("party", "party_id", "parties"),
+            Column("title", "title"),
+            Column("bio", "bio"),
+            Column("notes", "notes"),
+        ),
+        (
+            Child("aliases", t.AliasRow.__table__, "person_id", (Column("", "alias"),)),
+            Child(
+                "roles",
+                t.RoleRow.__table__,
+                "person_id",
+                (Column("title", "title"), Column("organization", "organization"), Column("start", "start"),
+                 Column("end", "end")),
+                Role,
+            ),
+        ),
+    ),
+    "negotiations": Spec(
+        t.NegotiationRow.__table__,
+        (Column("title", "title"), Column("summary", "summary"), Column("status", "status"),
+         Column("started", "started"), Column("ended", "ended")),
+        (
+            Child(
+                "parties",
+                t.NegotiationPartyRow.__table__,
+                "negotiation_id",
+                (Column("party", "party_id", "parties"), Column("role", "role")),
+                NegotiationParty,
+            ),
+        ),
+    ),
+    "topics": Spec(
+        t.TopicRow.__table__,
+        (Column("negotiation", "negotiation_id", "negotiations"), Column("title", "title"),
+         Column("description", "description"), Column("category", "category")),
+    ),
+    "rounds": Spec(
+        t.RoundRow.__table__,
+        (
+            Column("negotiation", "negotiation_id", "negotiations"),
+            Column("number", "number"),
+            Column("title", "title"),
+            Column("start", "start"),
+            Column("end", "end"),
+            Column("venue", "venue"),
+            Column("status", "status"),
+            Column("mediator", "mediator_id", "people"),
+            Column("summary", "summary"),
+        ),
+        (
+            Child(
+                "participants",
+                t.ParticipantRow.__table__,
+                "round_id",
+                (Column("person", "person_id", "people"), Column("party", "party_id", "parties"),
+                 Column("role", "role")),
+                Participant,
+            ),
+            Child("topics", t.AgendaRow.__table__, "round_id", (Column("", "topic_id", "topics"),)),
+            _cit("round_id"),
+        ),
+    ),
+    "positions": Spec(
+        t.PositionRow.__table__,
+        (
+            Column("negotiation", "negotiation_id", "negotiations"),
+            Column("party", "party_id", "parties"),
+            Column("topic", "topic_id", "topics"),
+            Column("round", "round_id", "rounds"),
+            Column("person", "person_id", "people"),
+            Column("date", "date"),
+            Column("kind", "kind"),
+            Column("summary", "summary"),
+        ),
+        (_cit("position_id"),),
+    ),
+    "sources": Spec(
+        t.SourceRow.__table__,
+        (
+            Column("title", "title"),
+            Column("publisher", "publisher"),
+            Column("url", "url"),
+            Column("published", "published"),
+            Column("reliability", "reliability"),
+            Column("via", "via_id", "sources"),
+            Column("notes", "notes"),
+        ),
+    ),
+    "events": Spec(
+        t.EventRow.__table__,
+        (Column("negotiation", "negotiation_id", "negotiations"), Column("date", "date"),
+         Column("title", "title"), Column("description", "description")),
+        (
+            Child("people", t.EventPersonRow.__table__, "event_id", (Column("", "person_id", "people"),)),
+            _cit("event_id"),
+        ),
+    ),
+}
+
+#: The order records are written in, so references point at rows that exist.
+WRITE_ORDER = ("parties", "people", "negotiations", "topics", "sources", "rounds", "positions", "events")
+_CHUNK = 500
+
+
+def table_of(collection: str) -> Table:
+    return SPECS[collection].table
+
+
+def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+# ---------------------------------------------------------------- ids
+def keys_for(conn: Connection, collection: str, uids: Iterable[str]) -> dict[str, int]:
+    """Integer keys of the records with these external ids (missing ones are left out)."""
+    table = table_of(collection)
+    wanted = sorted(set(uids))
+    found: dict[str, int] = {}
+    for chunk in _chunks(wanted):
+        for uid, pk in conn.execute(select(table.c.uid, table.c.id).where(table.c.uid.in_(chunk))):
+            found[uid] = pk
+    return found
+
+
+def uids_for(conn: Connection, collection: str, keys: Iterable[int]) -> dict[int, str]:
+    table = table_of(collection)
+    wanted = sorted(set(keys))
+    found: dict[int, str] = {}
+    for chunk in _chunks(wanted):
+        for pk, uid in conn.execute(select(table.c.id, table.c.uid).where(table.c.id.in_(chunk))):
+            found[pk] = uid
+    return found
+
+
+def all_uid_maps(conn: Connection) -> dict[str, dict[int, str]]:
+    maps = {}
+    for name in COLLECTIONS:
+        table = table_of(name)
+        maps[name] = dict(conn.execute(select(table.c.id, table.c.uid)).all())
+    return maps
+
+
+# ---------------------------------------------------------------- reading
+def read_records(conn: Connection, collection: str, keys: Sequence[int] | None = None,
+                 uid_maps: dict[str, dict[int, str]] | None = None) -> list:
+    """Records of a collection as dataclasses: all of them, or those with these integer keys.
+
+    Returns them in the order of ``keys`` (or by uid when reading all).
+    """
+    spec = SPECS[collection]
+    cls = COLLECTIONS[collection]
+    table = spec.table
+    rows: list = []
+    if keys is None:
+        rows = list(conn.execute(select(table).order_by(table.c.uid)).mappings())
+    else:
+        by_pk = {}
+        for chunk in _chunks(list(keys)):
+            for row in conn.execute(select(table).where(table.c.id.in_(chunk))).mappings():
+                by_pk[row["id"]] = row
+        rows = [by_pk[k] for k in keys if k in by_pk]
+    if not rows:
+        return []
+    maps = uid_maps if uid_maps is not None else _maps_for_rows(conn, spec, rows)
+    children = _read_children(conn, spec, [r["id"] for r in rows] if keys is not None else None, maps)
+    records = []
+    for row in rows:
+        values = {"id": row["uid"]}
+        for col in spec.columns:
+            value = row[col.column]
+            values[col.field] = maps[col.ref].get(value) if col.ref and value is not None else value
+        for child in spec.children:
+            values[child.field] = children[child.field].get(row["id"], [])
+        records.append(cls(**values))
+    return records
+
+
+def _maps_for_rows(conn: Connection, spec: Spec, rows: list) -> dict[str, dict[int, str]]:
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for col in spec.columns:
+        if col.ref:
+            wanted[col.ref].update(r[col.column] for r in rows if r[col.column] is not None)
+    owner_keys = [r["id"] for r in rows]
+    for child in spec.children:
+        for col in child.columns:
+            if col.ref:
+                ref_table = table_of(col.ref)
+                owner = child.table.c[child.owner]
+                for chunk in _chunks(owner_keys):
+                    q = (
+                        select(ref_table.c.id, ref_table.c.uid)
+                        .join(child.table, child.table.c[col.column] == ref_table.c.id)
+                        .where(owner.in_(chunk))
+                    )
+                    for pk, uid in conn.execute(q):
+                        wanted.setdefault(col.ref, set())
+                        wanted[col.ref].add(pk)
+    maps: dict[str, dict[int, str]] = defaultdict(dict)
+    for ref, keys in wanted.items():
+        maps[ref].update(uids_for(conn, ref, keys))
+    return maps
+
+
+def _read_children(conn: Connection, spec: Spec, owner_keys: list[int] | None,
+                   maps: dict[str, dict[int, str]]) -> dict[str, dict[int, list]]:
+    out: dict[str, dict[int, list]] = {}
+    for child in spec.children:
+        owner = child.table.c[child.owner]
+        grouped: dict[int, list] = defaultdict(list)
+        base = select(child.table).where(owner.is_not(None)).order_by(owner, child.table.c.ordinal)
+        queries = [base] if owner_keys is None else [base.where(owner.in_(c)) for c in _chunks(owner_keys)]
+        for q in queries:
+            for row in conn.execute(q).mappings():
+                grouped[row[child.owner]].append(_child_item(child, row, maps))
+        out[child.field] = grouped
+    return out
+
+
+def _child_item(child: Child, row, maps):
+    def value(col: Column):
+        v = row[col.column]
+        return maps[col.ref].get(v) if col.ref and v is not None else v
+
+    if child.cls is None:
+        return value(child.columns[0])
+    return child.cls(**{col.field: value(col) for col in child.columns})
+
+
+# ---------------------------------------------------------------- writing
+class MissingReference(Exception):
+    def __init__(self, collection: str, uid: str):
+        self.collection = collection
+        self.uid = uid
+
+
+def write_records(conn: Connection, collection: str, records: Sequence) -> dict[str, int]:
+    """Insert new records and replace existing ones (matched by id); return uid -> key."""
+    if not records:
+        return {}
+    spec = SPECS[collection]
+    table = spec.table
+    existing = keys_for(conn, collection, (r.id for r in records))
+    refs = _resolve_refs(conn, spec, records, collection)
+    self_refs = [c for c in spec.columns if c.ref == collection]
+
+    def row_of(record, with_self_refs: bool) -> dict:
+        row = {"uid": record.id}
+        for col in spec.columns:
+            value = getattr(record, col.field)
+            if col.ref and value is not None:
+                if col.ref == collection and not with_self_refs:
+                    value = None
+                else:
+                    value = refs[col.ref][value]
+            elif hasattr(value, "value") and isinstance(value, str):
+                value = str(value.value)
+            row[col.column] = value
+        return row
+
+    replaced = [r for r in records if r.id in existing]
+    added = [r for r in records if r.id not in existing]
+    if collection == "rounds" and replaced:
+        # Free the numbers of replaced rounds first so that renumbering never clashes midway.
+        for chunk in _chunks([existing[r.id] for r in replaced]):
+            conn.execute(update(table).where(table.c.id.in_(chunk)).values(number=None))
+    if replaced:
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("_pk"))
+            .values({c.column: bindparam(c.column) for c in spec.columns})
+        )
+        conn.execute(stmt, [{**row_of(r, not self_refs), "_pk": existing[r.id]} for r in replaced])
+    if added:
+        for chunk in _chunks(added, 2000):
+            conn.execute(insert(table), [row_of(r, not self_refs) for r in chunk])
+    keys = keys_for(conn, collection, (r.id for r in records)) if added else existing
+    if self_refs:
+        refs.setdefault(collection, {}).update(keys)
+        for col in self_refs:
+            stmt = update(table).where(table.c.id == bindparam("_pk")).values({col.column: bindparam("_v")})
+            conn.execute(
+                stmt,
+                [{"_pk": keys[r.id], "_v": refs[collection][getattr(r, col.field)]
+                  if getattr(r, col.field) is not None else None} for r in records],
+            )
+    _write_children(conn, spec, records, keys, refs, replaced_keys=[existing[r.id] for r in replaced])
+    return keys
+
+
+def _resolve_refs(conn: Connection, spec: Spec, records: Sequence, collection: str) -> dict[str, dict[str, int]]:
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for record in records:
+        for col in spec.columns:
+            value = getattr(record, col.field)
+            if col.ref and value is not None:
+                wanted[col.ref].add(value)
+        for child in spec.children:
+            for item in getattr(record, child.field):
+                for col in child.columns:
+                    if col.ref:
+                        value = item if child.cls is None else getattr(item, col.field)
+                        if value is not None:
+                            wanted[col.ref].add(value)
+    batch_ids = {r.id for r in records}
+    refs: dict[str, dict[str, int]] = {}
+    for ref, uids in wanted.items():
+        found = keys_for(conn, ref, uids)
+        missing = uids - set(found) - (batch_ids if ref == collection else set())
+        if missing:
+            raise MissingReference(ref, sorted(missing)[0])
+        refs[ref] = found
+    return refs
+
+
+def _write_children(conn, spec: Spec, records, keys, refs, replaced_keys) -> None:
+    for child in spec.children:
+        owner = child.table.c[child.owner]
+        for chunk in _chunks(replaced_keys):
+            conn.execute(delete(child.table).where(owner.in_(chunk)))
+        rows = []
+        for record in records:
+            for ordinal, item in enumerate(getattr(record, child.field)):
+                row = {child.owner: keys[record.id], "ordinal": ordinal}
+                for col in child.columns:
+                    value = item if child.cls is None else getattr(item, col.field)
+                    if col.ref and value is not None:
+                        value = refs[col.ref][value]
+                    elif hasattr(value, "value") and isinstance(value, str):
+                        value = str(value.value)
+                    row[col.column] = value
+                rows.append(row)
+        for chunk in _chunks(rows, 5000):
+            conn.execute(insert(child.table), list(chunk))
+
+
+# ---------------------------------------------------------------- references and deletion
+@dataclass(frozen=True)
+class Referrer:
+    """A column somewhere that can hold a key of ``target``, and what a cascade does to it."""
+
+    target: str
+    collection: str  # the collection of the referring record
+    field: str
+    table: Table
+    column: str
+    owner: str | None  # for child tables: the column holding the referring record's key
+    action: str  # "delete" the referring record, "null" the field, "remove" the list entry
+
+
+def _referrers() -> list[Referrer]:
+    found = []
+    for collection, spec in SPECS.items():
+        for col in spec.columns:
+            if col.ref:
+                nullable = spec.table.c[col.column].nullable
+                found.append(
+                    Referrer(col.ref, collection, col.field, spec.table, col.column, None,
+                             "null" if nullable else "delete")
+                )
+        for child in spec.children:
+            for col in child.columns:
+                if col.ref:
+                    nullable = child.table.c[col.column].nullable
+                    name = child.field if child.cls is None else f"{child.field}.{col.field}"
+                    found.append(
+                        Referrer(col.ref, collection, name, child.table, col.column, child.owner,
+                                 "null" if nullable else "remove")
+                    )
+    return found
+
+
+REFERRERS = _referrers()
+
+
+def _owners_query(r: Referrer, key: int):
+    """(key, uid) of every record whose field ``r`` holds ``key``."""
+    owner_table = table_of(r.collection)
+    col = r.table.c[r.column]
+    if r.owner is None:
+        return select(r.table.c.id, r.table.c.uid).where(col == key)
+    return (
+        select(owner_table.c.id, owner_table.c.uid)
+        .where(owner_table.c.id.in_(select(r.table.c[r.owner]).where(col == key)))
+    )
+
+
+def references_to(conn: Connection, collection: str, key: int) -> list[Reference]:
+    refs: list[Reference] = []
+    for r in REFERRERS:
+        if r.target == collection:
+            q = _owners_query(r, key).order_by(table_of(r.collection).c.uid)
+            refs.extend(Reference(r.collection, uid, r.field) for _, uid in conn.execute(q))
+    return refs
+
+
+@dataclass
+class DeleteOutcome:
+    deleted: dict[str, list[str]]  # collection -> uids removed
+    changed: dict[str, list[str]]  # collection -> uids whose fields or lists changed
+    deleted_keys: dict[str, list[int]] = dc_field(default_factory=dict)  # collection -> keys removed
+
+
+def delete_record(conn: Connection, collection: str, key: int, cascade: bool) -> DeleteOutcome:
+    """Delete a record; with ``cascade`` also clear what refers to it (see Referrer.action)."""
+    outcome = DeleteOutcome(defaultdict(list), defaultdict(list), defaultdict(list))
+    _delete(conn, collection, key, cascade, outcome)
+    outcome.deleted = dict(outcome.deleted)
+    outcome.deleted_keys = dict(outcome.deleted_keys)
+    changed = {}
+    for name, uids in outcome.changed.items():
+        gone = set(outcome.deleted.get(name, []))
+        kept = sorted(set(uids) - gone)
+        if kept:
+            changed[name] = kept
+    outcome.changed = changed
+    return outcome
+
+
+def _delete(conn, collection, key, cascade, outcome) -> None:
+    table = table_of(collection)
+    uid = conn.execute(select(table.c.uid).where(table.c.id == key)).scalar_one_or_none()
+    if uid is None:
+        return
+    if cascade:
+        for r in REFERRERS:
+            if r.target != collection:
+                continue
+            col = r.table.c[r.column]
+            owners = [(pk, ouid) for pk, ouid in conn.execute(_owners_query(r, key))
+                      if not (r.collection == collection and pk == key)]
+            if not owners:
+                continue
+            if r.action == "delete":
+                for pk, _ in owners:
+                    _delete(conn, r.collection, pk, True, outcome)
+            elif r.action == "null":
+                conn.execute(update(r.table).where(col == key).values({r.column: None}))
+                outcome.changed[r.collection].extend(o for _, o in owners)
+            else:
+                conn.execute(delete(r.table).where(col == key))
+                _renumber(conn, r.table, r.owner, [pk for pk, _ in owners])
+                outcome.changed[r.collection].extend(o for _, o in owners)
+    conn.execute(delete(table).where(table.c.id == key))
+    outcome.deleted[collection].append(uid)
+    outcome.deleted_keys[collection].append(key)
+
+
+def _renumber(conn: Connection, table: Table, owner: str, owner_keys: list[int]) -> None:
+    """Close the gaps a removed list entry leaves in ``ordinal``."""
+    for okey in owner_keys:
+        ids = [pk for (pk,) in conn.execute(
+            select(table.c.id).where(table.c[owner] == okey).order_by(table.c.ordinal))]
+        for ordinal, pk in enumerate(ids):
+            conn.execute(update(table).where(table.c.id == pk).values(ordinal=-1 - ordinal))
+        conn.execute(update(table).where(table.c[owner] == okey).values(ordinal=-1 - table.c.ordinal))
+
+
+def count_records(conn: Connection) -> dict[str, int]:
+    return {name: conn.execute(select(func.count()).select_from(table_of(name))).scalar_one()
+            for name in COLLECTIONS}
+
+
+def negotiation_of(conn: Connection, collection: str, uid: str) -> str | None:
+    """The uid of the negotiation a topic or round belongs to."""
+    if collection not in ("topics", "rounds"):
+        return None
+    table = table_of(collection)
+    neg = t.NegotiationRow.__table__
+    q = select(neg.c.uid).join(table, table.c.negotiation_id == neg.c.id).where(table.c.uid == uid)
+    return conn.execute(q).scalar_one_or_none()
+
+
+def round_number_owner(conn: Connection, negotiation: str, number: int) -> str | None:
+    rounds = t.RoundRow.__table__
+    neg = t.NegotiationRow.__table__
+    q = (select(rounds.c.uid).join(neg, rounds.c.negotiation_id == neg.c.id)
+         .where(neg.c.uid == negotiation, rounds.c.number == number))
+    return conn.execute(q).scalar_one_or_none()
+
+
+def via_of(conn: Connection, uid: str) -> str | None:
+    s = t.SourceRow.__table__
+    via = s.alias("via")
+    q = select(via.c.uid).select_from(s.join(via, s.c.via_id == via.c.id)).where(s.c.uid == uid)
+    return conn.execute(q).scalar_one_or_none()
+
+
+def exists(conn: Connection, collection: str, uid: str) -> bool:
+    table = table_of(collection)
+    return conn.execute(select(table.c.id).where(table.c.uid == uid)).first() is not None
+
+
+
+def find_keys(conn: Connection, collection: str, filters: dict[str, object] | None = None,
+              order_by: tuple[str, ...] = ("uid",)) -> list[int]:
+    """Keys of the records whose fields equal the given values (references by external id)."""
+    spec = SPECS[collection]
+    table = spec.table
+    q = select(table.c.id)
+    for field_name, value in (filters or {}).items():
+        col = next(c for c in spec.columns if c.field == field_name)
+        if col.ref and value is not None:
+            ref = table_of(col.ref)
+            q = q.where(table.c[col.column] == select(ref.c.id).where(ref.c.uid == value).scalar_subquery())
+        elif value is None:
+            q = q.where(table.c[col.column].is_(None))
+        else:
+            q = q.where(table.c[col.column] == value)
+    q = q.order_by(*(table.c[name] for name in order_by))
+    return [pk for (pk,) in conn.execute(q)]
+
+
+def keys_listing(conn: Connection, collection: str, child_field: str, uid: str,
+                 order_by: tuple[str, ...] = ("uid",)) -> list[int]:
+    """Keys of the records whose list ``child_field`` names the record ``uid``."""
+    spec = SPECS[collection]
+    child = next(c for c in spec.children if c.field == child_field)
+    col = next(c for c in child.columns if c.ref)
+    ref = table_of(col.ref)
+    owner = child.table.c[child.owner]
+    q = (
+        select(spec.table.c.id)
+        .where(spec.table.c.id.in_(
+            select(owner).where(child.table.c[col.column] ==
+                                select(ref.c.id).where(ref.c.uid == uid).scalar_subquery())))
+        .order_by(*(spec.table.c[name] for name in order_by))
+    )
+    return [pk for (pk,) in conn.execute(q)]
