@@ -1,0 +1,80 @@
+"""What every pane shares: the open workspace, the undo stack, the chosen negotiation.
+
+Panes never talk to each other directly. After an operation the workspace announces a
+``Change``; ``AppContext.sig_changed`` re-emits it on the GUI thread and each pane
+refreshes what it shows of it. A pane asks for navigation through ``sig_open_record``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QWidget
+
+from dossier.services.workspace import Change, Workspace
+
+
+class AppContext(QObject):
+    #: a committed change (dossier.services.workspace.Change)
+    sig_changed = Signal(object)
+    #: the chosen negotiation's id changed (str, or "" when none)
+    sig_negotiation_changed = Signal(str)
+    #: please show this record: (collection, id), e.g. ("people", "ron-dermer")
+    sig_open_record = Signal(str, str)
+    #: a message for the status bar
+    sig_status = Signal(str)
+
+    def __init__(self, ws: Workspace, settings: QSettings, parent: QObject | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        self.settings = settings
+        self.undo_stack = QUndoStack(self)
+        self.negotiation_id: str | None = None
+        ws.subscribe(self._on_change)
+
+    def _on_change(self, change: Change) -> None:
+        self.sig_changed.emit(change)
+
+    def set_negotiation(self, negotiation_id: str | None) -> None:
+        if negotiation_id != self.negotiation_id:
+            self.negotiation_id = negotiation_id
+            self.sig_negotiation_changed.emit(negotiation_id or "")
+
+    def detach(self) -> None:
+        self.ws.unsubscribe(self._on_change)
+
+
+class Pane(QWidget):
+    """Base of the sidebar panes. Subclasses set ``key`` and ``title`` and override the hooks."""
+
+    key: str = ""
+    title: str = ""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        ctx.sig_changed.connect(self.on_changed)
+        ctx.sig_negotiation_changed.connect(lambda _id: self.reload())
+
+    def on_changed(self, change: Change) -> None:
+        """Refresh what this pane shows of the change (default: reload all)."""
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read everything shown from the workspace."""
+
+    def show_record(self, collection: str, record_id: str) -> bool:
+        """Select and show the record; return False when this pane does not show that kind."""
+        return False
+
+    def new_record(self) -> None:
+        """Edit ▸ New record while this pane is shown."""
+
+    def delete_selected(self) -> None:
+        """Edit ▸ Delete while this pane is shown."""
+
+    def save_state(self) -> None:
+        """Store splitter sizes and similar in ``ctx.settings``."""
+
+    def restore_state(self) -> None:
+        """Restore what save_state stored."""
