@@ -14,7 +14,7 @@ import unicodedata
 from sqlalchemy import Connection
 
 from dossier.errors import FieldError, NotFoundError, Reference, ReferencedError, ValidationError
-from dossier.model.records import SINGULAR, collection_of
+from dossier.model.records import COLLECTIONS, SINGULAR, Document, collection_of
 from dossier.model.schema import cycle_error, validate_record, via_cycles
 from dossier.model.text import is_valid_id, quote_user_text
 from dossier.services.workspace import Change, Workspace
@@ -194,3 +194,34 @@ def listing(ws: Workspace, collection: str, list_field: str, record_id: str,
     with ws.db.read() as conn:
         return store.read_records(conn, collection, store.keys_listing(conn, collection, list_field, record_id,
                                                                        order_by))
+
+
+class _Rollback(Exception):
+    pass
+
+
+def delete_preview(ws: Workspace, collection: str, record_id: str) -> tuple[DeleteOutcome, Document]:
+    """What a cascading delete would do, and every record it touches as it is now.
+
+    Nothing is changed. Restoring the returned document with
+    ``interchange.import_document`` undoes the delete (the GUI's undo does that).
+    """
+    outcome: DeleteOutcome | None = None
+    try:
+        with ws.db.write() as conn:
+            keys = store.keys_for(conn, collection, [record_id]) if is_valid_id(record_id) else {}
+            if not keys:
+                raise NotFoundError(collection, record_id)
+            outcome = store.delete_record(conn, collection, keys[record_id], True)
+            raise _Rollback
+    except _Rollback:
+        pass
+    assert outcome is not None
+    doc = Document()
+    with ws.db.read() as conn:
+        for name in COLLECTIONS:
+            uids = list(outcome.deleted.get(name, [])) + list(outcome.changed.get(name, []))
+            if uids:
+                keys = store.keys_for(conn, name, uids)
+                doc.collection(name).extend(store.read_records(conn, name, list(keys.values())))
+    return outcome, doc
