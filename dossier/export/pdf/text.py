@@ -264,6 +264,10 @@ class TextBlock(Flowable):
         self._lines: list[_Line] = []
         self._layout_width: float | None = None
 
+    def length(self) -> int:
+        """Characters of text, for deciding how a table may split."""
+        return sum(len(span.text) for span in self.spans)
+
     # -- layout
     def _ensure_paras(self) -> list[_Paragraph]:
         if self._paras is None:
@@ -300,10 +304,8 @@ class TextBlock(Flowable):
     def split(self, availWidth, availHeight):
         self._layout(availWidth)
         fits = int((availHeight + 1e-6) // self.style.leading)
-        if fits <= 0:
+        if fits <= 0 or fits >= len(self._lines):
             return []
-        if fits >= len(self._lines):
-            return [self]
         cut = self._lines[fits]
         paras = self._ensure_paras()
         head_paras = paras[: cut.para] + ([paras[cut.para].sliced(0, cut.start)] if cut.start else [])

@@ -1,0 +1,113 @@
+"""PDF dossiers: a whole negotiation, one round's brief, or one person's profile.
+
+``export_pdf`` is the one entry point; the command line and the GUI both call it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from dossier import APP_NAME, __version__
+from dossier.errors import DossierError, NotFoundError
+from dossier.model import analysis
+from dossier.model.records import Document
+
+__all__ = ["export_pdf", "PAPERS"]
+
+PAPERS = ("a4", "letter")
+
+
+def _choose_negotiation(doc: Document, negotiation_id: str | None):
+    if negotiation_id is not None:
+        return analysis.find(doc.negotiations, negotiation_id, "negotiations")
+    if not doc.negotiations:
+        return None
+    if len(doc.negotiations) == 1:
+        return doc.negotiations[0]
+    ids = ", ".join(sorted(n.id for n in doc.negotiations))
+    raise DossierError(f"the workspace holds {len(doc.negotiations)} negotiations; choose one of: {ids}")
+
+
+def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | None = None,
+               round_id: str | None = None, person_id: str | None = None,
+               marking: str = "RESTRICTED", paper: str = "a4", author: str | None = None,
+               prepared: datetime.date | None = None,
+               progress: Callable[[int, int], None] | None = None,
+               is_cancelled: Callable[[], bool] | None = None) -> int:
+    """Write a PDF dossier of ``doc`` to ``out_path`` and return its page count.
+
+    With ``round_id`` a round brief (its negotiation is the round's), with ``person_id``
+    a person profile, otherwise the negotiation dossier of ``negotiation_id`` or of the
+    only negotiation in ``doc`` (an empty dossier saying so when there is none).
+    The file appears at ``out_path`` only when complete: it is written to a temporary
+    file beside it and renamed. Raises ``NotFoundError`` for an unknown id,
+    ``CancelledError`` when ``is_cancelled()`` turns true, ``DossierError`` for an
+    ambiguous or invalid request.
+    """
+    from dossier.export.pdf import styles
+    from dossier.export.pdf.builder import DossierBuilder, Scope, story
+    from dossier.export.pdf.fonts import register_fonts
+    from dossier.export.pdf.page import DossierTemplate, Running, make_canvas_class
+
+    if round_id is not None and person_id is not None:
+        raise DossierError("choose a round or a person, not both")
+    if paper not in styles.PAPERS:
+        raise DossierError(f"unknown paper size {paper!r}; choose a4 or letter")
+    rnd = person = None
+    if round_id is not None:
+        rnd = analysis.find(doc.rounds, round_id, "rounds")
+        if negotiation_id is not None and rnd.negotiation != negotiation_id:
+            analysis.find(doc.negotiations, negotiation_id, "negotiations")
+            raise DossierError(f"round {round_id} belongs to negotiation {rnd.negotiation}, not {negotiation_id}")
+        negotiation = analysis.find(doc.negotiations, rnd.negotiation, "negotiations")
+    else:
+        if person_id is not None:
+            person = analysis.find(doc.people, person_id, "people")
+        negotiation = _choose_negotiation(doc, negotiation_id)
+    kind = "round" if rnd else "person" if person else "negotiation"
+
+    prepared = prepared or datetime.date.today()
+    prepared_text = f"{prepared.day} {prepared.strftime('%b')} {prepared.year}"
+    pagesize = styles.PAPERS[paper]
+    width = pagesize[0] - 2 * styles.MARGIN_X
+    scope = Scope(kind, negotiation, rnd, person, marking=marking, author=author, prepared=prepared_text,
+                  width=width)
+    register_fonts()
+    builder = DossierBuilder(doc, scope)
+    flowables = story(builder)
+    if kind == "round":
+        title = f"{negotiation.title} — {builder.round_title(rnd)} brief"
+        subject = "Round brief"
+    elif kind == "person":
+        title = f"{person.name} — profile"
+        subject = "Person profile"
+    else:
+        title = negotiation.title if negotiation else "Negotiation dossier"
+        subject = "Negotiation dossier"
+    running = Running(marking=marking, title=title, prepared=prepared_text)
+
+    out = Path(out_path)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent or Path("."))
+    os.close(fd)
+    try:
+        template = DossierTemplate(
+            temp_name, pagesize=pagesize, progress=progress, is_cancelled=is_cancelled,
+            expected=2 * len(flowables), title=title, author=author or "", subject=subject,
+            creator=f"{APP_NAME} {__version__}", producer=f"{APP_NAME} {__version__}",
+        )
+        template.multiBuild(flowables, canvasmaker=make_canvas_class(running))
+        pages = template.page
+        os.replace(temp_name, out)
+    except BaseException:
+        try:
+            os.unlink(temp_name)
+        except FileNotFoundError:
+            pass
+        raise
+    if progress is not None:
+        progress(2 * len(flowables), 2 * len(flowables))
+    return pages
