@@ -90,6 +90,9 @@ class PersonRow(Base):
     )
 
 
+Index("ix_people_name_nocase", PersonRow.__table__.c.name.collate("NOCASE"))
+
+
 class AliasRow(Base):
     __tablename__ = "person_aliases"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -237,6 +240,7 @@ class PositionRow(Base):
         CheckConstraint(date_check("date"), name="date"),
         Index("ix_positions_negotiation_date", "negotiation_id", "date"),
         Index("ix_positions_negotiation_topic_party", "negotiation_id", "topic_id", "party_id"),
+        Index("ix_positions_negotiation_kind_date", "negotiation_id", "kind", "date"),
     )
 
 
@@ -257,7 +261,11 @@ class SourceRow(Base):
         CheckConstraint(enum_check("reliability", list("ABCDEF")), name="reliability"),
         CheckConstraint(date_check("published"), name="published"),
         CheckConstraint("via_id IS NULL OR via_id <> id", name="via_self"),
+        Index("ix_sources_published", "published"),
     )
+
+
+Index("ix_sources_title_nocase", SourceRow.__table__.c.title.collate("NOCASE"))
 
 
 class EventRow(Base):
