@@ -1,0 +1,159 @@
+"""Services on a real workspace: validation naming fields, references, cascades."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from dossier.errors import NotFoundError, ReferencedError, ValidationError
+from dossier.model import Citation, Participant, Person, Position, Role, Round, Source, Topic
+from dossier.services import people, positions, records, rounds, sources, topics
+
+
+def paths(exc: ValidationError) -> list[str]:
+    return [e.path for e in exc.errors]
+
+
+def test_create_get_update_person(demo_workspace):
+    ws = demo_workspace
+    person = Person(id="hakan-fidan", name="Hakan Fidan", native_name="Hakan Fidan", aliases=["H. Fidan"],
+                    roles=[Role(title="Foreign Minister", start="2023-06")], bio="Line one\nLine two")
+    saved = people.create(ws, person)
+    assert saved == person
+    assert people.get(ws, "hakan-fidan").bio == "Line one\nLine two"
+    changed = people.update(ws, replace(saved, title="Minister", aliases=["Fidan", "H. Fidan"]))
+    assert people.get(ws, "hakan-fidan") == changed
+    assert changed.aliases == ["Fidan", "H. Fidan"]
+
+
+def test_validation_names_every_bad_field(demo_workspace):
+    bad = Person(id="x-1", name="  ", party="atlantis", roles=[Role(title="Envoy", start="2025-05-10", end="2025-04")])
+    with pytest.raises(ValidationError) as info:
+        people.create(demo_workspace, bad)
+    assert paths(info.value) == ["people[x-1].name", "people[x-1].party", "people[x-1].roles[0].end"]
+    assert "unknown party 'atlantis'" in str(info.value)
+    with pytest.raises(NotFoundError):
+        people.get(demo_workspace, "x-1")
+
+
+def test_invalid_id_and_duplicate_id(demo_workspace):
+    with pytest.raises(ValidationError) as info:
+        people.create(demo_workspace, Person(id="Not An Id", name="X"))
+    assert paths(info.value) == ["people[#0].id"]
+    with pytest.raises(ValidationError, match="already exists"):
+        people.create(demo_workspace, Person(id="ron-dermer", name="Someone else"))
+
+
+def test_update_of_missing_record_is_not_found(demo_workspace):
+    with pytest.raises(NotFoundError, match="people: no record with id 'nobody'"):
+        people.update(demo_workspace, Person(id="nobody", name="Nobody"))
+
+
+def test_position_topic_must_belong_to_its_negotiation(demo_workspace):
+    ws = demo_workspace
+    from dossier.model import Negotiation
+    from dossier.services import negotiations
+
+    negotiations.create(ws, Negotiation(id="other", title="Other talks"))
+    topics.create(ws, Topic(id="other-topic", negotiation="other", title="Elsewhere"))
+    pos = Position(id="p-x", negotiation="il-sy-security", party="il", topic="other-topic",
+                   kind="demand", summary="Mismatch")
+    with pytest.raises(ValidationError, match="belongs to negotiation 'other'") as info:
+        positions.create(ws, pos)
+    assert paths(info.value) == ["positions[p-x].topic"]
+
+
+def test_round_number_is_unique_within_its_negotiation(demo_workspace):
+    with pytest.raises(ValidationError, match="round number 5 is already used") as info:
+        rounds.create(demo_workspace, Round(id="round-5b", negotiation="il-sy-security", number=5))
+    assert paths(info.value) == ["rounds[round-5b].number"]
+    renumbered = replace(rounds.get(demo_workspace, "round-5"), number=6)
+    assert rounds.update(demo_workspace, renumbered).number == 6
+
+
+def test_citation_credibility_and_source_checked(demo_workspace):
+    rnd = rounds.get(demo_workspace, "round-5")
+    bad = replace(rnd, sources=[Citation(source="art-paris-round-5", credibility=7),
+                                Citation(source="nowhere", credibility=2)])
+    with pytest.raises(ValidationError) as info:
+        rounds.update(demo_workspace, bad)
+    assert [str(e) for e in info.value.errors] == [
+        "rounds[round-5].sources[0].credibility: expected an integer 1-6, got number 7",
+        "rounds[round-5].sources[1].source: unknown source 'nowhere'",
+    ]
+
+
+def test_via_cycle_is_refused(demo_workspace):
+    src = sources.get(demo_workspace, "art-paris-round-5")
+    with pytest.raises(ValidationError, match="comes back to where it started"):
+        sources.update(demo_workspace, replace(src, via="src-informed"))
+    with pytest.raises(ValidationError):
+        sources.create(demo_workspace, Source(id="selfish", title="Self", via="selfish"))
+
+
+def test_delete_referenced_is_refused_with_referrers(demo_workspace):
+    with pytest.raises(ReferencedError) as info:
+        people.delete(demo_workspace, "benjamin-netanyahu")
+    refs = {str(r) for r in info.value.references}
+    assert "positions[pos-il-red-lines].person" in refs
+    assert "events[ev-miami-meeting].people" in refs
+    assert people.get(demo_workspace, "benjamin-netanyahu")
+
+
+def test_cascade_delete_clears_optional_and_removes_entries(demo_workspace):
+    ws = demo_workspace
+    outcome = people.delete(ws, "yechiel-leiter", cascade=True)
+    assert outcome.deleted == {"people": ["yechiel-leiter"]}
+    r5 = rounds.get(ws, "round-5")
+    assert "yechiel-leiter" not in [p.person for p in r5.participants]
+    assert [p.person for p in r5.participants][:1] == ["asaad-al-shaybani"]
+
+
+def test_cascade_delete_of_a_topic_deletes_its_positions(demo_workspace):
+    ws = demo_workspace
+    outcome = topics.delete(ws, "idf-withdrawal", cascade=True)
+    assert outcome.deleted["positions"] == ["pos-sy-withdrawal"]
+    assert "idf-withdrawal" not in rounds.get(ws, "round-5").topics
+    with pytest.raises(NotFoundError):
+        positions.get(ws, "pos-sy-withdrawal")
+
+
+def test_delete_preview_changes_nothing_and_restores(demo_workspace):
+    from dossier.services import interchange
+
+    ws = demo_workspace
+    before = interchange.document_to_json(interchange.export_document(ws))
+    outcome, snapshot = records.delete_preview(ws, "parties", "il")
+    assert "il" in outcome.deleted["parties"]
+    assert interchange.document_to_json(interchange.export_document(ws))["people"] == before["people"]
+    records.delete(ws, "parties", "il", cascade=True)
+    interchange.import_document(ws, snapshot)
+    after = interchange.document_to_json(interchange.export_document(ws))
+    for key in ("parties", "people", "negotiations", "topics", "rounds", "positions", "sources", "events"):
+        assert after[key] == before[key], key
+
+
+def test_rounds_attended_and_positions_stated(demo_workspace):
+    assert [r.id for r in people.rounds_attended(demo_workspace, "asaad-al-shaybani")] == ["round-4", "round-5"]
+    assert [p.id for p in people.positions_stated(demo_workspace, "asaad-al-shaybani")] == ["pos-sy-withdrawal"]
+
+
+def test_participant_with_unknown_person(demo_workspace):
+    rnd = rounds.get(demo_workspace, "round-1")
+    with pytest.raises(ValidationError) as info:
+        rounds.update(demo_workspace, replace(rnd, participants=[Participant(person="ghost", party="il")]))
+    assert paths(info.value) == ["rounds[round-1].participants[0].person"]
+
+
+def test_new_id_is_readable_and_fresh(demo_workspace):
+    assert records.new_id(demo_workspace, "people", "Ron Dermer") == "ron-dermer-2"
+    assert records.new_id(demo_workspace, "people", "Shaybānī") == "shaybani"
+    assert records.new_id(demo_workspace, "people", "أسعد") == "person"
+
+
+def test_large_text_is_stored_whole(demo_workspace):
+    big = "مرحبا " * 200_000  # about 1.2 MB of Arabic
+    person = replace(people.get(demo_workspace, "ron-dermer"), notes=big)
+    people.update(demo_workspace, person)
+    assert people.get(demo_workspace, "ron-dermer").notes == big
