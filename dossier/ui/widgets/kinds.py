@@ -1,0 +1,103 @@
+"""How a position's kind looks on screen: fill, text colour, frame, and the legend.
+
+The palette matches the PDF dossier so that a briefer sees the same colours on paper.
+Colour never carries the meaning alone: every cell names its kind in words, and a red
+line also gets a heavy red frame and the capitalised label "RED LINE".
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+
+from dossier.model.enums import PositionKind
+
+#: kind -> (fill, text colour)
+KIND_FILL = {
+    PositionKind.RED_LINE: ("#7a1010", "#ffffff"),
+    PositionKind.DEMAND: ("#f0a868", "#1d2430"),
+    PositionKind.CONCESSION: ("#8cc7a1", "#1d2430"),
+    PositionKind.OFFER: ("#c8e6c9", "#1d2430"),
+    PositionKind.ASSURANCE: ("#cfe0f3", "#1d2430"),
+    PositionKind.STATEMENT: ("#f4f4f4", "#1d2430"),
+}
+KIND_ORDER = [
+    PositionKind.RED_LINE,
+    PositionKind.DEMAND,
+    PositionKind.CONCESSION,
+    PositionKind.OFFER,
+    PositionKind.ASSURANCE,
+    PositionKind.STATEMENT,
+]
+RED_FRAME = QColor("#d01c1c")
+FRAME = QColor("#9aa3ae")
+
+
+def kind_label(kind: str) -> str:
+    """The kind in words, translated: "Red line", "Demand"…"""
+    return QCoreApplication.translate("PositionKind", PositionKind(kind).label)
+
+
+def kind_tag(kind: str) -> str:
+    """The short label printed in a cell: "RED LINE" for red lines, else the kind's word."""
+    return kind_label(kind).upper() if kind == PositionKind.RED_LINE else kind_label(kind)
+
+
+def kind_colours(kind: str) -> tuple[QColor, QColor]:
+    fill, text = KIND_FILL[PositionKind(kind)]
+    return QColor(fill), QColor(text)
+
+
+def paint_kind_box(painter: QPainter, rect: QRect | QRectF, kind: str) -> None:
+    """Fill ``rect`` in the kind's colour with its frame (heavy and red for a red line)."""
+    fill, _text = kind_colours(kind)
+    red = kind == PositionKind.RED_LINE
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    width = 3 if red else 1
+    pen = QPen(RED_FRAME if red else FRAME, width)
+    pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+    painter.setPen(pen)
+    painter.setBrush(fill)
+    inset = QRectF(rect).adjusted(width / 2, width / 2, -width / 2, -width / 2)
+    painter.drawRect(inset)
+    painter.restore()
+
+
+class KindSwatch(QWidget):
+    """A small box in a kind's look, for legends."""
+
+    def __init__(self, kind: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.kind = kind
+        self.setFixedSize(QSize(22, 16))
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        paint_kind_box(painter, self.rect(), self.kind)
+
+
+class KindLegend(QWidget):
+    """One swatch and word per kind, red lines first."""
+
+    def __init__(self, parent: QWidget | None = None, *, extra: list[tuple[QWidget, str]] | None = None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        for kind in KIND_ORDER:
+            layout.addWidget(KindSwatch(kind, self))
+            label = QLabel(kind_tag(kind), self)
+            if kind == PositionKind.RED_LINE:
+                font = QFont(label.font())
+                font.setBold(True)
+                label.setFont(font)
+            layout.addWidget(label)
+            layout.addSpacing(10)
+        for widget, text in extra or []:
+            layout.addWidget(widget)
+            layout.addWidget(QLabel(text, self))
+            layout.addSpacing(10)
+        layout.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)

@@ -1,0 +1,48 @@
+"""User text on screen: always plain, laid out in its own direction."""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+
+def is_rtl(text: str | None) -> bool:
+    """True when the first strongly directional character is right-to-left (Arabic, Hebrew…)."""
+    for ch in text or "":
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def plain_tooltip(text: str | None) -> str:
+    """A tooltip that shows ``text`` literally: Qt would otherwise render markup in tooltips."""
+    if not text:
+        return ""
+    body = html.escape(text).replace("\n", "<br>")
+    direction = "rtl" if is_rtl(text) else "ltr"
+    return f'<p dir="{direction}" style="white-space:pre-wrap">{body}</p>'
+
+
+def plain_label(text: str = "", parent=None, *, wrap: bool = False) -> QLabel:
+    """A label that never interprets its text as markup."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    set_plain(label, text)
+    return label
+
+
+def set_plain(label: QLabel, text: str | None) -> None:
+    """Show user text in ``label``: as plain text, right-aligned when it reads right to left."""
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text or "")
+    rtl = is_rtl(text)
+    label.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+    horizontal = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
+    label.setAlignment(horizontal | Qt.AlignmentFlag.AlignVCenter)
