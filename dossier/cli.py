@@ -240,6 +240,13 @@ def cmd_gui(args) -> int:
             ws.close()
     else:
         path = Path(args.db) if args.db else None
+    if args.screenshot and not os.environ.get("QT_QPA_PLATFORM") and not _has_display():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    elif not args.screenshot and not _has_display():
+        from dossier.errors import DossierError
+
+        raise DossierError("no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset); "
+                           "run it on a desktop, or use a headless sub-command such as 'dossier demo'")
     try:
         from dossier.ui.app import run_app
     except ImportError as exc:
@@ -247,6 +254,12 @@ def cmd_gui(args) -> int:
 
         raise DossierError(f"the desktop app cannot start: {exc}") from None
     return run_app(path, screenshot=args.screenshot, pane=args.pane, readonly=args.read_only)
+
+
+def _has_display() -> bool:
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 COMMANDS = {
