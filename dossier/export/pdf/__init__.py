@@ -51,7 +51,7 @@ def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | Non
     from dossier.export.pdf import styles
     from dossier.export.pdf.builder import DossierBuilder, Scope, story
     from dossier.export.pdf.fonts import register_fonts
-    from dossier.export.pdf.page import DossierTemplate, Running, make_canvas_class
+    from dossier.export.pdf.page import DossierTemplate, Running
 
     if round_id is not None and person_id is not None:
         raise DossierError("choose a round or a person, not both")
@@ -95,11 +95,14 @@ def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | Non
     os.close(fd)
     try:
         template = DossierTemplate(
-            temp_name, pagesize=pagesize, progress=progress, is_cancelled=is_cancelled,
+            temp_name, pagesize=pagesize, running=running, progress=progress, is_cancelled=is_cancelled,
             expected=2 * len(flowables), title=title, author=author or "", subject=subject,
             creator=f"{APP_NAME} {__version__}", producer=f"{APP_NAME} {__version__}",
         )
-        template.multiBuild(flowables, canvasmaker=make_canvas_class(running))
+        for _attempt in range(4):  # until "Page x of y" prints the real y
+            template.multiBuild(flowables)
+            if template.pages_printed == template.page:
+                break
         pages = template.page
         os.replace(temp_name, out)
     except BaseException:

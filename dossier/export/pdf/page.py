@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
@@ -33,47 +34,31 @@ def _draw_block(canv: Canvas, block: TextBlock, x: float, y_top: float, width: f
     block.drawOn(canv, x, y_top - height)
 
 
-def make_canvas_class(running: Running):
-    """A canvas that holds each page back until the page count is known, then draws
-    the running header and footer with ``Page x of y``."""
+def decorate_page(canv: Canvas, doc: DossierTemplate) -> None:
+    """Draw the running header and footer of the current page.
 
-    class DossierCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._decorate(total)
-                super().showPage()
-            super().save()
-
-        def _decorate(self, total: int) -> None:
-            width, height = self._pagesize
-            inner = width - 2 * styles.MARGIN_X
-            x = styles.MARGIN_X
-            self.saveState()
-            _draw_block(self, TextBlock(running.marking, _MARK_STYLE), x, height - 9 * 2.835, inner)
-            self.setStrokeColor(styles.RULE)
-            self.setLineWidth(0.5)
-            self.line(x, height - 18 * 2.835, x + inner, height - 18 * 2.835)
-            _draw_block(self, TextBlock(running.title, _RUNNING), x, height - 14 * 2.835, inner * 0.7)
-            _draw_block(self, TextBlock(f"Prepared {running.prepared}", _RUNNING.but(align="end")),
-                        x + inner * 0.7, height - 14 * 2.835, inner * 0.3)
-            self.line(x, 16 * 2.835, x + inner, 16 * 2.835)
-            _draw_block(self, TextBlock(running.title, _RUNNING), x, 14.5 * 2.835, inner * 0.7)
-            _draw_block(self, TextBlock(f"Page {self._pageNumber} of {total}", _RUNNING.but(align="end", bold=True)),
-                        x + inner * 0.7, 14.5 * 2.835, inner * 0.3)
-            _draw_block(self, TextBlock(running.marking, _MARK_STYLE), x, 9 * 2.835, inner)
-            self.restoreState()
-
-    return DossierCanvas
+    ``Page x of y`` takes y from the previous pass of the build; ``export_pdf`` builds
+    again until the count it printed is the count it made.
+    """
+    running = doc.running
+    total = str(doc.pages_expected) if doc.pages_expected else "…"
+    width, height = canv._pagesize
+    inner = width - 2 * styles.MARGIN_X
+    x = styles.MARGIN_X
+    canv.saveState()
+    _draw_block(canv, TextBlock(running.marking, _MARK_STYLE), x, height - 9 * mm, inner)
+    canv.setStrokeColor(styles.RULE)
+    canv.setLineWidth(0.5)
+    canv.line(x, height - 18 * mm, x + inner, height - 18 * mm)
+    _draw_block(canv, TextBlock(running.title, _RUNNING), x, height - 14 * mm, inner * 0.7)
+    _draw_block(canv, TextBlock(f"Prepared {running.prepared}", _RUNNING.but(align="end")),
+                x + inner * 0.7, height - 14 * mm, inner * 0.3)
+    canv.line(x, 16 * mm, x + inner, 16 * mm)
+    _draw_block(canv, TextBlock(running.title, _RUNNING), x, 14.5 * mm, inner * 0.7)
+    _draw_block(canv, TextBlock(f"Page {doc.page} of {total}", _RUNNING.but(align="end", bold=True)),
+                x + inner * 0.7, 14.5 * mm, inner * 0.3)
+    _draw_block(canv, TextBlock(running.marking, _MARK_STYLE), x, 9 * mm, inner)
+    canv.restoreState()
 
 
 class Anchor(Flowable):
@@ -128,18 +113,26 @@ class Contents(TableOfContents):
 
 
 class DossierTemplate(BaseDocTemplate):
-    def __init__(self, filename, *, pagesize, progress: Callable[[int, int], None] | None,
+    def __init__(self, filename, *, pagesize, running: Running, progress: Callable[[int, int], None] | None,
                  is_cancelled: Callable[[], bool] | None, expected: int, **metadata):
         super().__init__(filename, pagesize=pagesize, leftMargin=styles.MARGIN_X,
                          rightMargin=styles.MARGIN_X, topMargin=styles.MARGIN_TOP,
                          bottomMargin=styles.MARGIN_BOTTOM, **metadata)
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate_page)])
+        self.running = running
+        self.pages_expected: int | None = None  # the page count of the previous pass
+        self.pages_printed: int | None = None  # the count printed as "of y" in the last pass
         self._progress = progress
         self._is_cancelled = is_cancelled
         self._expected = max(expected, 1)
         self._done = 0
+
+    def build(self, flowables, filename=None, canvasmaker=Canvas):
+        super().build(flowables, filename, canvasmaker)
+        self.pages_printed = self.pages_expected
+        self.pages_expected = self.page
 
     def afterFlowable(self, flowable):
         if isinstance(flowable, Anchor) and flowable.outline is not None and flowable.in_contents:
