@@ -47,6 +47,7 @@ class Id:
 @dataclass(frozen=True)
 class Text:
     required: bool = False  # required: present, not null, not blank
+    nullable: bool = True  # False for the items of a list of text: never null, blank allowed
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ FieldKind = Id | Text | Choice | Date | Integer | Country | Ref | Obj | ListOf
 def is_nullable(kind: object) -> bool:
     """Whether ``null`` is an allowed value (lists are never null, only empty)."""
     if isinstance(kind, Text):
-        return not kind.required
+        return kind.nullable and not kind.required
     if isinstance(kind, (Date, Integer, Ref)):
         return kind.nullable
     return isinstance(kind, Country)
@@ -117,7 +118,7 @@ FIELDS: dict[str, dict[str, FieldKind]] = {
         "id": Id(),
         "name": Text(required=True),
         "native_name": Text(),
-        "aliases": ListOf(Text()),
+        "aliases": ListOf(Text(nullable=False)),
         "party": Ref("parties"),
         "title": Text(),
         "bio": Text(),

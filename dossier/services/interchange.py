@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -133,6 +134,14 @@ def _convert(kind: object, raw: object, path: str, errors: list[FieldError]) -> 
     return raw
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.-]{1,64}", re.ASCII)
+
+
+def _key_in_path(key: str) -> str:
+    """An unknown key as it appears in an error path: as is when plain, else escaped and cut short."""
+    return key if _PLAIN_KEY.fullmatch(key) else quote_user_text(key)
+
+
 class _Invalid:
     """Stands for a nested object that could not be built; validation skips it."""
 
@@ -141,11 +150,12 @@ def _build(cls: type, fields: dict, raw: dict, path: str, errors: list[FieldErro
     values = {}
     for key in raw:
         if key not in fields:
-            errors.append(FieldError(f"{path}.{key}" if path else key, "unknown field"))
+            shown = _key_in_path(key)
+            errors.append(FieldError(f"{path}.{shown}" if path else shown, "unknown field"))
     for name, kind in fields.items():
-        if name in raw:
+        if name in raw and not (raw[name] is None and isinstance(kind, ListOf)):
             values[name] = _convert(kind, raw[name], f"{path}.{name}", errors)
-        elif isinstance(kind, ListOf):
+        elif isinstance(kind, ListOf):  # missing or null: a list is never required
             values[name] = []
         elif is_nullable(kind):
             values[name] = None
@@ -160,10 +170,11 @@ class _DocumentResolver:
     """Answers reference questions from the document itself."""
 
     def __init__(self, doc: Document):
-        self.ids = {name: {getattr(r, "id", None) for r in doc.collection(name)} for name in COLLECTIONS}
+        self.ids = {name: {r.id for r in doc.collection(name) if is_valid_id(r.id)} for name in COLLECTIONS}
         self.owner = {
-            "topics": {t.id: t.negotiation for t in doc.topics if isinstance(t.negotiation, str)},
-            "rounds": {r.id: r.negotiation for r in doc.rounds if isinstance(r.negotiation, str)},
+            name: {r.id: r.negotiation for r in doc.collection(name) if is_valid_id(r.id)
+                   and is_valid_id(r.negotiation)}
+            for name in ("topics", "rounds")
         }
 
     def exists(self, collection: str, record_id: str) -> bool:
@@ -199,7 +210,7 @@ def read_document(data: bytes) -> Document:
     errors: list[FieldError] = []
     for key in value:
         if key not in TOP_KEYS:
-            errors.append(FieldError(key, "unknown field"))
+            errors.append(FieldError(_key_in_path(key), "unknown field"))
     exported_at = value.get("exported_at")
     if exported_at is not None and not isinstance(exported_at, str):
         errors.append(FieldError("exported_at", f"expected text, got {describe_value(exported_at)}"))
@@ -237,7 +248,7 @@ def read_document(data: bytes) -> Document:
                     seen[rid] = i
     missing = {e.path for e in errors if e.message == "required field is missing"}
     errors = [e for e in errors if e.path not in missing or e.message == "required field is missing"]
-    errors.extend(_round_number_clashes(doc))
+    errors.extend(_round_number_clashes(doc, raw_indices.get("rounds", [])))
     vias = {s.id: s.via for s in doc.sources if is_valid_id(s.id) and (s.via is None or is_valid_id(s.via))}
     for source_id, loop in sorted(via_cycles(vias).items()):
         errors.append(cycle_error(f"sources[{source_id}]", loop))
@@ -246,23 +257,24 @@ def read_document(data: bytes) -> Document:
     return doc
 
 
-def _round_number_clashes(doc: Document) -> list[FieldError]:
+def _round_number_clashes(doc: Document, indices: list[int]) -> list[FieldError]:
+    """Rounds of one negotiation sharing a number; ``indices`` are the rounds' positions in the file."""
     errors = []
     taken: dict[tuple[str, int], str] = {}
-    for i, rnd in enumerate(doc.rounds):
-        if type(rnd.number) is not int or not isinstance(rnd.negotiation, str):
+    for rnd, i in zip(doc.rounds, indices, strict=True):
+        if type(rnd.number) is not int or rnd.number < 1 or not is_valid_id(rnd.negotiation):
             continue
         key = (rnd.negotiation, rnd.number)
         if key in taken:
             errors.append(
                 FieldError(
                     f"{record_path('rounds', rnd, i)}.number",
-                    f"round number {rnd.number} is already used by round {quote_user_text(taken[key])} "
+                    f"round number {rnd.number} is already used by round {taken[key]} "
                     f"of negotiation {quote_user_text(rnd.negotiation)}",
                 )
             )
         else:
-            taken[key] = rnd.id
+            taken[key] = quote_user_text(rnd.id) if is_valid_id(rnd.id) else record_path("rounds", rnd, i)
     return errors
 
 
