@@ -104,6 +104,7 @@ def test_demo_dossier_pages_outline_and_running_text(demo_pdf, demo_doc):
 
 def test_demo_dossier_metadata_and_no_local_paths(demo_pdf):
     path, _ = demo_pdf
+    assert path.stat().st_mode & 0o044, "the saved file follows the umask, not the temporary file's mode"
     meta = pypdf.PdfReader(path).metadata
     assert meta.title == "Israel–Syria security talks"
     assert meta.author == "Desk Officer"

@@ -21,6 +21,12 @@ __all__ = ["export_pdf", "PAPERS"]
 PAPERS = ("a4", "letter")
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _choose_negotiation(doc: Document, negotiation_id: str | None):
     if negotiation_id is not None:
         return analysis.find(doc.negotiations, negotiation_id, "negotiations")
@@ -104,6 +110,7 @@ def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | Non
             if template.pages_printed == template.page:
                 break
         pages = template.page
+        os.chmod(temp_name, 0o666 & ~_umask())  # mkstemp makes it private; a saved file is not
         os.replace(temp_name, out)
     except BaseException:
         try:

@@ -315,15 +315,19 @@ class DossierBuilder:
 
     # ------------------------------------------------------------ rounds
     def rounds_section(self, neg: Negotiation) -> list[Flowable]:
-        flow = self.section("Rounds")
-        rounds = analysis.ordered_rounds(self.doc, neg.id)
-        if not rounds:
-            return flow + [self.note("No rounds are recorded for this negotiation.")]
-        for index, rnd in enumerate(rounds):
+        return self.listing("Rounds", analysis.ordered_rounds(self.doc, neg.id), self.round_part,
+                            "No rounds are recorded for this negotiation.")
+
+    def listing(self, title: str, items: list, render, empty: str) -> list[Flowable]:
+        """A section holding one part per item, parts separated by a thin rule."""
+        flow = self.section(title)
+        if not items:
+            return flow + [self.note(empty)]
+        for index, item in enumerate(items):
             if index:
                 flow.append(HRFlowable(width="100%", thickness=0.5, color=styles.RULE, spaceBefore=10,
                                        spaceAfter=4))
-            flow += self.round_part(rnd)
+            flow += render(item)
         return flow
 
     def round_part(self, rnd: Round, level: int = 1) -> list[Flowable]:
@@ -498,16 +502,8 @@ class DossierBuilder:
         return sorted((self.people[i] for i in seen), key=lambda p: (party_rank.get(p.party, 99), p.name.casefold()))
 
     def people_section(self, neg: Negotiation) -> list[Flowable]:
-        flow = self.section("People")
-        people = self.people_in(neg)
-        if not people:
-            return flow + [self.note("No people are recorded for this negotiation.")]
-        for index, person in enumerate(people):
-            if index:
-                flow.append(HRFlowable(width="100%", thickness=0.5, color=styles.RULE, spaceBefore=10,
-                                       spaceAfter=4))
-            flow += self.profile(person, neg)
-        return flow
+        return self.listing("People", self.people_in(neg), lambda person: self.profile(person, neg),
+                            "No people are recorded for this negotiation.")
 
     def profile(self, person: Person, neg: Negotiation | None, level: int = 1) -> list[Flowable]:
         w = self.scope.width
