@@ -25,6 +25,11 @@ class CitationsEditor(ListEditor):
         self.add_button.clicked.connect(self.add_citation)
         self.buttons.addWidget(self.add_button)
         self.finish_buttons()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(SOURCE, header.ResizeMode.Interactive)
+        header.setSectionResizeMode(CREDIBILITY, header.ResizeMode.Interactive)
+        self.table.setColumnWidth(SOURCE, 240)
+        self.table.setColumnWidth(CREDIBILITY, 170)
         self.table.itemChanged.connect(lambda _item: self._changed(self.tr("Edit quote")))
 
     def set_sources(self, sources: list[Source]) -> None:

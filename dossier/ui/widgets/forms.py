@@ -84,6 +84,7 @@ class RecordForm(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.general_error)
         layout.addLayout(self.form)
+        layout.addStretch(1)
 
     def _error_label(self) -> QLabel:
         label = QLabel(self)
