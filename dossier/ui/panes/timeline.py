@@ -107,9 +107,9 @@ class TimelinePane(Pane):
         if item is None:
             return False
         self._shown = (collection, record_id)
-        self.view.timeline.clearSelection()
-        item.setSelected(True)
+        text = item.span.tooltip
+        self.view.timeline.select(collection, record_id)
         self.view.ensureVisible(item)
-        set_plain(self.detail, item.span.tooltip)
+        set_plain(self.detail, text)
         self.detail.show()
         return True

@@ -101,6 +101,7 @@ class TimelineScene(QGraphicsScene):
         self.px_per_day = 2.0
         self.items_by_id: dict[tuple[str, str], TimelineItem] = {}
         self.lanes: list[tuple[str, float]] = []
+        self.selected_key: tuple[str, str] | None = None  # kept across re-layouts
         self.font = QFont()
         self.small = QFont()
         self.small.setPointSizeF(self.font.pointSizeF() * 0.85)
@@ -120,6 +121,14 @@ class TimelineScene(QGraphicsScene):
         return self.origin + timedelta(days=round((x - LEFT) / self.px_per_day))
 
     # ------------------------------------------------------------- drawing
+    def select(self, collection: str, record_id: str) -> TimelineItem | None:
+        self.clearSelection()
+        self.selected_key = (collection, record_id)
+        item = self.items_by_id.get(self.selected_key)
+        if item is not None:
+            item.setSelected(True)
+        return item
+
     def set_spans(self, spans: list[Span]) -> None:
         self.spans = spans
         self.layout()
@@ -148,6 +157,9 @@ class TimelineScene(QGraphicsScene):
         y = self._draw_lane(events, y, EVENT_FILL, EVENT_VAGUE) + 10
         self._draw_axis(end, y)
         self.lanes = [(self.tr("Rounds"), y_rounds), (self.tr("Events"), y_events)]
+        chosen = self.items_by_id.get(self.selected_key) if self.selected_key else None
+        if chosen is not None:
+            chosen.setSelected(True)
         separator = self.addLine(0, y_events - 8, width, y_events - 8, QPen(GRID, 1))
         separator.setZValue(-1)
         self.setSceneRect(QRectF(0, 0, width, y + 4))
@@ -325,8 +337,7 @@ class TimelineView(QGraphicsView):
         while item is not None and not isinstance(item, TimelineItem):
             item = item.parentItem()
         if isinstance(item, TimelineItem) and event.button() == Qt.MouseButton.LeftButton:
-            self.timeline.clearSelection()
-            item.setSelected(True)
+            self.timeline.select(item.collection, item.record_id)
             self.sig_record_clicked.emit(item.collection, item.record_id)
             event.accept()
             return
