@@ -1,0 +1,127 @@
+"""Starting the desktop app: the QApplication, bundled fonts, settings, the first workspace."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from dossier import APP_NAME, config
+from dossier.resources import resource_path
+
+SCREENSHOT_SIZE = (1400, 860)
+
+
+def _ensure_platform(screenshot: str | None) -> None:
+    """Render screenshots without a display: pick Qt's offscreen platform when there is none."""
+    if screenshot and not os.environ.get("QT_QPA_PLATFORM") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and sys.platform.startswith("linux"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def register_fonts() -> list[str]:
+    """Register every bundled .ttf so Arabic and Hebrew render where the system lacks them."""
+    from PySide6.QtGui import QFontDatabase
+
+    families: list[str] = []
+    try:
+        folder = resource_path("fonts")
+    except FileNotFoundError:
+        return families
+    if not folder.is_dir():
+        return families
+    for font in sorted(folder.glob("*.ttf")):
+        font_id = QFontDatabase.addApplicationFont(str(font))
+        if font_id >= 0:
+            families += QFontDatabase.applicationFontFamilies(font_id)
+    return families
+
+
+def make_settings():
+    """The app's settings: an INI file in DOSSIER_HOME when that is set, else the platform's place."""
+    from PySide6.QtCore import QSettings
+
+    if os.environ.get("DOSSIER_HOME"):
+        return QSettings(str(config.data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, APP_NAME)
+
+
+def make_application():
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    register_fonts()
+    return app
+
+
+def show_error(parent, title: str, message: str) -> None:
+    """A modal error with the message as plain text (never a traceback)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+
+
+def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = None, pane: str | None = None,
+            readonly: bool = False) -> int:
+    """Open the main window on the workspace at ``path`` (None: the last or default one).
+
+    With ``screenshot`` the window is rendered at a fixed size to that PNG and the app
+    exits without waiting for the user.
+    """
+    _ensure_platform(screenshot)
+    app = make_application()
+    from PySide6.QtCore import QCoreApplication
+
+    from dossier.errors import DossierError
+    from dossier.services.workspace import open_workspace
+    from dossier.ui.main_window import MainWindow
+
+    settings = make_settings()
+    if path is None:
+        last = settings.value("workspace/last", "", type=str)
+        target = Path(last) if last and Path(last).exists() and not screenshot else config.default_workspace_path()
+    else:
+        target = Path(path)
+    try:
+        ws = open_workspace(target, readonly=readonly)
+    except DossierError as exc:
+        if screenshot:
+            print(f"dossier: {exc}", file=sys.stderr)
+            return 1
+        show_error(None, QCoreApplication.translate("app", "Cannot open workspace"), str(exc))
+        if path is not None or target == config.default_workspace_path():
+            return 1
+        ws = open_workspace(config.default_workspace_path())
+    window = MainWindow(ws, settings, persist=not screenshot)
+    if pane:
+        window.show_pane(pane)
+    if screenshot:
+        return _screenshot(app, window, Path(screenshot))
+    window.show()
+    code = app.exec()
+    return code
+
+
+def _screenshot(app, window, out: Path) -> int:
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+    image = window.grab()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = image.save(str(out), "PNG")
+    window.close()
+    app.processEvents()
+    if not ok:
+        print(f"dossier: cannot write {out}", file=sys.stderr)
+        return 1
+    print(f"Wrote {out}")
+    return 0

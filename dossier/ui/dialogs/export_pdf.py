@@ -1,0 +1,162 @@
+"""File ▸ Export PDF dossier: scope, marking, paper, author, file; built off the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dossier.services import interchange, listing, records
+from dossier.ui.app import show_error
+from dossier.ui.context import AppContext
+from dossier.ui.workers import Task, run_task
+
+PAPERS = (("a4", "A4"), ("letter", "US Letter"))
+DEFAULT_MARKING = "RESTRICTED"
+
+
+class ExportPdfDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, round_id: str | None = None,
+                 person_id: str | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.task: Task | None = None
+        self.setWindowTitle(self.tr("Export PDF dossier"))
+        settings = ctx.settings
+
+        self.scope_negotiation = QRadioButton(self.tr("Whole negotiation"))
+        self.scope_round = QRadioButton(self.tr("Round brief"))
+        self.scope_person = QRadioButton(self.tr("Person profile"))
+        group = QButtonGroup(self)
+        for button in (self.scope_negotiation, self.scope_round, self.scope_person):
+            group.addButton(button)
+        self.rounds = QComboBox()
+        if ctx.negotiation_id:
+            for row in listing.page(ctx.ws, "rounds", filters={"negotiation": ctx.negotiation_id},
+                                    sort="number", limit=10_000):
+                label = " · ".join(p for p in (row.cells["number"] and self.tr("Round {0}").format(
+                    row.cells["number"]), row.cells["title"], row.cells["dates"]) if p)
+                self.rounds.addItem(label or row.id, row.id)
+        self.people = QComboBox()
+        self.people.setEditable(True)
+        self.people.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for row in listing.page(ctx.ws, "people", sort="name", limit=100_000):
+            self.people.addItem(row.cells["name"], row.id)
+        self.scope_round.setEnabled(self.rounds.count() > 0)
+        self.scope_person.setEnabled(self.people.count() > 0)
+        if person_id is not None and self.people.findData(person_id) >= 0:
+            self.scope_person.setChecked(True)
+            self.people.setCurrentIndex(self.people.findData(person_id))
+        elif round_id is not None and self.rounds.findData(round_id) >= 0:
+            self.scope_round.setChecked(True)
+            self.rounds.setCurrentIndex(self.rounds.findData(round_id))
+        else:
+            self.scope_negotiation.setChecked(True)
+
+        self.marking = QLineEdit(settings.value("export/marking", DEFAULT_MARKING, type=str))
+        self.paper = QComboBox()
+        for key, label in PAPERS:
+            self.paper.addItem(label, key)
+        self.paper.setCurrentIndex(max(0, self.paper.findData(settings.value("export/paper", "a4", type=str))))
+        self.author = QLineEdit(settings.value("export/author", "", type=str))
+        folder = Path(settings.value("dialogs/folder", str(Path.home()), type=str))
+        self.path = QLineEdit(str(folder / "dossier.pdf"))
+        browse = QPushButton(self.tr("Choose…"))
+        browse.clicked.connect(self._browse)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.path, 1)
+        file_row.addWidget(browse)
+
+        negotiation = self.tr("(none chosen)")
+        if ctx.negotiation_id:
+            negotiation = records.get(ctx.ws, "negotiations", ctx.negotiation_id).title
+        neg_label = QLabel(negotiation)
+        neg_label.setTextFormat(Qt.TextFormat.PlainText)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Negotiation"), neg_label)
+        form.addRow(self.tr("Scope"), self.scope_negotiation)
+        form.addRow("", self.scope_round)
+        form.addRow("", self.rounds)
+        form.addRow("", self.scope_person)
+        form.addRow("", self.people)
+        form.addRow(self.tr("Marking"), self.marking)
+        form.addRow(self.tr("Paper"), self.paper)
+        form.addRow(self.tr("Author"), self.author)
+        form.addRow(self.tr("File"), file_row)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = self.buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.start)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Export PDF dossier"), self.path.text(),
+                                                self.tr("PDF (*.pdf)"))
+        if chosen:
+            self.path.setText(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
+
+    def options(self) -> dict:
+        return {
+            "negotiation_id": self.ctx.negotiation_id,
+            "round_id": self.rounds.currentData() if self.scope_round.isChecked() else None,
+            "person_id": self.people.currentData() if self.scope_person.isChecked() else None,
+            "marking": self.marking.text().strip() or DEFAULT_MARKING,
+            "paper": self.paper.currentData(),
+            "author": self.author.text().strip() or None,
+        }
+
+    def start(self) -> Task | None:
+        out = Path(self.path.text().strip())
+        if not self.path.text().strip():
+            show_error(self, self.windowTitle(), self.tr("Choose a file to write."))
+            return None
+        options = self.options()
+        settings = self.ctx.settings
+        settings.setValue("export/marking", options["marking"])
+        settings.setValue("export/paper", options["paper"])
+        settings.setValue("export/author", options["author"] or "")
+        settings.setValue("dialogs/folder", str(out.parent))
+        ws = self.ctx.ws
+
+        def work(progress, is_cancelled):
+            try:
+                from dossier.export.pdf import export_pdf
+            except ImportError as exc:
+                from dossier.errors import DossierError
+
+                raise DossierError(f"PDF export is not available in this installation: {exc}") from None
+            doc = interchange.export_document(ws)
+            return export_pdf(doc, out, progress=progress, is_cancelled=is_cancelled, **options)
+
+        def done(pages) -> None:
+            self.ctx.sig_status.emit(self.tr("Wrote {0} ({1} pages)").format(out, pages))
+            self.accept()
+
+        self.export_button.setEnabled(False)
+        self.task = run_task(self, self.tr("Export PDF dossier"), self.tr("Building {0}…").format(out.name),
+                             work, done, self._failed)
+        self.task.signals.cancelled.connect(lambda: self.export_button.setEnabled(True))
+        return self.task
+
+    def _failed(self, message: str) -> None:
+        self.export_button.setEnabled(True)
+        show_error(self, self.tr("Export failed"), message)

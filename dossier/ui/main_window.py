@@ -1,0 +1,567 @@
+"""The shell: sidebar of panes, negotiation selector, global search, menus, status bar."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dossier import APP_NAME
+from dossier.errors import DossierError
+from dossier.model.records import SINGULAR
+from dossier.services import interchange, records, search
+from dossier.services.workspace import Change, Workspace, backup_workspace, open_workspace
+from dossier.ui.app import show_error
+from dossier.ui.context import AppContext, Pane
+from dossier.ui.panes.people import PeoplePane
+from dossier.ui.panes.positions import PositionsPane
+from dossier.ui.panes.rounds import RoundsPane
+from dossier.ui.panes.sources import SourcesPane
+from dossier.ui.panes.timeline import TimelinePane
+from dossier.ui.workers import run_task
+
+PANE_CLASSES: tuple[type[Pane], ...] = (PeoplePane, RoundsPane, PositionsPane, SourcesPane, TimelinePane)
+MAX_RECENT = 8
+SEARCH_LIMIT = 30
+
+
+class SearchBox(QLineEdit):
+    """The global search field; its ranked hits drop down in a list below it."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window_ = window
+        self.setPlaceholderText(self.tr("Search everything (Ctrl+K)"))
+        self.setClearButtonEnabled(True)
+        self.setMinimumWidth(320)
+        self.hits = QListWidget(window)
+        self.hits.setObjectName("searchHits")
+        self.hits.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.hits.setUniformItemSizes(False)
+        self.hits.setWordWrap(False)
+        self.hits.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.hits.hide()
+        self.hits.itemClicked.connect(self._open_item)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.run_search)
+        self.textEdited.connect(lambda _t: self._timer.start())
+        self.returnPressed.connect(self._open_current)
+        self.installEventFilter(self)
+
+    def run_search(self) -> list:
+        query = self.text().strip()
+        self.hits.clear()
+        if not query:
+            self.hits.hide()
+            return []
+        try:
+            found = search.search(self.window_.ctx.ws, query, limit=SEARCH_LIMIT)
+        except DossierError as exc:
+            self.window_.statusBar().showMessage(str(exc), 5000)
+            found = []
+        for hit in found:
+            kind = SINGULAR[hit.collection].capitalize()
+            detail = hit.snippet.text if hit.snippet is not None else ""
+            item = QListWidgetItem(f"{hit.label}\n{kind}" + (f" · {detail}" if detail else ""))
+            item.setData(Qt.ItemDataRole.UserRole, (hit.collection, hit.id))
+            item.setToolTip("")
+            self.hits.addItem(item)
+        if not found:
+            item = QListWidgetItem(self.tr("No matches"))
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.hits.addItem(item)
+        else:
+            self.hits.setCurrentRow(0)
+        self._place()
+        self.hits.show()
+        self.hits.raise_()
+        return found
+
+    def _place(self) -> None:
+        top_left = self.mapTo(self.window_, self.rect().bottomLeft())
+        width = max(self.width(), 460)
+        x = min(top_left.x(), self.window_.width() - width - 8)
+        rows = min(self.hits.count(), 10)
+        height = rows * (self.hits.fontMetrics().height() * 2 + 8) + 6
+        self.hits.setGeometry(x, top_left.y() + 2, width, height)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self and event.type() == QEvent.Type.KeyPress and self.hits.isVisible():
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                step = 1 if key == Qt.Key.Key_Down else -1
+                row = max(0, min(self.hits.count() - 1, self.hits.currentRow() + step))
+                self.hits.setCurrentRow(row)
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.hits.hide()
+                return True
+        if obj is self and event.type() == QEvent.Type.FocusOut:
+            QTimer.singleShot(200, self._hide_unless_focused)
+        return super().eventFilter(obj, event)
+
+    def _hide_unless_focused(self) -> None:
+        if not self.hasFocus():
+            self.hits.hide()
+
+    def _open_current(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self.run_search()
+        item = self.hits.currentItem()
+        if item is not None:
+            self._open_item(item)
+
+    def _open_item(self, item: QListWidgetItem) -> None:
+        target = item.data(Qt.ItemDataRole.UserRole)
+        if not target:
+            return
+        self.hits.hide()
+        self.window_.ctx.sig_open_record.emit(*target)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ws: Workspace, settings: QSettings, *, persist: bool = True):
+        super().__init__()
+        self.settings = settings
+        self.persist = persist
+        self.ctx: AppContext | None = None
+        self.panes: list[Pane] = []
+        self._pane_actions: list[QAction] = []
+        self.setMinimumSize(QSize(900, 560))
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFixedWidth(150)
+        self.sidebar.setSpacing(2)
+        self.sidebar.currentRowChanged.connect(self._on_sidebar)
+        self.stack = QStackedWidget()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.negotiation_box = QComboBox()
+        self.negotiation_box.setObjectName("negotiation")
+        self.negotiation_box.setMinimumWidth(280)
+        self.negotiation_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.negotiation_box.activated.connect(self._on_negotiation_chosen)
+        self.search_box = SearchBox(self)
+        self._build_toolbar()
+        self.workspace_label = QLabel()
+        self.workspace_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addPermanentWidget(self.workspace_label)
+        self._build_menus()
+        self._install(ws)
+        if self.persist:
+            self._restore_window()
+        self.setStyleSheet(STYLE)
+
+    # ------------------------------------------------------------------ set-up
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Navigation"))
+        bar.setObjectName("navigation")
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        label = QLabel(self.tr("Negotiation"))
+        label.setContentsMargins(6, 0, 6, 0)
+        bar.addWidget(label)
+        bar.addWidget(self.negotiation_box)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred)
+        bar.addWidget(spacer)
+        bar.addWidget(self.search_box)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+
+    def _action(self, menu: QMenu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        self._action(file_menu, self.tr("&New workspace…"), self.new_workspace, QKeySequence.StandardKey.New)
+        self._action(file_menu, self.tr("&Open workspace…"), self.open_workspace_dialog,
+                     QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        self._action(file_menu, self.tr("&Import JSON…"), self.import_json)
+        self._action(file_menu, self.tr("&Export JSON…"), self.export_json)
+        self._action(file_menu, self.tr("Export &PDF dossier…"), self.export_pdf, "Ctrl+P")
+        self._action(file_menu, self.tr("&Backup…"), self.backup)
+        file_menu.addSeparator()
+        self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        self.edit_menu = edit_menu
+        self.undo_action = QAction(self.tr("&Undo"), self)
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo_action.triggered.connect(lambda: self.ctx.undo_stack.undo())
+        self.redo_action = QAction(self.tr("&Redo"), self)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.triggered.connect(lambda: self.ctx.undo_stack.redo())
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self._action(edit_menu, self.tr("New &record"), lambda: self.current_pane().new_record(), "Ctrl+N")
+        self.delete_action = self._action(edit_menu, self.tr("&Delete record"),
+                                          lambda: self.current_pane().delete_selected(), "Ctrl+Delete")
+        edit_menu.addSeparator()
+        self._action(edit_menu, self.tr("&Find…"), self.focus_search, "Ctrl+K")
+
+        view_menu = bar.addMenu(self.tr("&View"))
+        self.view_menu = view_menu
+        self._view_separator = view_menu.addSeparator()
+        self._action(view_menu, self.tr("&Reload"), lambda: self.current_pane().reload(), QKeySequence.StandardKey.Refresh)
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self._action(help_menu, self.tr("&Keyboard shortcuts"), self.show_shortcuts, "F1")
+        self._action(help_menu, self.tr("&About Dossier"), self.show_about)
+
+    def _install(self, ws: Workspace) -> None:
+        """Show the workspace ``ws``: a fresh context and fresh panes."""
+        self.ctx = AppContext(ws, self.settings, self)
+        self.ctx.sig_status.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.ctx.sig_open_record.connect(self.open_record)
+        self.ctx.sig_changed.connect(self._on_changed)
+        self.ctx.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.ctx.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.ctx.undo_stack.undoTextChanged.connect(
+            lambda text: self.undo_action.setText(self.tr("&Undo {0}").format(text) if text else self.tr("&Undo")))
+        self.ctx.undo_stack.redoTextChanged.connect(
+            lambda text: self.redo_action.setText(self.tr("&Redo {0}").format(text) if text else self.tr("&Redo")))
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        self._fill_negotiations()
+        saved = self.settings.value(self._negotiation_key(), "", type=str)
+        ids = [self.negotiation_box.itemData(i) for i in range(self.negotiation_box.count())]
+        chosen = saved if saved in ids else (ids[0] if ids else None)
+        self.ctx.set_negotiation(chosen)
+        self._select_negotiation(chosen)
+
+        self.panes = [cls(self.ctx) for cls in PANE_CLASSES]
+        for i, pane in enumerate(self.panes):
+            self.stack.addWidget(pane)
+            item = QListWidgetItem(pane.title or pane.key.capitalize())
+            item.setData(Qt.ItemDataRole.UserRole, pane.key)
+            item.setSizeHint(QSize(130, 34))
+            self.sidebar.addItem(item)
+            action = QAction(pane.title or pane.key.capitalize(), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.triggered.connect(lambda _c=False, k=pane.key: self.show_pane(k))
+            self.view_menu.insertAction(self._view_separator, action)
+            self._pane_actions.append(action)
+            if self.persist:
+                pane.restore_state()
+        last = self.settings.value("window/pane", "people", type=str) if self.persist else "people"
+        self.show_pane(last if any(p.key == last for p in self.panes) else "people")
+        self._update_title()
+
+    def _uninstall(self) -> None:
+        assert self.ctx is not None
+        if self.persist:
+            for pane in self.panes:
+                pane.save_state()
+        for action in self._pane_actions:
+            self.view_menu.removeAction(action)
+        self._pane_actions = []
+        self.sidebar.blockSignals(True)
+        self.sidebar.clear()
+        self.sidebar.blockSignals(False)
+        for pane in self.panes:
+            self.stack.removeWidget(pane)
+            pane.deleteLater()
+        self.panes = []
+        self.ctx.detach()
+        self.ctx.ws.close()
+        self.ctx.deleteLater()
+        self.ctx = None
+
+    # ------------------------------------------------------------------ panes
+    def current_pane(self) -> Pane:
+        return self.panes[max(0, self.stack.currentIndex())]
+
+    def pane(self, key: str) -> Pane:
+        return next(p for p in self.panes if p.key == key)
+
+    def show_pane(self, key: str) -> None:
+        for i, pane in enumerate(self.panes):
+            if pane.key == key:
+                self.sidebar.setCurrentRow(i)
+                self.stack.setCurrentIndex(i)
+                return
+
+    def _on_sidebar(self, row: int) -> None:
+        if 0 <= row < len(self.panes):
+            self.stack.setCurrentIndex(row)
+
+    def open_record(self, collection: str, record_id: str) -> bool:
+        """Switch to the first pane that shows the record (current pane first)."""
+        if collection == "negotiations":
+            self._select_negotiation(record_id)
+            self.ctx.set_negotiation(record_id)
+            return True
+        order = [self.current_pane()] + [p for p in self.panes if p is not self.current_pane()]
+        for pane in order:
+            if pane.show_record(collection, record_id):
+                self.show_pane(pane.key)
+                return True
+        self.statusBar().showMessage(
+            self.tr("No pane shows {0} {1}").format(SINGULAR.get(collection, collection), record_id), 6000)
+        return False
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    # ------------------------------------------------------------------ negotiations
+    def _negotiation_key(self) -> str:
+        return "negotiation/" + str(self.ctx.ws.path).replace("/", "|")
+
+    def _fill_negotiations(self) -> None:
+        box = self.negotiation_box
+        current = box.currentData()
+        box.blockSignals(True)
+        box.clear()
+        for neg in records.find(self.ctx.ws, "negotiations", order_by=("title", "uid")):
+            box.addItem(neg.title, neg.id)
+        if box.count() == 0:
+            box.addItem(self.tr("No negotiation yet"), None)
+        index = box.findData(current)
+        box.setCurrentIndex(index if index >= 0 else 0)
+        box.blockSignals(False)
+
+    def _select_negotiation(self, negotiation_id: str | None) -> None:
+        index = self.negotiation_box.findData(negotiation_id)
+        if index >= 0:
+            self.negotiation_box.setCurrentIndex(index)
+
+    def _on_negotiation_chosen(self, index: int) -> None:
+        chosen = self.negotiation_box.itemData(index)
+        self.ctx.set_negotiation(chosen)
+        self.settings.setValue(self._negotiation_key(), chosen or "")
+
+    def _on_changed(self, change: Change) -> None:
+        if change.touches("negotiations"):
+            self._fill_negotiations()
+            ids = [self.negotiation_box.itemData(i) for i in range(self.negotiation_box.count())]
+            if self.ctx.negotiation_id not in ids:
+                self.ctx.set_negotiation(ids[0] if ids else None)
+            self._select_negotiation(self.ctx.negotiation_id)
+
+    # ------------------------------------------------------------------ workspaces
+    def _update_title(self) -> None:
+        path = self.ctx.ws.path
+        suffix = self.tr(" [read-only]") if self.ctx.ws.readonly else ""
+        self.setWindowTitle(f"{path.name}{suffix} — {APP_NAME}")
+        self.setWindowFilePath(str(path))
+        self.workspace_label.setText(str(path))
+
+    def switch_workspace(self, path: str | os.PathLike, *, create: bool = False) -> bool:
+        """Open another workspace in this window; on failure keep the current one and say why."""
+        path = Path(path)
+        if not create and not path.exists():
+            show_error(self, self.tr("Cannot open workspace"), self.tr("{0} does not exist").format(path))
+            return False
+        try:
+            ws = open_workspace(path)
+        except DossierError as exc:
+            show_error(self, self.tr("Cannot open workspace"), str(exc))
+            return False
+        self._uninstall()
+        self._install(ws)
+        self._remember(path)
+        self.statusBar().showMessage(self.tr("Opened {0}").format(path), 5000)
+        return True
+
+    def _remember(self, path: Path) -> None:
+        text = str(path.resolve())
+        recent = [p for p in self.recent_files() if p != text]
+        self.settings.setValue("workspace/recent", [text, *recent][:MAX_RECENT])
+        self.settings.setValue("workspace/last", text)
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("workspace/recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent_files():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _c=False, p=path: self.switch_workspace(p))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction(self.tr("No recent workspaces")).setEnabled(False)
+
+    def _ask_path(self, save: bool, title: str, name_filter: str, suggested: str = "") -> str | None:
+        start = str(Path(self.settings.value("dialogs/folder", str(Path.home()), type=str)) / suggested)
+        if save:
+            chosen, _ = QFileDialog.getSaveFileName(self, title, start, name_filter)
+        else:
+            chosen, _ = QFileDialog.getOpenFileName(self, title, start, name_filter)
+        if chosen:
+            self.settings.setValue("dialogs/folder", str(Path(chosen).parent))
+        return chosen or None
+
+    def new_workspace(self) -> None:
+        path = self._ask_path(True, self.tr("New workspace"), self.tr("Dossier workspace (*.sqlite)"),
+                              "dossier.sqlite")
+        if path:
+            if Path(path).exists():
+                show_error(self, self.tr("New workspace"),
+                           self.tr("{0} already exists; choose File ▸ Open to open it.").format(path))
+                return
+            self.switch_workspace(path, create=True)
+
+    def open_workspace_dialog(self) -> None:
+        path = self._ask_path(False, self.tr("Open workspace"),
+                              self.tr("Dossier workspace (*.sqlite *.db);;All files (*)"))
+        if path:
+            self.switch_workspace(path)
+
+    # ------------------------------------------------------------------ slow work
+    def import_json(self) -> None:
+        path = self._ask_path(False, self.tr("Import JSON"), self.tr("Dossier interchange (*.json);;All files (*)"))
+        if path:
+            self.start_import(Path(path))
+
+    def start_import(self, path: Path):
+        ws = self.ctx.ws
+
+        def work(progress, is_cancelled):
+            doc = interchange.read_document(path.read_bytes())
+            return interchange.import_document(ws, doc, progress=progress, is_cancelled=is_cancelled)
+
+        def done(report) -> None:
+            self.ctx.undo_stack.clear()
+            self.statusBar().showMessage(self.tr("Imported {0}").format(path.name), 8000)
+
+        return run_task(self, self.tr("Import JSON"), self.tr("Importing {0}…").format(path.name), work, done,
+                        lambda message: show_error(self, self.tr("Import failed"), message))
+
+    def export_json(self) -> None:
+        path = self._ask_path(True, self.tr("Export JSON"), self.tr("Dossier interchange (*.json)"),
+                              self.ctx.ws.path.stem + ".json")
+        if path:
+            self.start_export_json(Path(path))
+
+    def start_export_json(self, path: Path):
+        ws = self.ctx.ws
+
+        def work(progress, is_cancelled):
+            doc = interchange.export_document(ws)
+            fd, tmp = tempfile.mkstemp(prefix=".dossier-", suffix=".json", dir=path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+                    interchange.write_document(doc, stream, is_cancelled=is_cancelled)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            return path
+
+        return run_task(self, self.tr("Export JSON"), self.tr("Writing {0}…").format(path.name), work,
+                        lambda _p: self.statusBar().showMessage(self.tr("Wrote {0}").format(path), 8000),
+                        lambda message: show_error(self, self.tr("Export failed"), message))
+
+    def export_pdf(self) -> None:
+        from dossier.ui.dialogs.export_pdf import ExportPdfDialog
+
+        dialog = ExportPdfDialog(self.ctx, self)
+        dialog.exec()
+
+    def backup(self) -> None:
+        path = self._ask_path(True, self.tr("Back up workspace"), self.tr("Dossier workspace (*.sqlite)"),
+                              self.ctx.ws.path.stem + "-backup.sqlite")
+        if path:
+            self.start_backup(Path(path))
+
+    def start_backup(self, path: Path):
+        ws = self.ctx.ws
+        return run_task(self, self.tr("Backup"), self.tr("Copying to {0}…").format(path.name),
+                        lambda progress, is_cancelled: backup_workspace(ws, path),
+                        lambda _p: self.statusBar().showMessage(self.tr("Backed up to {0}").format(path), 8000),
+                        lambda message: show_error(self, self.tr("Backup failed"), message))
+
+    # ------------------------------------------------------------------ help
+    def show_shortcuts(self) -> None:
+        from dossier.ui.dialogs.about import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
+
+    def show_about(self) -> None:
+        from dossier.ui.dialogs.about import show_about
+
+        show_about(self)
+
+    # ------------------------------------------------------------------ persistence
+    def _restore_window(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+
+    def save_settings(self) -> None:
+        if not self.persist or self.ctx is None:
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/pane", self.current_pane().key)
+        for pane in self.panes:
+            pane.save_state()
+        self._remember(self.ctx.ws.path)
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        if self.ctx is not None:
+            self.ctx.detach()
+            self.ctx.ws.close()
+        super().closeEvent(event)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.search_box.hits.isVisible():
+            self.search_box._place()
+
+
+STYLE = """
+QListWidget#sidebar { border: none; background: palette(window); padding-top: 8px; font-size: 10.5pt; }
+QListWidget#sidebar::item { padding: 6px 14px; border-radius: 4px; margin: 0 6px; }
+QListWidget#sidebar::item:selected { background: palette(highlight); color: palette(highlighted-text); }
+QListWidget#searchHits { border: 1px solid palette(mid); background: palette(base); }
+QListWidget#searchHits::item { padding: 4px 8px; }
+QToolBar#navigation { spacing: 6px; padding: 4px 6px; }
+"""

@@ -1,0 +1,1 @@
+"""Table models over the services: lazy, sorted and filtered in SQL."""

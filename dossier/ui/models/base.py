@@ -1,0 +1,163 @@
+"""``LazyTableModel``: a table that reads its rows a page at a time.
+
+The model asks a fetch function for pages of ``ListRow`` (see
+``dossier.services.listing``): the first page when (re)loaded, the next one each time
+the view scrolls near the end (``canFetchMore``/``fetchMore``). Sorting and filtering
+re-query; nothing is sorted or filtered in Python, so a table over 100,000 positions
+costs what its visible pages cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from dossier.services.listing import ListRow
+from dossier.ui.widgets.text import plain_tooltip
+
+#: fetch(filters=, text_filter=, sort=, descending=, after=, limit=) -> list[ListRow]
+FetchPage = Callable[..., list[ListRow]]
+
+PAGE_SIZE = 200
+
+#: data role giving the record id of a row
+RecordIdRole = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    key: str  # cell name in ListRow.cells
+    title: str
+    sort: str | None = None  # sort name accepted by the fetch function; None: not sortable
+    numeric: bool = False  # right-aligned
+    width: int | None = None  # preferred width in pixels
+
+
+class LazyTableModel(QAbstractTableModel):
+    def __init__(self, fetch: FetchPage, columns: list[ListColumn], *, sort: str | None = None,
+                 descending: bool = False, filters: dict | None = None, page_size: int = PAGE_SIZE,
+                 parent=None):
+        super().__init__(parent)
+        self._fetch = fetch
+        self.columns = list(columns)
+        self.sort_name = sort or next((c.sort for c in self.columns if c.sort), None)
+        self.descending = descending
+        self.filters: dict = dict(filters or {})
+        self.text_filter: str | None = None
+        self.page_size = page_size
+        self._rows: list[ListRow] = []
+        self._exhausted = True
+        self.reload()
+
+    # ------------------------------------------------------------- reading
+    def _page(self, after: tuple | None, limit: int) -> list[ListRow]:
+        return self._fetch(filters=self.filters, text_filter=self.text_filter, sort=self.sort_name,
+                           descending=self.descending, after=after, limit=limit)
+
+    def reload(self) -> None:
+        """Re-read from the start, keeping as many rows loaded as before (at least a page)."""
+        keep = max(self.page_size, len(self._rows))
+        self.beginResetModel()
+        self._rows = self._page(None, keep)
+        self._exhausted = len(self._rows) < keep
+        self.endResetModel()
+
+    def _restart(self) -> None:
+        self._rows = []
+        self.reload()
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:
+        if parent.isValid() or self._exhausted:
+            return
+        after = self._rows[-1].sort_key if self._rows else None
+        page = self._page(after, self.page_size)
+        self._exhausted = len(page) < self.page_size
+        if page:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    # ------------------------------------------------------------- queries
+    def record_id(self, row: int) -> str | None:
+        return self._rows[row].id if 0 <= row < len(self._rows) else None
+
+    def row_of(self, record_id: str) -> int | None:
+        """The row showing ``record_id``, reading further pages until found (None if absent)."""
+        start = 0
+        while True:
+            for i in range(start, len(self._rows)):
+                if self._rows[i].id == record_id:
+                    return i
+            if self._exhausted:
+                return None
+            start = len(self._rows)
+            self.fetchMore()
+
+    def cells(self, row: int) -> dict[str, str]:
+        return self._rows[row].cells
+
+    def column_of(self, key: str) -> int:
+        return next(i for i, c in enumerate(self.columns) if c.key == key)
+
+    # ------------------------------------------------------------- changing the query
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns) or self.columns[column].sort is None:
+            return
+        self.sort_name = self.columns[column].sort
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self._restart()
+
+    def sort_column(self) -> int:
+        return next((i for i, c in enumerate(self.columns) if c.sort == self.sort_name), -1)
+
+    def set_filter(self, filters: dict | None = None, text: str | None = None) -> None:
+        """Show only rows matching ``filters`` (field -> value) and every word of ``text``."""
+        self.filters = dict(filters or {})
+        self.text_filter = text or None
+        self._restart()
+
+    # ------------------------------------------------------------- Qt model
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.cells.get(column.key, "")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = row.cells.get(column.key, "")
+            return plain_tooltip(text) if text else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column.numeric:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if role == RecordIdRole:
+            return row.id
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return row.cells.get(column.key, "")
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.columns[section].title
+            if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[section].numeric:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren

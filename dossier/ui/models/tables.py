@@ -1,0 +1,96 @@
+"""The table model of each kind of record, over ``services.listing``."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QCoreApplication
+
+from dossier.services import listing
+from dossier.services.workspace import Workspace
+from dossier.ui.models.base import LazyTableModel, ListColumn
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("tables", text)
+
+
+class ListingTableModel(LazyTableModel):
+    """A lazy model over one collection's listing. Subclasses set ``COLLECTION`` and ``columns()``."""
+
+    COLLECTION = ""
+
+    def __init__(self, ws: Workspace, *, filters: dict | None = None, sort: str | None = None,
+                 descending: bool = False, page_size: int | None = None, parent=None):
+        self.ws = ws
+        kwargs = {"page_size": page_size} if page_size else {}
+        super().__init__(partial(listing.page, ws, self.COLLECTION), self.columns(), sort=sort,
+                         descending=descending, filters=filters, parent=parent, **kwargs)
+
+    @classmethod
+    def columns(cls) -> list[ListColumn]:
+        raise NotImplementedError
+
+    def total(self) -> int:
+        """Rows matching the current filters, counted in SQL (not only those loaded)."""
+        return listing.count(self.ws, self.COLLECTION, filters=self.filters, text_filter=self.text_filter)
+
+
+class PeopleTableModel(ListingTableModel):
+    COLLECTION = "people"
+
+    @classmethod
+    def columns(cls) -> list[ListColumn]:
+        return [
+            ListColumn("name", tr("Name"), "name", width=210),
+            ListColumn("native_name", tr("Native name"), "native_name", width=170),
+            ListColumn("party", tr("Party"), "party", width=120),
+            ListColumn("title", tr("Title"), "title", width=240),
+            ListColumn("rounds", tr("Rounds"), "rounds", numeric=True, width=70),
+        ]
+
+
+class SourcesTableModel(ListingTableModel):
+    COLLECTION = "sources"
+
+    @classmethod
+    def columns(cls) -> list[ListColumn]:
+        return [
+            ListColumn("title", tr("Title"), "title", width=300),
+            ListColumn("publisher", tr("Publisher"), "publisher", width=150),
+            ListColumn("reliability", tr("Grade"), "reliability", width=60),
+            ListColumn("published", tr("Published"), "published", width=95),
+            ListColumn("via", tr("Via"), "via", width=200),
+            ListColumn("cited", tr("Cited"), "cited", numeric=True, width=60),
+        ]
+
+
+class RoundsTableModel(ListingTableModel):
+    COLLECTION = "rounds"
+
+    @classmethod
+    def columns(cls) -> list[ListColumn]:
+        return [
+            ListColumn("number", tr("No."), "number", numeric=True, width=50),
+            ListColumn("title", tr("Title"), "title", width=200),
+            ListColumn("dates", tr("Dates"), "dates", width=190),
+            ListColumn("venue", tr("Venue"), "venue", width=120),
+            ListColumn("status", tr("Status"), "status", width=90),
+            ListColumn("participants", tr("People"), None, numeric=True, width=60),
+        ]
+
+
+class PositionsTableModel(ListingTableModel):
+    COLLECTION = "positions"
+
+    @classmethod
+    def columns(cls) -> list[ListColumn]:
+        return [
+            ListColumn("date", tr("Date"), "date", width=95),
+            ListColumn("party", tr("Party"), "party", width=120),
+            ListColumn("topic", tr("Topic"), "topic", width=190),
+            ListColumn("kind", tr("Kind"), "kind", width=90),
+            ListColumn("summary", tr("Summary"), "summary", width=360),
+            ListColumn("round", tr("Round"), "round", width=80),
+            ListColumn("person", tr("Stated by"), "person", width=150),
+        ]

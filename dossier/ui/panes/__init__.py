@@ -1,0 +1,1 @@
+"""The sidebar panes: People, Rounds, Positions, Sources, Timeline."""

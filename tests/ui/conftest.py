@@ -1,0 +1,62 @@
+"""Fixtures for the desktop app's tests: offscreen Qt, private settings, demo workspaces."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def qsettings_tmp(tmp_path_factory, monkeypatch):
+    """Settings live in a temporary INI file: tests never read or write the user's settings."""
+    folder = tmp_path_factory.mktemp("settings")
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder))
+        QSettings.setPath(QSettings.Format.NativeFormat, scope, str(folder))
+    settings = QSettings(str(folder / "dossier-test.ini"), QSettings.Format.IniFormat)
+    yield settings
+    settings.sync()
+
+
+@pytest.fixture
+def demo_ws(tmp_path):
+    from dossier.services.demo import build_demo
+
+    ws, _ = build_demo(tmp_path / "demo.sqlite")
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def ctx(qapp, demo_ws, qsettings_tmp):
+    from dossier.services import records
+    from dossier.ui.context import AppContext
+
+    context = AppContext(demo_ws, qsettings_tmp)
+    negotiations = records.list_all(demo_ws, "negotiations")
+    context.set_negotiation(negotiations[0].id if negotiations else None)
+    yield context
+    context.detach()
+
+
+@pytest.fixture
+def main_window(qtbot, tmp_path, qsettings_tmp):
+    """The real main window on a fresh demo workspace, shown offscreen."""
+    from dossier.services.demo import build_demo
+    from dossier.ui.app import register_fonts
+    from dossier.ui.main_window import MainWindow
+
+    register_fonts()
+    ws, _ = build_demo(tmp_path / "window-demo.sqlite")
+    window = MainWindow(ws, qsettings_tmp)
+    qtbot.addWidget(window)
+    window.resize(1400, 860)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    if window.ctx is not None:
+        window.close()
