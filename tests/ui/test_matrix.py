@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
 from dossier.model.records import Position
 from dossier.services import records
-from dossier.ui.context import AppContext
 from dossier.ui.panes.positions import PositionsPane
 from dossier.ui.widgets.matrix import GAP_ROLE, KIND_ROLE, POSITION_ROLE
 
@@ -16,16 +15,8 @@ NEG = "il-sy-security"
 
 
 @pytest.fixture
-def demo_ctx(qtbot, demo_workspace, tmp_path):
-    ctx = AppContext(demo_workspace, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    ctx.set_negotiation(NEG)
-    yield ctx
-    ctx.detach()
-
-
-@pytest.fixture
-def pane(qtbot, demo_ctx):
-    pane = PositionsPane(demo_ctx)
+def pane(qtbot, ctx):
+    pane = PositionsPane(ctx)
     qtbot.addWidget(pane)
     pane.resize(1300, 800)
     pane.show()
@@ -53,19 +44,19 @@ def test_demo_shows_the_israeli_red_line(pane):
     assert gap.data(GAP_ROLE) == "open"
 
 
-def test_editing_a_position_changes_its_cell_and_undo_restores_it(pane, demo_ctx):
+def test_editing_a_position_changes_its_cell_and_undo_restores_it(pane, ctx):
     assert pane.show_record("positions", "pos-il-red-lines")
     assert pane.form.record.id == "pos-il-red-lines"
     choose(pane.form.kind, "demand")
-    assert records.get(demo_ctx.ws, "positions", "pos-il-red-lines").kind == "demand"
+    assert records.get(ctx.ws, "positions", "pos-il-red-lines").kind == "demand"
     assert cell(pane, "il", "security-agreement").data(KIND_ROLE) == "demand"
-    demo_ctx.undo_stack.undo()
+    ctx.undo_stack.undo()
     assert cell(pane, "il", "security-agreement").data(KIND_ROLE) == "red_line"
     assert pane.form.kind.currentData() == "red_line"
 
 
-def test_a_counter_claim_opens_a_gap(pane, demo_ctx):
-    records.create(demo_ctx.ws, Position(id="pos-sy-no", negotiation=NEG, party="sy", topic="security-agreement",
+def test_a_counter_claim_opens_a_gap(pane, ctx):
+    records.create(ctx.ws, Position(id="pos-sy-no", negotiation=NEG, party="sy", topic="security-agreement",
                                          round="round-5", date="2026-01-06", kind="red_line",
                                          summary="No agreement while Israeli troops stay."))
     model = pane.matrix.model
@@ -74,13 +65,13 @@ def test_a_counter_claim_opens_a_gap(pane, demo_ctx):
     assert gap.data(Qt.ItemDataRole.DisplayRole) == "GAP"
 
 
-def test_markup_in_a_summary_is_shown_literally(pane, demo_ctx):
+def test_markup_in_a_summary_is_shown_literally(pane, ctx):
     markup = "<b>Bold</b> & <a href='x'>link</a>"
     pane.show_record("positions", "pos-il-disarmament")
     pane.form.summary.setFocus()
     pane.form.summary.setPlainText(markup)
     pane.form.summary.clearFocus()
-    assert records.get(demo_ctx.ws, "positions", "pos-il-disarmament").summary == markup
+    assert records.get(ctx.ws, "positions", "pos-il-disarmament").summary == markup
     index = cell(pane, "il", "south-syria-disarmament")
     assert markup in index.data(Qt.ItemDataRole.DisplayRole)
     tooltip = index.data(Qt.ItemDataRole.ToolTipRole)
@@ -90,8 +81,8 @@ def test_markup_in_a_summary_is_shown_literally(pane, demo_ctx):
     assert pane.matrix.history_title.textFormat() == Qt.TextFormat.PlainText
 
 
-def test_matrix_as_of_a_chosen_round(pane, demo_ctx):
-    records.create(demo_ctx.ws, Position(id="pos-sy-early", negotiation=NEG, party="sy", topic="security-agreement",
+def test_matrix_as_of_a_chosen_round(pane, ctx):
+    records.create(ctx.ws, Position(id="pos-sy-early", negotiation=NEG, party="sy", topic="security-agreement",
                                          round="round-4", kind="demand", summary="A return to the 1974 lines."))
     model = pane.matrix.model
     assert cell(pane, "il", "security-agreement").data(KIND_ROLE) == "red_line"
@@ -115,19 +106,19 @@ def test_clicking_a_cell_shows_the_party_history(pane, qtbot):
     assert "Israel on Security agreement" in pane.matrix.history_title.text()
 
 
-def test_a_new_position_without_summary_is_refused_beside_the_field(pane, demo_ctx):
-    before = len(records.find(demo_ctx.ws, "positions"))
+def test_a_new_position_without_summary_is_refused_beside_the_field(pane, ctx):
+    before = len(records.find(ctx.ws, "positions"))
     pane.new_record()
     choose(pane.form.party, "sy")
     error = pane.form.errors["summary"]
     assert not error.isHidden()
     assert "must not be blank" in error.text()
-    assert len(records.find(demo_ctx.ws, "positions")) == before
+    assert len(records.find(ctx.ws, "positions")) == before
     pane.form.summary.setPlainText("Syria offers a demilitarised zone.")
     choose(pane.form.kind, "offer")
     assert error.isHidden()
-    assert len(records.find(demo_ctx.ws, "positions")) == before + 1
-    assert demo_ctx.undo_stack.count() == 1
+    assert len(records.find(ctx.ws, "positions")) == before + 1
+    assert ctx.undo_stack.count() == 1
 
 
 def test_list_filters_by_kind(pane):

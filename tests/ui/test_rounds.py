@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
 from dossier.model.analysis import Change
 from dossier.services import records
-from dossier.ui.context import AppContext
 from dossier.ui.panes.rounds import RoundsPane
 from dossier.ui.widgets.movement import CHANGE, NOW
 
@@ -16,16 +15,8 @@ NEG = "il-sy-security"
 
 
 @pytest.fixture
-def demo_ctx(qtbot, demo_workspace, tmp_path):
-    ctx = AppContext(demo_workspace, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    ctx.set_negotiation(NEG)
-    yield ctx
-    ctx.detach()
-
-
-@pytest.fixture
-def pane(qtbot, demo_ctx):
-    pane = RoundsPane(demo_ctx)
+def pane(qtbot, ctx):
+    pane = RoundsPane(ctx)
     qtbot.addWidget(pane)
     pane.resize(1300, 800)
     pane.show()
@@ -44,7 +35,7 @@ def test_lists_the_negotiations_rounds(pane):
     assert pane.form.participants.table.rowCount() == 5
 
 
-def test_add_and_remove_a_participant_with_undo(pane, demo_ctx, qtbot):
+def test_add_and_remove_a_participant_with_undo(pane, ctx, qtbot):
     pane.show_record("rounds", "round-5")
     editor = pane.form.participants
     editor.person_combo.setCurrentIndex(editor.person_combo.findData("ahmad-al-sharaa"))
@@ -52,55 +43,55 @@ def test_add_and_remove_a_participant_with_undo(pane, demo_ctx, qtbot):
     assert editor.party_combo.currentData() == "sy"  # the person's own party is proposed
     editor.role_edit.setText("Observer")
     qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
-    assert ("ahmad-al-sharaa", "sy", "Observer") in participants(demo_ctx)
+    assert ("ahmad-al-sharaa", "sy", "Observer") in participants(ctx)
     assert editor.table.rowCount() == 6
 
-    demo_ctx.undo_stack.undo()
-    assert ("ahmad-al-sharaa", "sy", "Observer") not in participants(demo_ctx)
+    ctx.undo_stack.undo()
+    assert ("ahmad-al-sharaa", "sy", "Observer") not in participants(ctx)
     assert editor.table.rowCount() == 5
-    demo_ctx.undo_stack.redo()
-    assert ("ahmad-al-sharaa", "sy", "Observer") in participants(demo_ctx)
+    ctx.undo_stack.redo()
+    assert ("ahmad-al-sharaa", "sy", "Observer") in participants(ctx)
 
     row = next(r for r in range(editor.table.rowCount()) if editor.table.item(r, 0).text() == "Roman Gofman")
     editor.table.selectRow(row)
     qtbot.mouseClick(editor.remove_button, Qt.MouseButton.LeftButton)
-    assert "roman-gofman" not in [p for p, _, _ in participants(demo_ctx)]
-    demo_ctx.undo_stack.undo()
-    assert ("roman-gofman", "il", "Delegate") in participants(demo_ctx)
+    assert "roman-gofman" not in [p for p, _, _ in participants(ctx)]
+    ctx.undo_stack.undo()
+    assert ("roman-gofman", "il", "Delegate") in participants(ctx)
 
 
-def test_a_bad_date_is_refused_beside_the_field(pane, demo_ctx):
+def test_a_bad_date_is_refused_beside_the_field(pane, ctx):
     pane.show_record("rounds", "round-5")
     pane.form.start.setText("2026-13-01")
     pane.form.start.editingFinished.emit()
     error = pane.form.errors["start"]
     assert not error.isHidden()
     assert "month" in error.text()
-    assert records.get(demo_ctx.ws, "rounds", "round-5").start == "2026-01-05"
-    assert demo_ctx.undo_stack.count() == 0
+    assert records.get(ctx.ws, "rounds", "round-5").start == "2026-01-05"
+    assert ctx.undo_stack.count() == 0
     pane.form.number.setText("five")
     pane.form.number.editingFinished.emit()
     assert "whole number" in pane.form.errors["number"].text()
 
 
-def test_summary_markup_is_kept_as_text(pane, demo_ctx):
+def test_summary_markup_is_kept_as_text(pane, ctx):
     pane.show_record("rounds", "round-4")
     pane.form.summary.setPlainText("<script>x</script> & co")
     pane.form.commit()
-    assert records.get(demo_ctx.ws, "rounds", "round-4").summary == "<script>x</script> & co"
+    assert records.get(ctx.ws, "rounds", "round-4").summary == "<script>x</script> & co"
     assert pane.form.summary.toPlainText() == "<script>x</script> & co"
 
 
-def test_new_round_is_created_on_first_valid_edit_and_undone(pane, demo_ctx):
+def test_new_round_is_created_on_first_valid_edit_and_undone(pane, ctx):
     pane.new_record()
     assert pane.form.number.text() == "6"
     pane.form.start.setText("2026-02")
     pane.form.start.editingFinished.emit()
-    created = [r for r in records.find(demo_ctx.ws, "rounds", {"negotiation": NEG}) if r.number == 6]
+    created = [r for r in records.find(ctx.ws, "rounds", {"negotiation": NEG}) if r.number == 6]
     assert len(created) == 1 and created[0].start == "2026-02"
     assert pane.model.rowCount() == 6
-    demo_ctx.undo_stack.undo()
-    assert not [r for r in records.find(demo_ctx.ws, "rounds", {"negotiation": NEG}) if r.number == 6]
+    ctx.undo_stack.undo()
+    assert not [r for r in records.find(ctx.ws, "rounds", {"negotiation": NEG}) if r.number == 6]
 
 
 def test_movement_lists_round_5_changes(pane):
@@ -117,10 +108,10 @@ def test_movement_lists_round_5_changes(pane):
     assert "Round 4" in model.headerData(2, Qt.Orientation.Horizontal)
 
 
-def test_movement_shows_a_kind_change(pane, demo_ctx):
-    position = records.get(demo_ctx.ws, "positions", "pos-sy-withdrawal")
-    records.update(demo_ctx.ws, position.__class__(**{**position.__dict__, "round": "round-4", "date": "2025"}))
-    records.create(demo_ctx.ws, position.__class__(**{**position.__dict__, "id": "pos-sy-withdrawal-2",
+def test_movement_shows_a_kind_change(pane, ctx):
+    position = records.get(ctx.ws, "positions", "pos-sy-withdrawal")
+    records.update(ctx.ws, position.__class__(**{**position.__dict__, "round": "round-4", "date": "2025"}))
+    records.create(ctx.ws, position.__class__(**{**position.__dict__, "id": "pos-sy-withdrawal-2",
                                                       "kind": "concession", "summary": "A phased pull-back."}))
     pane.show_record("rounds", "round-5")
     move = next(m for m in pane.movement.model.rows if (m.topic, m.party) == ("idf-withdrawal", "sy"))

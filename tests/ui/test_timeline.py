@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from dossier.services import records
-from dossier.ui.context import AppContext
 from dossier.ui.panes.timeline import TimelinePane
 
 NEG = "il-sy-security"
 
 
 @pytest.fixture
-def demo_ctx(qtbot, demo_workspace, tmp_path):
-    ctx = AppContext(demo_workspace, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    ctx.set_negotiation(NEG)
-    yield ctx
-    ctx.detach()
-
-
-@pytest.fixture
-def pane(qtbot, demo_ctx):
-    pane = TimelinePane(demo_ctx)
+def pane(qtbot, ctx):
+    pane = TimelinePane(ctx)
     qtbot.addWidget(pane)
     pane.resize(1200, 500)
     pane.show()
@@ -30,10 +21,10 @@ def pane(qtbot, demo_ctx):
     return pane
 
 
-def test_an_item_per_round_and_event(pane, demo_ctx):
+def test_an_item_per_round_and_event(pane, ctx):
     drawn = {(i.collection, i.record_id) for i in pane.view.record_items()}
-    expected = {("rounds", r.id) for r in records.find(demo_ctx.ws, "rounds", {"negotiation": NEG})}
-    expected |= {("events", e.id) for e in records.find(demo_ctx.ws, "events", {"negotiation": NEG})}
+    expected = {("rounds", r.id) for r in records.find(ctx.ws, "rounds", {"negotiation": NEG})}
+    expected |= {("events", e.id) for e in records.find(ctx.ws, "events", {"negotiation": NEG})}
     assert drawn == expected and len(drawn) == 9
 
 
@@ -48,11 +39,11 @@ def test_partial_dates_cover_their_span(pane):
 
 
 @pytest.mark.parametrize("collection, record_id", [("events", "ev-assad-falls"), ("rounds", "round-3")])
-def test_clicking_an_item_opens_it(pane, demo_ctx, qtbot, collection, record_id):
+def test_clicking_an_item_opens_it(pane, ctx, qtbot, collection, record_id):
     item = pane.view.item_for(collection, record_id)
     pane.view.centerOn(item)
     point = pane.view.mapFromScene(item.sceneBoundingRect().center())
-    with qtbot.waitSignal(demo_ctx.sig_open_record) as blocker:
+    with qtbot.waitSignal(ctx.sig_open_record) as blocker:
         qtbot.mouseClick(pane.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert blocker.args == [collection, record_id]
     assert pane.view.item_for(collection, record_id).isSelected()
@@ -72,8 +63,8 @@ def test_zoom_buttons_change_the_scale(pane, qtbot):
     assert pane.view.timeline.px_per_day == pytest.approx(before)
 
 
-def test_an_edited_event_is_redrawn(pane, demo_ctx):
-    event = records.get(demo_ctx.ws, "events", "ev-dermer-resigns")
-    records.update(demo_ctx.ws, event.__class__(**{**event.__dict__, "date": "2025-11-20"}))
+def test_an_edited_event_is_redrawn(pane, ctx):
+    event = records.get(ctx.ws, "events", "ev-dermer-resigns")
+    records.update(ctx.ws, event.__class__(**{**event.__dict__, "date": "2025-11-20"}))
     item = pane.view.item_for("events", "ev-dermer-resigns")
     assert item.span.exact and item.span.first.isoformat() == "2025-11-20"

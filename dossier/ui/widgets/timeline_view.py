@@ -338,7 +338,16 @@ class TimelineView(QGraphicsView):
             item = item.parentItem()
         if isinstance(item, TimelineItem) and event.button() == Qt.MouseButton.LeftButton:
             self.timeline.select(item.collection, item.record_id)
+            self._clicked = True
             self.sig_record_clicked.emit(item.collection, item.record_id)
             event.accept()
             return
+        self._clicked = False
         super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if getattr(self, "_clicked", False):  # the press opened a record: keep it selected
+            self._clicked = False
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
