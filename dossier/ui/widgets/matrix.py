@@ -247,7 +247,7 @@ class PositionCellDelegate(QStyledItemDelegate):
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     def sizeHint(self, option, index) -> QSize:
-        return QSize(200, 84)
+        return QSize(200, 88)
 
 
 def _elide_lines(text: str, metrics: QFontMetrics, width: int, lines: int) -> str:
@@ -370,7 +370,7 @@ class MatrixView(QWidget):
         hh.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         vh = self.table.verticalHeader()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vh.setDefaultSectionSize(84)
+        vh.setDefaultSectionSize(88)
         vh.setMinimumWidth(170)
         vh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.table.clicked.connect(self._cell_clicked)
@@ -399,6 +399,7 @@ class MatrixView(QWidget):
         self.splitter.addWidget(history_box)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([6 * 88 + 40, 120])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
