@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="the copy to write")
 
+    p = sub.add_parser("restore", help="put a backup in the workspace's place (the current file is kept)")
+    _db_arg(p)
+    p.add_argument("backup", metavar="BACKUP", help="the backup file to restore")
+
     p = sub.add_parser("export-pdf", help="print a PDF dossier: negotiation, round brief or person profile")
     _db_arg(p)
     p.add_argument("-o", "--output", metavar="PDF", required=True, help="the PDF file to write")
@@ -77,10 +81,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def lock_timeout() -> float:
+    """How long a writing command waits for a workspace another program holds."""
+    try:
+        return max(0.0, float(os.environ.get("DOSSIER_LOCK_TIMEOUT", "10")))
+    except ValueError:
+        return 10.0
+
+
 def _open(args, *, readonly: bool = False):
     from dossier.services.workspace import open_workspace
 
-    return open_workspace(args.db, readonly=readonly)
+    return open_workspace(args.db, readonly=readonly, lock_timeout=lock_timeout())
 
 
 def _existing(args, readonly: bool = True):
@@ -93,7 +105,7 @@ def _existing(args, readonly: bool = True):
         raise WorkspaceError(f"no workspace at {path}")
     from dossier.services.workspace import open_workspace
 
-    return open_workspace(path, readonly=readonly and _needs_no_upgrade(path))
+    return open_workspace(path, readonly=readonly and _needs_no_upgrade(path), lock_timeout=lock_timeout())
 
 
 def _needs_no_upgrade(path: Path) -> bool:
@@ -107,7 +119,7 @@ def cmd_demo(args) -> int:
     from dossier.services.demo import build_demo
     from dossier.services.workspace import check_workspace
 
-    ws, report = build_demo(args.db)
+    ws, report = build_demo(args.db, lock_timeout=lock_timeout())
     with ws:
         counts = check_workspace(ws).counts
     print(f"Demo workspace: {ws.path}")
@@ -211,6 +223,17 @@ def cmd_backup(args) -> int:
     return EXIT_OK
 
 
+def cmd_restore(args) -> int:
+    from dossier import config
+    from dossier.services.workspace import restore_backup
+
+    path = Path(args.db) if args.db else config.default_workspace_path()
+    replaced = restore_backup(path, args.backup, lock_timeout=lock_timeout())
+    print(f"Restored {path} from {args.backup}")
+    print(f"The file it replaced is kept as {replaced}")
+    return EXIT_OK
+
+
 def cmd_export_pdf(args) -> int:
     from dossier.services import interchange
 
@@ -270,6 +293,7 @@ COMMANDS = {
     "check": cmd_check,
     "backup": cmd_backup,
     "export-pdf": cmd_export_pdf,
+    "restore": cmd_restore,
 }
 
 

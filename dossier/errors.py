@@ -97,6 +97,10 @@ class MigrationError(WorkspaceError):
     pass
 
 
+class WorkspaceWriteError(WorkspaceError):
+    """A change could not be saved; it was rolled back and nothing saved before is lost."""
+
+
 class InterchangeError(DossierError):
     """A file-level problem with an interchange document (not JSON, wrong format, …)."""
 

@@ -15,13 +15,14 @@ def demo_bytes() -> bytes:
     return resource_path(*DEMO_FILE).read_bytes()
 
 
-def build_demo(path: str | os.PathLike | None = None) -> tuple[Workspace, interchange.ImportReport]:
+def build_demo(path: str | os.PathLike | None = None,
+               lock_timeout: float = 0.0) -> tuple[Workspace, interchange.ImportReport]:
     """Create the demo workspace, or refresh its records to the shipped content.
 
     Records an analyst added to the demo workspace are kept; demo records are reset.
     """
     target = Path(path) if path is not None else config.demo_workspace_path()
-    ws = open_workspace(target)
+    ws = open_workspace(target, lock_timeout=lock_timeout)
     try:
         report = interchange.import_json(ws, demo_bytes())
     except BaseException:

@@ -13,7 +13,16 @@ from dossier import config
 from dossier.errors import WorkspaceError
 from dossier.store.database import SCHEMA_HEAD, Database, open_database
 from dossier.store.records import count_records
+from dossier.store.sqlite import backups
 from dossier.store.sqlite.backup import backup_to
+from dossier.store.sqlite.files import (
+    SQLITE_HEADER,
+    WorkspaceDamagedError,
+    content_problem,
+    structure_problem,
+    wal_problem,
+)
+from dossier.store.sqlite.lock import WorkspaceLock
 
 
 @dataclass(frozen=True)
@@ -31,8 +40,12 @@ class Change:
 class Workspace:
     """An open workspace. Services take it as their first argument."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, lock: WorkspaceLock | None = None, readonly_reason: str | None = None):
         self.db = db
+        self.lock = lock
+        self.readonly_reason = readonly_reason  # why it was opened read-only, for a banner
+        self.backup_made: Path | None = None
+        self.warnings: list[str] = []
         self._listeners: list[Callable[[Change], None]] = []
 
     @property
@@ -55,7 +68,11 @@ class Workspace:
             listener(change)
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            self.db.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
 
     def __enter__(self) -> Workspace:
         return self
@@ -64,10 +81,84 @@ class Workspace:
         self.close()
 
 
-def open_workspace(path: str | os.PathLike | None = None, *, readonly: bool = False) -> Workspace:
-    """Open the workspace at ``path`` (default: the user's workspace), creating it when absent."""
+def open_workspace(path: str | os.PathLike | None = None, *, readonly: bool = False,
+                   lock_timeout: float = 0.0, daily_backup: bool = True) -> Workspace:
+    """Open the workspace at ``path`` (default: the user's workspace), creating it when absent.
+
+    Writing needs the workspace's lock: another running Dossier holding it makes this raise
+    ``WorkspaceLockedError`` (naming who holds it) after ``lock_timeout`` seconds. A file
+    that cannot be written opens read-only, saying why in ``readonly_reason``. A damaged
+    file raises ``WorkspaceDamagedError`` naming the newest good backup, and is not
+    written to. At most once a day a backup is made into ``backups/`` beside the file.
+    """
     target = Path(path) if path is not None else config.default_workspace_path()
-    return Workspace(open_database(target, readonly=readonly))
+    reason = None
+    if not readonly:
+        reason = _why_not_writable(target)
+        readonly = reason is not None
+    lock = None
+    if not readonly:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WorkspaceError(f"cannot create the folder for {target}: {exc.strerror or exc}") from None
+        lock = WorkspaceLock(target).acquire(lock_timeout)
+    try:
+        existed = _holds_sqlite(target)
+        if existed:
+            _refuse_damaged(target, lock)
+        db = open_database(target, readonly=readonly)
+        ws = Workspace(db, lock, reason)
+        if lock is not None:
+            lock.mark(opened=True)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    if existed and daily_backup and not readonly:
+        try:
+            ws.backup_made = backups.daily_backup(target)
+        except WorkspaceError as exc:
+            ws.warnings.append(f"the daily backup could not be made: {exc}")
+    return ws
+
+
+def _why_not_writable(path: Path) -> str | None:
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            return "the workspace file is read-only"
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            return "the folder holding the workspace is read-only"
+    return None
+
+
+def _holds_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(16) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def _refuse_damaged(path: Path, lock: WorkspaceLock | None) -> None:
+    problem = structure_problem(path)
+    if problem is None and lock is not None and lock.found_stale:
+        if lock.previous_state().get("opened") and not Path(f"{path}-wal").exists():
+            problem = ("it was not closed properly and its write-ahead log "
+                       f"({path.name}-wal) is missing, so its latest changes are lost")
+    problem = problem or wal_problem(path) or content_problem(path)
+    if problem:
+        raise WorkspaceDamagedError(path, problem, backups.newest_good_backup(path))
+
+
+def restore_backup(path: str | os.PathLike, backup: str | os.PathLike, *, lock_timeout: float = 0.0) -> Path:
+    """Replace the workspace with a backup; the current file is kept as NAME.replaced-STAMP."""
+    target = Path(path)
+    lock = WorkspaceLock(target).acquire(lock_timeout)
+    try:
+        return backups.restore(target, Path(backup))
+    finally:
+        lock.release()
 
 
 @dataclass(frozen=True)

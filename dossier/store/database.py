@@ -14,9 +14,9 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
-from dossier.errors import MigrationError, NewerSchemaError, WorkspaceError
+from dossier.errors import MigrationError, NewerSchemaError, WorkspaceError, WorkspaceWriteError
 from dossier.store.sqlite import connect as sqlite_connect
 from dossier.store.sqlite.backup import backup_to
 from dossier.store.sqlite.files import APPLICATION_ID, inspect_file
@@ -40,17 +40,24 @@ class Database:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except DBAPIError as exc:
+            raise storage_error(self.path, exc, writing=False) from None
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
+        """One write transaction: committed when the block ends, rolled back on any error."""
         if self.readonly:
-            raise WorkspaceError(f"{self.path.name} is open read-only; changes cannot be saved")
-        with self.engine.connect() as raw:
-            conn = raw.execution_options(**{sqlite_connect.WRITE_OPTION: True})
-            with conn.begin():
-                yield conn
+            raise WorkspaceWriteError(f"{self.path.name} is open read-only; changes cannot be saved")
+        try:
+            with self.engine.connect() as raw:
+                conn = raw.execution_options(**{sqlite_connect.WRITE_OPTION: True})
+                with conn.begin():
+                    yield conn
+        except DBAPIError as exc:
+            raise storage_error(self.path, exc, writing=True) from None
 
     def schema_revision(self) -> str | None:
         with self.read() as conn:
@@ -66,6 +73,33 @@ class Database:
                     fulltext.optimize(conn)
                 sqlite_connect.checkpoint(self.engine)
         self.engine.dispose()
+
+
+_WRITE_REASONS = {
+    "SQLITE_FULL": "the disk is full",
+    "SQLITE_READONLY": "the workspace file or its folder is read-only",
+    "SQLITE_PERM": "permission to write the workspace file was denied",
+    "SQLITE_BUSY": "another program kept the workspace busy for too long",
+    "SQLITE_LOCKED": "another program kept the workspace busy for too long",
+    "SQLITE_IOERR": "the disk could not be written to",
+    "SQLITE_CANTOPEN": "the workspace file could not be opened",
+    "SQLITE_CORRUPT": "the workspace file is damaged",
+    "SQLITE_NOTADB": "the workspace file is damaged",
+}
+
+
+def storage_error(path: Path, exc: DBAPIError, *, writing: bool) -> WorkspaceError:
+    """A user-facing error for a failed database operation (the transaction is already rolled back)."""
+    name = getattr(exc.orig, "sqlite_errorname", "") or ""
+    reason = next((text for code, text in _WRITE_REASONS.items() if name.startswith(code)), None)
+    if reason is None:
+        if getattr(exc, "orig", None) is not None and "constraint" in str(exc.orig).lower():
+            reason = f"the change breaks a rule of the workspace ({exc.orig})"
+        else:
+            reason = str(getattr(exc, "orig", exc))
+    if writing:
+        return WorkspaceWriteError(f"could not save to {path.name}: {reason}; the change was not made")
+    return WorkspaceError(f"could not read {path.name}: {reason}")
 
 
 def _alembic_config(connection: Connection, migrations: str):

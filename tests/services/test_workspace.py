@@ -17,16 +17,15 @@ def test_check_reports_counts_and_schema(demo_workspace):
     assert report.counts["people"] == 9 and report.counts["positions"] == 8
 
 
-def test_backup_is_consistent_while_another_process_writes(tmp_path, demo_workspace):
+def test_backup_is_consistent_while_another_connection_writes(tmp_path, demo_workspace):
     ws = demo_workspace
-    writer_ws = open_workspace(ws.path)  # a second, independent connection pool
     stop = threading.Event()
     written = []
 
     def write_people():
         i = 0
         while not stop.is_set() and i < 400:
-            people.create(writer_ws, Person(id=f"p-{i}", name=f"Person {i}", bio="x" * 2000))
+            people.create(ws, Person(id=f"p-{i}", name=f"Person {i}", bio="x" * 2000))
             written.append(i)
             i += 1
 
@@ -39,7 +38,6 @@ def test_backup_is_consistent_while_another_process_writes(tmp_path, demo_worksp
     finally:
         stop.set()
         thread.join()
-        writer_ws.close()
     counts = []
     for copy in copies:
         raw = sqlite3.connect(copy)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
+
+from dossier.store.sqlite.files import readonly_uri
 
 BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "dossier_write"
@@ -20,8 +21,7 @@ WRITE_OPTION = "dossier_write"
 
 def _raw_connect(path: Path, readonly: bool) -> sqlite3.Connection:
     if readonly:
-        uri = "file:" + quote(str(path.resolve())) + "?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
+        conn = sqlite3.connect(readonly_uri(path), uri=True, isolation_level=None, check_same_thread=False,
                                timeout=BUSY_TIMEOUT_MS / 1000)
     else:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,

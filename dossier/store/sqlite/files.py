@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +21,18 @@ class FileState:
     revision: str | None  # Alembic revision, None for a new or empty file
 
 
+def readonly_uri(path: Path) -> str:
+    """A URI that opens ``path`` without writing to it; on a read-only folder, as immutable
+    (SQLite could not create the WAL index there, and nobody else can write either)."""
+    resolved = path.resolve()
+    uri = "file:" + quote(str(resolved)) + "?mode=ro"
+    if not os.access(resolved.parent, os.W_OK):
+        uri += "&immutable=1"
+    return uri
+
+
 def open_readonly(path: Path) -> sqlite3.Connection:
-    uri = "file:" + quote(str(path.resolve())) + "?mode=ro"
-    return sqlite3.connect(uri, uri=True, isolation_level=None)
+    return sqlite3.connect(readonly_uri(path), uri=True, isolation_level=None)
 
 
 def inspect_file(path: Path) -> FileState:
@@ -67,3 +77,91 @@ def inspect_file(path: Path) -> FileState:
     if revision is None:
         raise NotAWorkspaceError(f"{path} is marked as a Dossier workspace but has no schema version")
     return FileState(True, revision)
+
+
+class WorkspaceDamagedError(WorkspaceError):
+    """The file is damaged; it is left exactly as it is."""
+
+    def __init__(self, path: Path, reason: str, backup: Path | None = None):
+        self.path = path
+        self.reason = reason
+        self.backup = backup
+        advice = (f" The newest good backup is {backup}; restore it with: "
+                  f"dossier restore --db {path} {backup}" if backup else " No good backup was found.")
+        super().__init__(f"{path.name} is damaged: {reason}. The file has not been changed.{advice}")
+
+
+WAL_MAGIC = (0x377F0682, 0x377F0683)
+
+
+def _wal_checksum(data: bytes, big_endian: bool) -> tuple[int, int]:
+    import struct
+
+    fmt = ">" if big_endian else "<"
+    s0 = s1 = 0
+    words = struct.unpack(f"{fmt}{len(data) // 4}I", data)
+    for i in range(0, len(words), 2):
+        s0 = (s0 + words[i] + s1) & 0xFFFFFFFF
+        s1 = (s1 + words[i + 1] + s0) & 0xFFFFFFFF
+    return s0, s1
+
+
+def wal_problem(path: Path) -> str | None:
+    """Why the write-ahead log beside ``path`` is unusable, or None when it looks whole."""
+    wal = Path(f"{path}-wal")
+    try:
+        size = wal.stat().st_size
+    except FileNotFoundError:
+        return None
+    if size == 0:
+        return None
+    if size < 32:
+        return "its write-ahead log is cut short"
+    with wal.open("rb") as fh:
+        header = fh.read(32)
+    magic = int.from_bytes(header[0:4], "big")
+    if magic not in WAL_MAGIC:
+        return "its write-ahead log is not a valid log"
+    expected = (int.from_bytes(header[24:28], "big"), int.from_bytes(header[28:32], "big"))
+    if _wal_checksum(header[:24], magic & 1 == 1) != expected:
+        return "its write-ahead log is damaged"
+    return None
+
+
+def structure_problem(path: Path) -> str | None:
+    """Damage visible in the file's header and size: truncation, a bad page size."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror or exc})"
+    if len(header) < 100:
+        return "it is cut short"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return "its header is damaged"
+    if size % page_size:
+        return "it is cut short (its size is not a whole number of pages)"
+    change_counter = int.from_bytes(header[24:28], "big")
+    valid_for = int.from_bytes(header[92:96], "big")
+    pages = int.from_bytes(header[28:32], "big")
+    if valid_for == change_counter and pages and pages * page_size > size:
+        return f"it is cut short ({size // page_size} of {pages} pages are there)"
+    return None
+
+
+def content_problem(path: Path) -> str | None:
+    """Damage inside the pages, found by SQLite's quick check (read-only)."""
+    try:
+        conn = open_readonly(path)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return f"SQLite cannot read it ({exc})"
+    if rows != ["ok"]:
+        return "some of its pages hold garbage (" + "; ".join(rows[:3]) + ")"
+    return None
