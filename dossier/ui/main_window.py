@@ -17,10 +17,9 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QSplitter,
     QStackedWidget,
     QToolBar,
-    QVBoxLayout,
+    QHBoxLayout,
     QWidget,
 )
 
@@ -156,12 +155,13 @@ class MainWindow(QMainWindow):
         self.sidebar.setSpacing(2)
         self.sidebar.currentRowChanged.connect(self._on_sidebar)
         self.stack = QStackedWidget()
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.sidebar)
-        self.splitter.addWidget(self.stack)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self.negotiation_box = QComboBox()
         self.negotiation_box.setObjectName("negotiation")
@@ -299,6 +299,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(pane)
             pane.deleteLater()
         self.panes = []
+        self.ctx.undo_stack.blockSignals(True)
         self.ctx.detach()
         self.ctx.ws.close()
         self.ctx.deleteLater()
@@ -547,6 +548,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
         if self.ctx is not None:
+            self.ctx.undo_stack.blockSignals(True)
             self.ctx.detach()
             self.ctx.ws.close()
         super().closeEvent(event)

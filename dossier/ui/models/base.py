@@ -33,6 +33,7 @@ class ListColumn:
     sort: str | None = None  # sort name accepted by the fetch function; None: not sortable
     numeric: bool = False  # right-aligned
     width: int | None = None  # preferred width in pixels
+    stretch: bool = False  # takes the table's spare width
 
 
 class LazyTableModel(QAbstractTableModel):

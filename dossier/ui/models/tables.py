@@ -42,11 +42,11 @@ class PeopleTableModel(ListingTableModel):
     @classmethod
     def columns(cls) -> list[ListColumn]:
         return [
-            ListColumn("name", tr("Name"), "name", width=210),
-            ListColumn("native_name", tr("Native name"), "native_name", width=170),
-            ListColumn("party", tr("Party"), "party", width=120),
-            ListColumn("title", tr("Title"), "title", width=240),
-            ListColumn("rounds", tr("Rounds"), "rounds", numeric=True, width=70),
+            ListColumn("name", tr("Name"), "name", width=170),
+            ListColumn("native_name", tr("Native name"), "native_name", width=150),
+            ListColumn("party", tr("Party"), "party", width=110),
+            ListColumn("title", tr("Title"), "title", width=160, stretch=True),
+            ListColumn("rounds", tr("Rounds"), "rounds", numeric=True, width=64),
         ]
 
 
@@ -56,12 +56,11 @@ class SourcesTableModel(ListingTableModel):
     @classmethod
     def columns(cls) -> list[ListColumn]:
         return [
-            ListColumn("title", tr("Title"), "title", width=300),
-            ListColumn("publisher", tr("Publisher"), "publisher", width=150),
-            ListColumn("reliability", tr("Grade"), "reliability", width=60),
-            ListColumn("published", tr("Published"), "published", width=95),
-            ListColumn("via", tr("Via"), "via", width=200),
-            ListColumn("cited", tr("Cited"), "cited", numeric=True, width=60),
+            ListColumn("title", tr("Title"), "title", width=220, stretch=True),
+            ListColumn("publisher", tr("Publisher"), "publisher", width=130),
+            ListColumn("reliability", tr("Grade"), "reliability", width=56),
+            ListColumn("published", tr("Published"), "published", width=88),
+            ListColumn("cited", tr("Cited"), "cited", numeric=True, width=52),
         ]
 
 
@@ -72,7 +71,7 @@ class RoundsTableModel(ListingTableModel):
     def columns(cls) -> list[ListColumn]:
         return [
             ListColumn("number", tr("No."), "number", numeric=True, width=50),
-            ListColumn("title", tr("Title"), "title", width=200),
+            ListColumn("title", tr("Title"), "title", width=200, stretch=True),
             ListColumn("dates", tr("Dates"), "dates", width=190),
             ListColumn("venue", tr("Venue"), "venue", width=120),
             ListColumn("status", tr("Status"), "status", width=90),
@@ -90,7 +89,7 @@ class PositionsTableModel(ListingTableModel):
             ListColumn("party", tr("Party"), "party", width=120),
             ListColumn("topic", tr("Topic"), "topic", width=190),
             ListColumn("kind", tr("Kind"), "kind", width=90),
-            ListColumn("summary", tr("Summary"), "summary", width=360),
+            ListColumn("summary", tr("Summary"), "summary", width=360, stretch=True),
             ListColumn("round", tr("Round"), "round", width=80),
             ListColumn("person", tr("Stated by"), "person", width=150),
         ]

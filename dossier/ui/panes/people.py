@@ -86,7 +86,8 @@ class PeoplePane(RecordPane):
         self.roles = self.add_field("roles", self.tr("Roles"), ItemTableEditor(
             [self.tr("Title"), self.tr("Organization"), self.tr("Start"), self.tr("End")]))
         self.bio = self.add_field("bio", self.tr("Biography"), TextField())
-        self.bio.setMinimumHeight(110)
+        self.bio.setMinimumHeight(100)
+        self.bio.setMaximumHeight(160)
         self.notes = self.add_field("notes", self.tr("Notes"), TextField())
 
         self.rounds_list = LinkList(self.tr("No rounds attended"))

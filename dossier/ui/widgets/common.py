@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+)
 
 from dossier.ui.models.base import LazyTableModel
 from dossier.ui.widgets.text import is_rtl
@@ -21,7 +28,8 @@ class BidiItemDelegate(QStyledItemDelegate):
         super().initStyleOption(option, index)
         if is_rtl(option.text):
             option.direction = Qt.LayoutDirection.RightToLeft
-            option.displayAlignment = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            # "leading" edge: the style mirrors AlignLeft to the right for right-to-left text
+            option.displayAlignment = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 def record_table(model: LazyTableModel, parent=None) -> QTableView:
@@ -45,13 +53,25 @@ def record_table(model: LazyTableModel, parent=None) -> QTableView:
     for i, column in enumerate(model.columns):
         if column.width:
             view.setColumnWidth(i, column.width)
-    header.setStretchLastSection(True)
+        if column.stretch:
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
+    header.setStretchLastSection(not any(c.stretch for c in model.columns))
     sort_column = model.sort_column()
     if sort_column >= 0:
         header.setSortIndicator(sort_column, Qt.SortOrder.DescendingOrder if model.descending
                                 else Qt.SortOrder.AscendingOrder)
     view.setSortingEnabled(True)  # sorts by the indicator just set: the model's own order
     return view
+
+
+def show_plain_heading(label: QLabel, text: str | None) -> None:
+    """Plain user text in a heading label, aligned to the side its script starts from."""
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text or "")
+    rtl = is_rtl(text)
+    label.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+    # leading edge: mirrored to the right for right-to-left text
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 def select_record(view: QTableView, record_id: str) -> bool:
