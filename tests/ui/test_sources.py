@@ -1,0 +1,95 @@
+"""The Sources pane: grades, the via chain, who cites a source, and safe links."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from dossier.services import records
+from dossier.ui.panes.sources import is_openable_url
+
+
+def sources_pane(window):
+    window.show_pane("sources")
+    return window.pane("sources")
+
+
+@pytest.mark.parametrize("url, ok", [
+    ("https://www.axios.com/2026/01/05/israel-syria-talks", True),
+    ("http://example.org", True),
+    ("mailto:desk@example.org", True),
+    ("javascript:alert(1)", False),
+    ("file:///etc/passwd", False),
+    ("https://", False),
+    ("https://example.org/a b", False),
+    (" https://example.org", False),
+    ("ftp://example.org/x", False),
+    ("data:text/html,<script>", False),
+    ("", False),
+    (None, False),
+])
+def test_only_web_and_mail_addresses_may_be_opened(url, ok):
+    assert is_openable_url(url) is ok
+
+
+def test_via_chain_and_citing_records(main_window):
+    pane = sources_pane(main_window)
+    assert pane.show_record("sources", "src-informed")
+    chain = pane.chain_list.links()
+    assert [i for _c, i, _t in chain] == ["axios-paris-round-5", "art-paris-round-5"]
+    citing = pane.citing_list.links()
+    assert citing and {c for c, _i, _t in citing} <= {"rounds", "positions", "events", "sources"}
+    pane.show_record("sources", "axios-paris-round-5")
+    kinds = {c for c, _i, _t in pane.citing_list.links()}
+    assert "positions" in kinds and "sources" in kinds  # cited, and carries two unnamed sources
+
+
+def test_edit_grade_and_url_with_undo(main_window, qtbot):
+    pane = sources_pane(main_window)
+    ws = main_window.ctx.ws
+    pane.show_record("sources", "art-paris-round-5")
+    pane.reliability.setCurrentIndex(pane.reliability.findData("A"))
+    pane.reliability.edited.emit()
+    assert records.get(ws, "sources", "art-paris-round-5").reliability == "A"
+    row = pane.model.row_of("art-paris-round-5")
+    assert pane.model.cells(row)["reliability"] == "A"
+
+    pane.url.setFocus()
+    pane.url.setText("javascript:alert('<b>x</b>')")
+    qtbot.keyClick(pane.url, Qt.Key.Key_Return)
+    assert records.get(ws, "sources", "art-paris-round-5").url == "javascript:alert('<b>x</b>')"
+    assert not pane.open_button.isEnabled()
+    assert not pane.open_link()  # refused before any dialog
+    pane.url.setText("https://example.org/report")
+    qtbot.keyClick(pane.url, Qt.Key.Key_Return)
+    assert pane.open_button.isEnabled()
+
+    main_window.undo_action.trigger()
+    main_window.undo_action.trigger()
+    main_window.undo_action.trigger()
+    source = records.get(ws, "sources", "art-paris-round-5")
+    assert (source.reliability, source.url) == ("C", None)
+    assert pane.reliability.value() == "C" and pane.url.text() == ""
+
+
+def test_via_cycle_is_refused_beside_the_field(main_window):
+    pane = sources_pane(main_window)
+    pane.show_record("sources", "art-paris-round-5")
+    pane.via.setCurrentIndex(pane.via.findData("src-informed"))
+    pane.via.edited.emit()
+    assert pane.errors["via"].isVisibleTo(pane)
+    assert records.get(main_window.ctx.ws, "sources", "art-paris-round-5").via is None
+
+
+def test_new_source_and_grade_filter(main_window, qtbot):
+    pane = sources_pane(main_window)
+    pane.new_record()
+    pane.source_title.setFocus()
+    qtbot.keyClicks(pane.source_title, "Reuters wire")
+    qtbot.keyClick(pane.source_title, Qt.Key.Key_Return)
+    assert pane.record.id == "reuters-wire"
+    assert records.get(main_window.ctx.ws, "sources", "reuters-wire").reliability == "F"
+    pane.grade_filter.setCurrentIndex(pane.grade_filter.findData("F"))
+    pane.grade_filter.edited.emit()
+    grades = {pane.model.cells(r)["reliability"] for r in range(pane.model.rowCount())}
+    assert grades == {"F"} and pane.model.row_of("reuters-wire") is not None
