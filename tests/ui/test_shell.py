@@ -1,0 +1,154 @@
+"""The main window: panes, search, workspaces, background work, settings, screenshots."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from dossier.services import records
+from dossier.ui.main_window import MainWindow
+
+
+def test_window_shows_panes_workspace_and_negotiation(main_window):
+    keys = [main_window.sidebar.item(i).data(Qt.ItemDataRole.UserRole) for i in range(main_window.sidebar.count())]
+    assert keys == ["people", "rounds", "positions", "sources", "timeline"]
+    assert "window-demo.sqlite" in main_window.windowTitle()
+    assert main_window.ctx.negotiation_id == "il-sy-security"
+    assert main_window.negotiation_box.currentData() == "il-sy-security"
+    main_window.show_pane("sources")
+    assert main_window.current_pane().key == "sources"
+    menus = [a.text().replace("&", "") for a in main_window.menuBar().actions()]
+    assert menus == ["File", "Edit", "View", "Help"]
+
+
+def test_search_hit_opens_the_record_in_its_pane(main_window, qtbot):
+    main_window.show_pane("sources")
+    box = main_window.search_box
+    main_window.focus_search()
+    qtbot.keyClicks(box, "shaybani")
+    box.run_search()
+    assert box.hits.isVisible() and box.hits.count() >= 1
+    first = box.hits.item(0).data(Qt.ItemDataRole.UserRole)
+    assert first == ("people", "asaad-al-shaybani")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert main_window.current_pane().key == "people"
+    pane = main_window.pane("people")
+    assert pane.record.id == "asaad-al-shaybani"
+    assert pane.model.record_id(pane.table.currentIndex().row()) == "asaad-al-shaybani"
+    assert not box.hits.isVisible()
+
+
+def _answer_next_dialog(seen: list[str]) -> None:
+    def close():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            assert box.textFormat() == Qt.TextFormat.PlainText
+            box.accept()
+        else:  # pragma: no cover - a failure shows up as no message seen
+            QTimer.singleShot(20, close)
+
+    QTimer.singleShot(0, close)
+
+
+def test_opening_bad_files_shows_the_message_and_keeps_the_workspace(main_window, tmp_path):
+    before = main_window.ctx.ws.path
+    not_sqlite = tmp_path / "notes.sqlite"
+    not_sqlite.write_text("just some text, not a database\n" * 20)
+    seen: list[str] = []
+    _answer_next_dialog(seen)
+    assert not main_window.switch_workspace(not_sqlite)
+    assert seen and "Traceback" not in seen[0] and "notes.sqlite" in seen[0]
+    assert main_window.ctx.ws.path == before
+    assert not_sqlite.read_text().startswith("just some text")
+
+    _answer_next_dialog(seen)
+    assert not main_window.switch_workspace(tmp_path / "missing.sqlite")
+    assert "does not exist" in seen[1]
+
+
+def test_open_another_workspace_and_recent_files(main_window, tmp_path):
+    other = tmp_path / "other.sqlite"
+    assert main_window.switch_workspace(other, create=True)
+    assert main_window.ctx.ws.path == other
+    assert "other.sqlite" in main_window.windowTitle()
+    assert main_window.pane("people").model.total() == 0
+    assert main_window.recent_files()[0] == str(other.resolve())
+    assert main_window.negotiation_box.currentData() is None
+
+
+def test_import_and_export_json_run_in_the_background(main_window, qtbot, tmp_path):
+    out = tmp_path / "out.json"
+    task = main_window.start_export_json(out)
+    with qtbot.waitSignal(task.signals.finished, timeout=20_000):
+        pass
+    qtbot.waitUntil(lambda: out.exists())
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert len(exported["people"]) == 9
+
+    exported["people"].append({**exported["people"][0], "id": "imported-person", "name": "Imported Person"})
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps(exported), encoding="utf-8")
+    task = main_window.start_import(source)
+    with qtbot.waitSignal(task.signals.finished, timeout=20_000):
+        pass
+    assert task.error is None and not task.was_cancelled
+    assert records.get(main_window.ctx.ws, "people", "imported-person").name == "Imported Person"
+    qtbot.waitUntil(lambda: main_window.pane("people").model.row_of("imported-person") is not None)
+
+
+def test_a_cancelled_import_writes_nothing(main_window, qtbot, tmp_path):
+    doc = json.loads(json.dumps({"format": "dossier-interchange", "version": 1,
+                                 "people": [{"id": f"p{i}", "name": f"P {i}"} for i in range(50)]}))
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps(doc), encoding="utf-8")
+    task = main_window.start_import(source)
+    task.cancel()
+    with qtbot.waitSignal(task.signals.finished, timeout=20_000):
+        pass
+    assert task.was_cancelled
+    assert not records.exists(main_window.ctx.ws, "people", "p0")
+
+
+def test_settings_remember_window_pane_splitter_and_workspace(main_window, qsettings_tmp, qtbot, tmp_path):
+    main_window.show_pane("sources")
+    pane = main_window.pane("sources")
+    pane.splitter.setSizes([500, 700])
+    sizes = pane.splitter.sizes()
+    path = main_window.ctx.ws.path
+    main_window.close()
+    assert qsettings_tmp.value("window/pane") == "sources"
+    assert qsettings_tmp.value("workspace/last") == str(path.resolve())
+
+    from dossier.services.workspace import open_workspace
+
+    again = MainWindow(open_workspace(path), qsettings_tmp)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.current_pane().key == "sources"
+    restored = again.pane("sources").splitter.sizes()
+    # the splitter keeps its proportions whatever width the window gets
+    assert abs(restored[0] / sum(restored) - sizes[0] / sum(sizes)) < 0.02
+    again.close()
+
+
+def test_screenshot_command_writes_a_png(tmp_path):
+    out = tmp_path / "shot.png"
+    env = {**os.environ, "DOSSIER_HOME": str(tmp_path / "home")}
+    env.pop("QT_QPA_PLATFORM", None)
+    env.pop("DISPLAY", None)
+    result = subprocess.run([sys.executable, "-m", "dossier", "--demo", "--screenshot", str(out),
+                             "--pane", "sources"], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    data = Path(out).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1400, 860)
