@@ -103,17 +103,23 @@ def test_import_and_export_json_run_in_the_background(main_window, qtbot, tmp_pa
     qtbot.waitUntil(lambda: main_window.pane("people").model.row_of("imported-person") is not None)
 
 
-def test_a_cancelled_import_writes_nothing(main_window, qtbot, tmp_path):
-    doc = json.loads(json.dumps({"format": "dossier-interchange", "version": 1,
-                                 "people": [{"id": f"p{i}", "name": f"P {i}"} for i in range(50)]}))
-    source = tmp_path / "in.json"
-    source.write_text(json.dumps(doc), encoding="utf-8")
-    task = main_window.start_import(source)
-    task.cancel()
+def test_a_cancelled_import_writes_nothing(main_window, qtbot):
+    from PySide6.QtCore import QThreadPool
+
+    from dossier.model.records import Document, Person
+    from dossier.services import interchange
+    from dossier.ui.workers import Task
+
+    ws = main_window.ctx.ws
+    doc = Document(people=[Person(id=f"p{i}", name=f"P {i}") for i in range(50)])
+    steps: list[tuple[int, int]] = []
+    task = Task(lambda progress, is_cancelled: interchange.import_document(
+        ws, doc, progress=lambda d, t: steps.append((d, t)), is_cancelled=is_cancelled))
+    task.cancel()  # as the progress dialog's Cancel does
     with qtbot.waitSignal(task.signals.finished, timeout=20_000):
-        pass
-    assert task.was_cancelled
-    assert not records.exists(main_window.ctx.ws, "people", "p0")
+        QThreadPool.globalInstance().start(task)
+    assert task.was_cancelled and task.error is None
+    assert not records.exists(ws, "people", "p0")
 
 
 def test_settings_remember_window_pane_splitter_and_workspace(main_window, qsettings_tmp, qtbot, tmp_path):
