@@ -560,7 +560,8 @@ class MainWindow(QMainWindow):
 
 
 STYLE = """
-QListWidget#sidebar { border: none; background: palette(window); padding-top: 8px; font-size: 10.5pt; }
+QListWidget#sidebar { border: none; background: palette(window); padding-top: 8px; font-size: 10.5pt;
+                      outline: 0; }
 QListWidget#sidebar::item { padding: 6px 14px; border-radius: 4px; margin: 0 6px; }
 QListWidget#sidebar::item:selected { background: palette(highlight); color: palette(highlighted-text); }
 QListWidget#searchHits { border: 1px solid palette(mid); background: palette(base); }

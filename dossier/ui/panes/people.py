@@ -86,9 +86,9 @@ class PeoplePane(RecordPane):
         self.roles = self.add_field("roles", self.tr("Roles"), ItemTableEditor(
             [self.tr("Title"), self.tr("Organization"), self.tr("Start"), self.tr("End")]))
         self.bio = self.add_field("bio", self.tr("Biography"), TextField())
-        self.bio.setMinimumHeight(100)
-        self.bio.setMaximumHeight(160)
+        self.bio.setMaximumHeight(100)
         self.notes = self.add_field("notes", self.tr("Notes"), TextField())
+        self.notes.setMaximumHeight(72)
 
         self.rounds_list = LinkList(self.tr("No rounds attended"))
         self.rounds_list.open_record.connect(self.ctx.sig_open_record)

@@ -142,7 +142,7 @@ class StringListEditor(QWidget):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.list.setMaximumHeight(84)
+        self.list.setMaximumHeight(64)
         self.list.itemChanged.connect(self._item_changed)
         self.add_button = _small_button("+", self.tr("Add"))
         self.remove_button = _small_button("−", self.tr("Remove the selected entry"))
@@ -214,7 +214,7 @@ class ItemTableEditor(QWidget):
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setMaximumHeight(110)
+        self.table.setMaximumHeight(96)
         self.table.itemChanged.connect(self._changed)
         self.add_button = _small_button("+", self.tr("Add a row"))
         self.remove_button = _small_button("−", self.tr("Remove the selected row"))
