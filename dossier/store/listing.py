@@ -348,7 +348,10 @@ def page(conn: Connection, collection: str, *, filters: dict[str, object] | None
 def count(conn: Connection, collection: str, *, filters: dict[str, object] | None = None,
           text_filter: str | None = None) -> int:
     listing = LISTINGS[collection]
-    q = listing.joins(select(func.count()).select_from(listing.table))
+    q = select(func.count()).select_from(listing.table)
+    if text_filter and text_filter.strip():
+        # the joins only add columns to match against: every row has its required references
+        q = listing.joins(q)
     conds = _conditions(collection, filters or {}, text_filter)
     if conds:
         q = q.where(*conds)
