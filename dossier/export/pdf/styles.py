@@ -8,6 +8,7 @@ from reportlab.lib.units import mm
 
 from dossier.export.pdf.text import TextStyle
 from dossier.model.enums import PositionKind
+from dossier.model.palette import KIND_FILL
 
 PAPERS = {"a4": A4, "letter": LETTER}
 MARGIN_X = 20 * mm
@@ -35,22 +36,9 @@ COVER_TITLE = TextStyle(size=26, leading=32, color=ACCENT, bold=True, space_afte
 COVER_KIND = TextStyle(size=12, leading=16, color=MUTED, bold=True, space_after=24)
 COVER_FACT = TextStyle(size=10.5, leading=14.5, color=INK)
 
-# Fill, text colour and outline width per kind. Fills step in lightness so that they
-# stay apart in grey print; every cell also names its kind in words, and red lines are
-# dark with white text and a heavy frame.
+# Fill, text colour and outline width per kind (colours shared with the screen).
 KIND_LOOK = {
-    PositionKind.RED_LINE: (HexColor("#7a1010"), white, 2.0),
-    PositionKind.DEMAND: (HexColor("#f0a868"), INK, 0.5),
-    PositionKind.CONCESSION: (HexColor("#8cc7a1"), INK, 0.5),
-    PositionKind.OFFER: (HexColor("#c8e6c9"), INK, 0.5),
-    PositionKind.ASSURANCE: (HexColor("#cfe0f3"), INK, 0.5),
-    PositionKind.STATEMENT: (HexColor("#f4f4f4"), INK, 0.5),
+    kind: (HexColor(fill), white if kind == PositionKind.RED_LINE else HexColor(text),
+           2.0 if kind == PositionKind.RED_LINE else 0.5)
+    for kind, (fill, text) in KIND_FILL.items()
 }
-KIND_ORDER = [
-    PositionKind.RED_LINE,
-    PositionKind.DEMAND,
-    PositionKind.CONCESSION,
-    PositionKind.OFFER,
-    PositionKind.ASSURANCE,
-    PositionKind.STATEMENT,
-]

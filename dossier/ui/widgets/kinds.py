@@ -12,24 +12,8 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from dossier.model.enums import PositionKind
+from dossier.model.palette import KIND_FILL, KIND_ORDER
 
-#: kind -> (fill, text colour)
-KIND_FILL = {
-    PositionKind.RED_LINE: ("#7a1010", "#ffffff"),
-    PositionKind.DEMAND: ("#f0a868", "#1d2430"),
-    PositionKind.CONCESSION: ("#8cc7a1", "#1d2430"),
-    PositionKind.OFFER: ("#c8e6c9", "#1d2430"),
-    PositionKind.ASSURANCE: ("#cfe0f3", "#1d2430"),
-    PositionKind.STATEMENT: ("#f4f4f4", "#1d2430"),
-}
-KIND_ORDER = [
-    PositionKind.RED_LINE,
-    PositionKind.DEMAND,
-    PositionKind.CONCESSION,
-    PositionKind.OFFER,
-    PositionKind.ASSURANCE,
-    PositionKind.STATEMENT,
-]
 RED_FRAME = QColor("#d01c1c")
 FRAME = QColor("#9aa3ae")
 
