@@ -21,6 +21,7 @@ from dossier.export.pdf.timeline import legend_drawing, timeline_drawings
 from dossier.model import analysis
 from dossier.model.dates import display_date, display_range, sort_key
 from dossier.model.enums import CREDIBILITY_LABELS, RELIABILITY_LABELS, PartyRole, PositionKind
+from dossier.model.palette import KIND_ORDER
 from dossier.model.records import Citation, Document, Negotiation, Person, Position, Round, Source
 
 HUGE_CELL = 2500  # characters
@@ -465,7 +466,7 @@ class DossierBuilder:
     def legend(self) -> Table:
         cells = []
         extra = []
-        for i, kind in enumerate(styles.KIND_ORDER):
+        for i, kind in enumerate(KIND_ORDER):
             fill, ink, frame = styles.KIND_LOOK[kind]
             cells.append(TextBlock(Span(kind.label.upper(), bold=True, color=ink),
                                    styles.CELL.but(size=7, leading=9, align="center")))
