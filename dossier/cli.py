@@ -132,11 +132,13 @@ def cmd_import_json(args) -> int:
     from dossier.errors import InterchangeError
     from dossier.services import interchange
 
+    limit = interchange.MAX_FILE_BYTES
     if args.file == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(limit + 1)
     else:
         try:
-            data = Path(args.file).read_bytes()
+            with open(args.file, "rb") as fh:
+                data = fh.read(limit + 1)  # never more than the limit, whatever the file's size
         except OSError as exc:
             raise InterchangeError(f"cannot read {args.file}: {exc.strerror or exc}") from None
     doc = interchange.read_document(data)  # check fully before touching the workspace
@@ -299,11 +301,17 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from dossier.errors import DossierError
+    from dossier.errors import DossierError, ValidationError
 
     handler = COMMANDS.get(args.command, cmd_gui)
     try:
         return handler(args)
+    except ValidationError as exc:  # every problem on its own line
+        lines = [str(e) for e in exc.errors]
+        if len(lines) > 1 or exc.truncated:
+            lines.insert(0, exc.heading())
+        print("\n".join(f"dossier: {line}" for line in lines), file=sys.stderr)
+        return EXIT_FAILED
     except DossierError as exc:
         print(f"dossier: {exc}", file=sys.stderr)
         return EXIT_FAILED

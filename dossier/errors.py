@@ -23,14 +23,20 @@ class FieldError:
 class ValidationError(DossierError):
     """A record or document breaks the rules; ``errors`` lists every problem found."""
 
-    def __init__(self, errors: list[FieldError]):
+    def __init__(self, errors: list[FieldError], truncated: bool = False):
         self.errors = list(errors)
+        self.truncated = truncated  # checking stopped early: there are more problems than listed
         super().__init__(self._summary())
 
+    def heading(self) -> str:
+        if self.truncated:
+            return f"more than {len(self.errors)} problems; checking stopped after the first {len(self.errors)}:"
+        return f"{len(self.errors)} problems:"
+
     def _summary(self) -> str:
-        if len(self.errors) == 1:
+        if len(self.errors) == 1 and not self.truncated:
             return str(self.errors[0])
-        lines = [f"{len(self.errors)} problems:"]
+        lines = [self.heading()]
         lines += [f"  {e}" for e in self.errors[:50]]
         if len(self.errors) > 50:
             lines.append(f"  … and {len(self.errors) - 50} more")

@@ -37,6 +37,10 @@ from dossier.store.sqlite import fulltext
 FORMAT = "dossier-interchange"
 VERSION = 1
 MAX_DEPTH = 64
+#: Largest file read at all; bigger ones are refused before they are loaded.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+#: Checking stops once this many problems are found, so a hostile file cannot make it run long.
+MAX_ERRORS = 1000
 TOP_KEYS = ("format", "version", "exported_at", *COLLECTIONS)
 
 
@@ -74,15 +78,12 @@ def _refuse_overflowing_float(text: str) -> float:
 def _depth(value: object) -> int:
     """Nesting depth of containers, iteratively (the top-level object is level 1)."""
     deepest = 0
-    stack = [(value, 1)]
+    stack = [(value, 1)] if isinstance(value, (dict, list)) else []
     while stack:
         node, level = stack.pop()
-        if isinstance(node, dict):
-            deepest = max(deepest, level)
-            stack.extend((v, level + 1) for v in node.values())
-        elif isinstance(node, list):
-            deepest = max(deepest, level)
-            stack.extend((v, level + 1) for v in node)
+        deepest = max(deepest, level)
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((v, level + 1) for v in children if isinstance(v, (dict, list)))
     return deepest
 
 
@@ -90,6 +91,9 @@ def parse_json(data: bytes) -> object:
     """Decode one strict JSON value from bytes, raising InterchangeError with a file-level reason."""
     if not data:
         raise InterchangeError("the file is empty")
+    if len(data) > MAX_FILE_BYTES:
+        raise InterchangeError(f"the file is larger than {MAX_FILE_BYTES // 1048576} MB, "
+                               "the most Dossier reads in one interchange file")
     if data.startswith(b"\xef\xbb\xbf"):
         raise InterchangeError("the file starts with a byte order mark (BOM); save it as UTF-8 without BOM")
     try:
@@ -109,13 +113,18 @@ def parse_json(data: bytes) -> object:
         raise InterchangeError(f"{exc.name} is not a JSON number") from None
     except RecursionError:
         raise InterchangeError(f"the JSON is nested deeper than {MAX_DEPTH} levels") from None
+    except MemoryError:
+        raise InterchangeError("the file is too large to read in the memory available") from None
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":
             raise InterchangeError(
                 f"trailing data after the JSON value at line {exc.lineno} column {exc.colno}"
             ) from None
         raise InterchangeError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+    except ValueError as exc:
+        if "digits" in str(exc):  # an integer longer than Python converts (thousands of digits)
+            raise InterchangeError("the file holds a number with thousands of digits; "
+                                   "no field takes a number that large") from None
         raise InterchangeError(f"not valid JSON: {exc}") from None
     if _depth(value) > MAX_DEPTH:
         raise InterchangeError(f"the JSON is nested deeper than {MAX_DEPTH} levels")
@@ -225,6 +234,8 @@ def read_document(data: bytes) -> Document:
         records = doc.collection(name)
         indices = raw_indices.setdefault(name, [])
         for i, item in enumerate(raw):
+            if len(errors) >= MAX_ERRORS:
+                raise ValidationError(errors[:MAX_ERRORS], truncated=True)
             if not isinstance(item, dict):
                 errors.append(FieldError(f"{name}[#{i}]", f"expected an object, got {describe_value(item)}"))
                 continue
@@ -237,6 +248,8 @@ def read_document(data: bytes) -> Document:
     for name in COLLECTIONS:
         seen: dict[str, int] = {}
         for record, i in zip(doc.collection(name), raw_indices.get(name, []), strict=True):
+            if len(errors) >= MAX_ERRORS:
+                raise ValidationError(errors[:MAX_ERRORS], truncated=True)
             errors.extend(validate_record(name, record, resolver, index=i))
             rid = record.id
             if is_valid_id(rid):
@@ -253,7 +266,7 @@ def read_document(data: bytes) -> Document:
     for source_id, loop in sorted(via_cycles(vias).items()):
         errors.append(cycle_error(f"sources[{source_id}]", loop))
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(errors[:MAX_ERRORS], truncated=len(errors) > MAX_ERRORS)
     return doc
 
 
