@@ -272,6 +272,13 @@ def cmd_gui(args) -> int:
 
         raise DossierError("no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset); "
                            "run it on a desktop, or use a headless sub-command such as 'dossier demo'")
+    missing = [] if args.screenshot else _missing_window_libraries()
+    if missing:
+        from dossier.errors import DossierError
+
+        raise DossierError("the desktop app needs system libraries that are not installed: "
+                           f"{' '.join(missing)} (on Debian or Ubuntu: sudo apt-get install {' '.join(missing)}; "
+                           "'bash packaging/setup.sh' installs them)")
     try:
         from dossier.ui.app import run_app
     except ImportError as exc:
@@ -279,6 +286,24 @@ def cmd_gui(args) -> int:
 
         raise DossierError(f"the desktop app cannot start: {exc}") from None
     return run_app(path, screenshot=args.screenshot, pane=args.pane, readonly=args.read_only)
+
+
+#: Libraries Qt's X11 platform plugin loads, with the Debian package that has each.
+_XCB_LIBRARIES = {
+    "xcb-cursor": "libxcb-cursor0", "xcb-icccm": "libxcb-icccm4", "xcb-keysyms": "libxcb-keysyms1",
+    "xcb-image": "libxcb-image0", "xcb-render-util": "libxcb-render-util0", "xcb-shape": "libxcb-shape0",
+    "xcb-randr": "libxcb-randr0", "xcb-xkb": "libxcb-xkb1", "xkbcommon-x11": "libxkbcommon-x11-0",
+}
+
+
+def _missing_window_libraries() -> list[str]:
+    """Debian packages Qt would need to open an X11 window but cannot find (Linux only)."""
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM") or not os.environ.get("DISPLAY") \
+            or os.environ.get("WAYLAND_DISPLAY"):
+        return []
+    from ctypes.util import find_library
+
+    return [package for lib, package in _XCB_LIBRARIES.items() if find_library(lib) is None]
 
 
 def _has_display() -> bool:
