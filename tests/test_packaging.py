@@ -266,3 +266,40 @@ def test_bundle_adds_itself_to_the_application_menu(app_bundle, tmp_path):
     assert (share / "metainfo" / f"{APP_ID}.metainfo.xml").is_file()
     if shutil.which("desktop-file-validate"):
         run(["desktop-file-validate", entry], cwd=tmp_path, env=minimal_env(tmp_path))
+
+
+# --- the app's identity on the desktop ---------------------------------------------------
+
+def test_app_names_itself_and_shows_its_icon(qapp, tmp_path):
+    from PySide6.QtCore import QSettings, QSize
+
+    from dossier.services.demo import build_demo
+    from dossier.ui.app import APP_ID, make_application
+    from dossier.ui.main_window import MainWindow
+
+    app = make_application()
+    assert (app.applicationName(), app.applicationVersion()) == ("Dossier", __version__)
+    assert app.desktopFileName() == APP_ID
+    assert (REPO / "resources" / f"{APP_ID}.desktop").is_file()
+    sizes = {(s.width(), s.height()) for s in app.windowIcon().availableSizes()}
+    assert sizes == {(n, n) for n in ICON_SIZES}
+
+    ws, _ = build_demo(tmp_path / "demo.sqlite")
+    window = MainWindow(ws, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat), persist=False)
+    try:
+        assert "Dossier" in window.windowTitle()
+        assert not window.windowIcon().isNull()
+        assert window.windowIcon().pixmap(QSize(48, 48)).toImage() == app.windowIcon().pixmap(QSize(48, 48)).toImage()
+    finally:
+        if window.ctx is not None:
+            window.close()
+        ws.close()
+
+
+def test_icon_pngs_are_renders_of_the_svg_at_their_size():
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(REPO / "resources" / "icons" / "dossier.svg").getroot()
+    assert root.get("viewBox") == "0 0 512 512"
+    for size in ICON_SIZES:
+        assert png_size(REPO / "resources" / "icons" / f"dossier-{size}.png") == (size, size)

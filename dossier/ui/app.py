@@ -6,10 +6,12 @@ import os
 import sys
 from pathlib import Path
 
-from dossier import APP_NAME, config
+from dossier import APP_NAME, __version__, config
 from dossier.resources import resource_path
 
 SCREENSHOT_SIZE = (1400, 860)
+APP_ID = "io.dossier.Dossier"  # names the desktop entry, the icon and the AppStream metainfo
+ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
 
 
 def _ensure_platform(screenshot: str | None) -> None:
@@ -37,6 +39,18 @@ def register_fonts() -> list[str]:
     return families
 
 
+def app_icon():
+    """The application icon, at every size the desktop may draw it."""
+    from PySide6.QtGui import QIcon
+
+    icon = QIcon()
+    for size in ICON_SIZES:
+        path = resource_path("icons", f"dossier-{size}.png")
+        if path.is_file():
+            icon.addFile(str(path))
+    return icon
+
+
 def make_settings():
     """The app's settings: an INI file in DOSSIER_HOME when that is set, else the platform's place."""
     from PySide6.QtCore import QSettings
@@ -55,6 +69,9 @@ def make_application():
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
     register_fonts()
     return app
 
