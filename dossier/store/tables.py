@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from dossier.store import checks
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -28,15 +30,6 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-UID_CHECK = "length(uid) BETWEEN 1 AND 64 AND uid NOT GLOB '*[^a-z0-9._-]*'"
-DATE_PATTERNS = ("[0-9][0-9][0-9][0-9]", "[0-9][0-9][0-9][0-9]-[0-9][0-9]", "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]")
-
-
-def date_check(column: str, nullable: bool = True) -> str:
-    globs = " OR ".join(f"{column} GLOB '{p}'" for p in DATE_PATTERNS)
-    return f"{column} IS NULL OR {globs}" if nullable else globs
-
 
 def enum_check(column: str, values: list[str]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
@@ -59,10 +52,10 @@ class PartyRow(Base):
     country: Mapped[str | None] = mapped_column(String(2))
     notes: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
-        CheckConstraint(UID_CHECK, name="uid"),
+        CheckConstraint(checks.valid_uid(), name="uid"),
         CheckConstraint(not_blank("name"), name="name"),
         CheckConstraint(enum_check("kind", ["state", "organization", "armed_group", "other"]), name="kind"),
-        CheckConstraint("country IS NULL OR country GLOB '[A-Z][A-Z]'", name="country"),
+        CheckConstraint(checks.country_code(), name="country"),
         Index("ix_parties_name", "name"),
     )
 
@@ -84,7 +77,7 @@ class PersonRow(Base):
         order_by="RoleRow.ordinal", cascade="all, delete-orphan", passive_deletes=True
     )
     __table_args__ = (
-        CheckConstraint(UID_CHECK, name="uid"),
+        CheckConstraint(checks.valid_uid(), name="uid"),
         CheckConstraint(not_blank("name"), name="name"),
         Index("ix_people_name", "name"),
     )
@@ -114,8 +107,8 @@ class RoleRow(Base):
     __table_args__ = (
         UniqueConstraint("person_id", "ordinal", name="uq_person_roles_person_ordinal"),
         CheckConstraint(not_blank("title"), name="title"),
-        CheckConstraint(date_check("start"), name="start"),
-        CheckConstraint(date_check('"end"'), name="end"),
+        CheckConstraint(checks.partial_date("start"), name="start"),
+        CheckConstraint(checks.partial_date("end"), name="end"),
     )
 
 
@@ -132,11 +125,11 @@ class NegotiationRow(Base):
         order_by="NegotiationPartyRow.ordinal", cascade="all, delete-orphan", passive_deletes=True
     )
     __table_args__ = (
-        CheckConstraint(UID_CHECK, name="uid"),
+        CheckConstraint(checks.valid_uid(), name="uid"),
         CheckConstraint(not_blank("title"), name="title"),
         CheckConstraint(enum_check("status", ["active", "suspended", "concluded", "collapsed"]), name="status"),
-        CheckConstraint(date_check("started"), name="started"),
-        CheckConstraint(date_check("ended"), name="ended"),
+        CheckConstraint(checks.partial_date("started"), name="started"),
+        CheckConstraint(checks.partial_date("ended"), name="ended"),
     )
 
 
@@ -163,7 +156,7 @@ class TopicRow(Base):
     description: Mapped[str | None] = mapped_column(Text)
     category: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
-        CheckConstraint(UID_CHECK, name="uid"),
+        CheckConstraint(checks.valid_uid(), name="uid"),
         CheckConstraint(not_blank("title"), name="title"),
     )
 
@@ -189,11 +182,11 @@ class RoundRow(Base):
     )
     __table_args__ = (
         UniqueConstraint("negotiation_id", "number", name="uq_rounds_negotiation_number"),
-        CheckConstraint(UID_CHECK, name="uid"),
+        CheckConstraint(checks.valid_uid(), name="uid"),
         CheckConstraint("number IS NULL OR number >= 1", name="number"),
         CheckConstraint(enum_check("status", ["planned", "held", "postponed", "cancelled"]), name="status"),
-        CheckConstraint(date_check("start"), name="start"),
-        CheckConstraint(date_check('"end"'), name="end"),
+        CheckConstraint(checks.partial_date("start"), name="start"),
+        CheckConstraint(checks.partial_date("end"), name="end"),
         Index("ix_rounds_negotiation_start", "negotiation_id", "start"),
     )
 
@@ -231,13 +224,13 @@ class PositionRow(Base):
     kind: Mapped[str] = mapped_column(String(20))
     summary: Mapped[str] = mapped_column(Text)
     __table_args__ = (
-        CheckConstraint(UID_CHECK, name="uid"),
+        CheckConstraint(checks.valid_uid(), name="uid"),
         CheckConstraint(not_blank("summary"), name="summary"),
         CheckConstraint(
             enum_check("kind", ["demand", "offer", "red_line", "concession", "assurance", "statement"]),
             name="kind",
         ),
-        CheckConstraint(date_check("date"), name="date"),
+        CheckConstraint(checks.partial_date("date"), name="date"),
         Index("ix_positions_negotiation_date", "negotiation_id", "date"),
         Index("ix_positions_negotiation_topic_party", "negotiation_id", "topic_id", "party_id"),
         Index("ix_positions_negotiation_kind_date", "negotiation_id", "kind", "date"),
@@ -256,10 +249,10 @@ class SourceRow(Base):
     via_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
-        CheckConstraint(UID_CHECK, name="uid"),
+        CheckConstraint(checks.valid_uid(), name="uid"),
         CheckConstraint(not_blank("title"), name="title"),
         CheckConstraint(enum_check("reliability", list("ABCDEF")), name="reliability"),
-        CheckConstraint(date_check("published"), name="published"),
+        CheckConstraint(checks.partial_date("published"), name="published"),
         CheckConstraint("via_id IS NULL OR via_id <> id", name="via_self"),
         Index("ix_sources_published", "published"),
     )
@@ -280,9 +273,9 @@ class EventRow(Base):
         order_by="EventPersonRow.ordinal", cascade="all, delete-orphan", passive_deletes=True
     )
     __table_args__ = (
-        CheckConstraint(UID_CHECK, name="uid"),
+        CheckConstraint(checks.valid_uid(), name="uid"),
         CheckConstraint(not_blank("title"), name="title"),
-        CheckConstraint(date_check("date", nullable=False), name="date"),
+        CheckConstraint(checks.partial_date("date", nullable=False), name="date"),
         Index("ix_events_negotiation_date", "negotiation_id", "date"),
     )
 
@@ -311,6 +304,6 @@ class CitationRow(Base):
     __table_args__ = (
         CheckConstraint("credibility BETWEEN 1 AND 6", name="credibility"),
         CheckConstraint(
-            "(round_id IS NOT NULL) + (position_id IS NOT NULL) + (event_id IS NOT NULL) = 1", name="owner"
+            checks.exactly_one_set("round_id", "position_id", "event_id"), name="owner"
         ),
     )
