@@ -30,6 +30,7 @@ for entry in "${libs[@]}"; do
   ldconfig -p 2>/dev/null | grep -q "$1" || missing+=("$2")
 done
 if [ "$mode" = "--test" ]; then
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
   command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
   command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 fi
