@@ -14,14 +14,14 @@ depends_on = None
 
 def upgrade() -> None:
     bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        return
-    from dossier.store.sqlite import fulltext
+    if bind.dialect.name == "postgresql":
+        from dossier.store.postgres import fulltext
+    else:
+        from dossier.store.sqlite import fulltext
 
     fulltext.create(bind)
     fulltext.rebuild(bind)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("DROP TABLE search_index")
+    op.execute("DROP TABLE search_index")

@@ -1,0 +1,109 @@
+"""The search index on PostgreSQL: the same folded text as on SQLite, in a tsvector.
+
+Text is folded in Python exactly as for SQLite (so Arabic, Hebrew and Persian variants
+and Latin diacritics match the same way), weighed A (names and titles), B (other names),
+C (long text). Words match as prefixes; when no word matches, trigram similarity on
+names and titles finds other transliterations (``shaibani`` for ``Shaybani``).
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import Connection, text
+
+from dossier.model.records import COLLECTIONS
+from dossier.model.search_text import index_entry, query_tokens
+from dossier.store.sqlite.fulltext import RawHit, rowid_of
+
+TABLE = "search_index"
+
+CREATE = [
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    f"""CREATE TABLE {TABLE} (
+        rowid BIGINT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        label TEXT NOT NULL,
+        heading TEXT NOT NULL,
+        names TEXT NOT NULL,
+        body TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        doc TSVECTOR GENERATED ALWAYS AS (
+            setweight(to_tsvector('simple', heading), 'A') ||
+            setweight(to_tsvector('simple', names), 'B') ||
+            setweight(to_tsvector('simple', body), 'C')) STORED
+    )""",
+    f"CREATE INDEX ix_{TABLE}_doc ON {TABLE} USING GIN (doc)",
+    f"CREATE INDEX ix_{TABLE}_trgm ON {TABLE} USING GIN ((heading || ' ' || names) gin_trgm_ops)",
+]
+
+
+def create(conn: Connection) -> None:
+    for statement in CREATE:
+        conn.execute(text(statement))
+
+
+def remove(conn: Connection, collection: str, keys: list[int]) -> None:
+    if keys:
+        conn.execute(text(f"DELETE FROM {TABLE} WHERE rowid = ANY(:r)"),
+                     {"r": [rowid_of(collection, k) for k in keys]})
+
+
+def put(conn: Connection, collection: str, keyed_records: list[tuple[int, object]]) -> None:
+    if not keyed_records:
+        return
+    remove(conn, collection, [k for k, _ in keyed_records])
+    rows = []
+    for key, record in keyed_records:
+        entry = index_entry(record)
+        rows.append({
+            "r": rowid_of(collection, key), "kind": collection, "uid": record.id, "label": entry.label,
+            "heading": entry.heading, "names": entry.names, "body": entry.body,
+            "fields": json.dumps(entry.fields, ensure_ascii=False),
+        })
+    conn.execute(
+        text(f"INSERT INTO {TABLE} (rowid, kind, uid, label, heading, names, body, fields) "
+             "VALUES (:r, :kind, :uid, :label, :heading, :names, :body, :fields)"),
+        rows,
+    )
+
+
+def clear(conn: Connection) -> None:
+    conn.execute(text(f"DELETE FROM {TABLE}"))
+
+
+def optimize(conn: Connection) -> None:
+    """Nothing to do: PostgreSQL's vacuum reclaims deleted entries."""
+
+
+def search(conn: Connection, query: str, limit: int = 50,
+           kinds: list[str] | None = None) -> tuple[list[RawHit], list[str]]:
+    tokens = query_tokens(query)
+    if not tokens:
+        return [], []
+    kind_filter = " AND kind = ANY(:kinds)" if kinds else ""
+    params = {"q": " & ".join(f"{t}:*" for t in tokens), "n": limit, "kinds": kinds or []}
+    sql = (f"SELECT kind, uid, label, fields, -ts_rank_cd(doc, to_tsquery('simple', :q)) AS rank "
+           f"FROM {TABLE} WHERE doc @@ to_tsquery('simple', :q){kind_filter} ORDER BY rank, uid LIMIT :n")
+    rows = conn.execute(text(sql), params).all()
+    if not rows:
+        params["t"] = " ".join(tokens)
+        sql = (f"SELECT kind, uid, label, fields, -similarity(heading || ' ' || names, :t) AS rank "
+               f"FROM {TABLE} WHERE (heading || ' ' || names) % :t{kind_filter} ORDER BY rank, uid LIMIT :n")
+        rows = conn.execute(text(sql), params).all()
+    return [RawHit(k, u, lbl, json.loads(f), float(r)) for k, u, lbl, f, r in rows], tokens
+
+
+def rebuild(conn: Connection) -> int:
+    from dossier.store.records import keys_for, read_records
+
+    clear(conn)
+    count = 0
+    for collection in COLLECTIONS:
+        records = read_records(conn, collection)
+        keys = keys_for(conn, collection, (r.id for r in records))
+        put(conn, collection, [(keys[r.id], r) for r in records])
+        count += len(records)
+    return count
