@@ -21,7 +21,7 @@ def test_migrations_create_the_schema_and_its_checks(pg_url):
         tables = set(inspect(conn).get_table_names())
     assert {"parties", "people", "rounds", "positions", "citations", "search_index"} <= tables
     for bad in ("INSERT INTO parties (uid, name, kind) VALUES ('Bad Id', 'X', 'state')",
-                "INSERT INTO parties (uid, name, kind, country) VALUES ('y', 'Y', 'state', 'usa')",
+                "INSERT INTO parties (uid, name, kind, country) VALUES ('y', 'Y', 'state', 'us')",
                 "INSERT INTO parties (uid, name, kind) VALUES ('z', 'Z', 'empire')",
                 "INSERT INTO negotiations (uid, title, status, started) VALUES ('n', 'N', 'active', '2025-1')"):
         with engine.connect() as conn:
