@@ -106,3 +106,35 @@ def test_newer_workspace_refused(home, tmp_path):
     code, _, err = run("demo", "--db", db, home=home)
     assert code == 1 and "newer version of Dossier" in err
     assert db.read_bytes() == before
+
+
+def test_export_pdf_from_the_command_line(home, tmp_path):
+    db = tmp_path / "w.sqlite"
+    run("demo", "--db", db, home=home)
+    out_pdf = tmp_path / "dossier.pdf"
+    code, out, _ = run("export-pdf", "--db", db, "-o", out_pdf, "--marking", "SECRET // TEST", "--author",
+                       "Desk <b>Officer</b>", home=home)
+    assert code == 0 and out_pdf.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-layout", str(out_pdf), "-"], capture_output=True, text=True).stdout
+    assert "SECRET // TEST" in text and "Desk <b>Officer</b>" in text
+    brief = tmp_path / "brief.pdf"
+    assert run("export-pdf", "--db", db, "-o", brief, "--round", "round-5", home=home)[0] == 0
+    profile = tmp_path / "profile.pdf"
+    assert run("export-pdf", "--db", db, "-o", profile, "--person", "yechiel-leiter", "--paper", "letter",
+               home=home)[0] == 0
+    assert brief.stat().st_size > 0 and profile.stat().st_size > 0
+
+
+@pytest.mark.parametrize("flag, value, message", [
+    ("--round", "round-99", "rounds: no record with id 'round-99'"),
+    ("--person", "nobody", "people: no record with id 'nobody'"),
+    ("--negotiation", "elsewhere", "negotiations: no record with id 'elsewhere'"),
+])
+def test_export_pdf_unknown_id_leaves_no_file(home, tmp_path, flag, value, message):
+    db = tmp_path / "w.sqlite"
+    run("demo", "--db", db, home=home)
+    target = tmp_path / "out.pdf"
+    code, _, err = run("export-pdf", "--db", db, "-o", target, flag, value, home=home)
+    assert code == 1 and message in err
+    assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".pdf" or "pdf" in p.name] == []
