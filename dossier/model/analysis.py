@@ -25,7 +25,7 @@ from enum import StrEnum
 from dossier.errors import NotFoundError
 from dossier.model.dates import PartialDate, sort_key
 from dossier.model.enums import PartyRole, PositionKind
-from dossier.model.records import Document, Event, Position, Round
+from dossier.model.records import Document, Event, Position, Round, Topic
 
 #: Kinds by which a party claims something of the other side.
 CLAIM_KINDS = frozenset({PositionKind.DEMAND, PositionKind.RED_LINE})
@@ -49,6 +49,17 @@ def principal_parties(doc: Document, negotiation_id: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- rounds
+def ordered_topics(doc: Document, negotiation_id: str) -> list[Topic]:
+    """A negotiation's topics in reading order: as they first come up on the agendas of
+    its rounds (in round order), then the topics on no agenda, by title."""
+    topics = {t.id: t for t in doc.topics if t.negotiation == negotiation_id}
+    order: list[str] = []
+    for rnd in ordered_rounds(doc, negotiation_id):
+        order.extend(t for t in rnd.topics if t in topics and t not in order)
+    rest = sorted((t for t in topics.values() if t.id not in order), key=lambda t: (t.title.casefold(), t.id))
+    return [topics[t] for t in order] + rest
+
+
 def round_order_key(rnd: Round) -> tuple:
     return (rnd.number is None, rnd.number or 0, sort_key(rnd.start), rnd.id)
 
@@ -169,11 +180,11 @@ def gaps(doc: Document, negotiation_id: str, as_of_round_id: str | None = None) 
 
     Only latest positions count (as of ``as_of_round_id`` when given). Mediators,
     observers and hosts neither open nor close gaps. Red lines come before demands,
-    then topics in the document's order.
+    then topics in reading order (``ordered_topics``).
     """
     principals = principal_parties(doc, negotiation_id)
     latest = latest_positions(doc, negotiation_id, as_of_round_id)
-    topic_rank = {t.id: i for i, t in enumerate(doc.topics)}
+    topic_rank = {t.id: i for i, t in enumerate(ordered_topics(doc, negotiation_id))}
     conflicts: list[Gap] = []
     open_demands: list[OpenDemand] = []
     for (party, topic), claim in latest.items():

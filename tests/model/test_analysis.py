@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from dossier.errors import NotFoundError
@@ -176,3 +178,12 @@ def test_movement_first_round_is_all_new(demo):
     assert analysis.movement(demo, "round-1") == []
     with pytest.raises(NotFoundError):
         analysis.movement(demo, "round-99")
+
+
+def test_topics_in_reading_order(demo):
+    from dossier.model.analysis import ordered_topics
+
+    shuffled = replace(demo, topics=sorted(demo.topics, key=lambda t: t.id))  # as an export orders them
+    order = [t.id for t in ordered_topics(shuffled, "il-sy-security")]
+    assert order == ["security-agreement", "south-syria-disarmament", "idf-withdrawal", "syrian-sovereignty",
+                     "druze-protection", "normalization"]

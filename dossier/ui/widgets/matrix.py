@@ -79,7 +79,7 @@ class PositionMatrixModel(QAbstractTableModel):
         self.latest = analysis.latest_positions(doc, nid, self.as_of)
         self.parties = [p.party for p in negotiation.parties]
         self.parties += sorted({party for party, _ in self.latest if party not in self.parties})
-        self.topics = [t.id for t in doc.topics if t.negotiation == nid]
+        self.topics = [t.id for t in analysis.ordered_topics(doc, nid)]
         found = analysis.gaps(doc, nid, self.as_of)
         for gap in found.open_demands:
             self.gap_of.setdefault(gap.topic, GAP_OPEN)
