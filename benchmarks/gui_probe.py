@@ -1,0 +1,85 @@
+"""Run in a fresh process by ``run.py``: start a window, report when it is shown.
+
+    python benchmarks/gui_probe.py bare
+    python benchmarks/gui_probe.py app [--memory] -- DOSSIER-ARGS…
+
+``bare`` shows a plain ``QMainWindow``; ``app`` runs the ``dossier`` command with the
+given arguments. Either way, once the event loop has started and the shown window's
+pending events are processed, one JSON line goes to stdout: the wall-clock time it was
+shown (the parent compares it with the time it started the process), the modules
+loaded by then, and with ``--memory`` the peak resident memory after visiting every
+pane and scrolling the Positions list to its end. The window is then closed normally,
+so the workspace is closed as a user would close it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+
+def _report(app, memory: bool) -> None:
+    app.processEvents()
+    shown = time.time()
+    out = {"shown": shown, "modules": sorted(m for m in sys.modules if "." not in m)}
+    window = next((w for w in app.topLevelWidgets() if w.isWindow() and w.isVisible()
+                   and w.metaObject().className() in ("QMainWindow", "MainWindow")), None)
+    if memory and window is not None:
+        import resource
+
+        for pane in window.panes:
+            window.show_pane(pane.key)
+            app.processEvents()
+        positions = window.pane("positions")
+        positions.tabs.setCurrentWidget(positions.list)
+        app.processEvents()
+        model = positions.list.model
+        while model.canFetchMore():
+            model.fetchMore()
+        positions.list.table.scrollToBottom()
+        app.processEvents()
+        out["rows_loaded"] = model.rowCount()
+        out["rss_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out), flush=True)
+    if window is not None:
+        window.close()
+    app.quit()
+
+
+def _hook_exec(memory: bool) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    original = QApplication.exec
+
+    def exec_and_report(*_args):
+        app = QApplication.instance()
+        QTimer.singleShot(0, lambda: _report(app, memory))
+        return original()
+
+    QApplication.exec = staticmethod(exec_and_report)
+
+
+def main(argv: list[str]) -> int:
+    mode, rest = argv[0], argv[1:]
+    memory = "--memory" in rest
+    if "--" in rest:
+        rest = rest[rest.index("--") + 1:]
+    _hook_exec(memory)
+    if mode == "bare":
+        from PySide6.QtWidgets import QApplication, QMainWindow
+
+        app = QApplication(sys.argv[:1])
+        window = QMainWindow()
+        window.resize(1200, 800)
+        window.show()
+        return app.exec()
+    sys.path.insert(0, __file__.rsplit("/benchmarks/", 1)[0])
+    from dossier.cli import main as dossier_main
+
+    return dossier_main(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
