@@ -1,0 +1,46 @@
+"""Start-up loads only what showing the main window needs: no reportlab, no Alembic."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SCRIPT = """
+import json, sys
+from dossier.services.demo import build_demo
+ws, _ = build_demo(sys.argv[1]); ws.close()
+for name in [m for m in sys.modules if m.split('.')[0] in ('reportlab', 'alembic')]:
+    del sys.modules[name]
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+original = QApplication.exec
+def report():
+    app = QApplication.instance()
+    app.processEvents()
+    print(json.dumps(sorted(sys.modules)), flush=True)
+    for w in app.topLevelWidgets():
+        w.close()
+    app.quit()
+def exec_and_report(*_a):
+    QTimer.singleShot(0, report)
+    return original()
+QApplication.exec = staticmethod(exec_and_report)
+from dossier.cli import main
+sys.exit(main(["--db", sys.argv[1]]))
+"""
+
+
+def test_main_window_shows_without_reportlab_or_alembic(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOSSIER_HOME=str(tmp_path / "home"))
+    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "ws.sqlite")], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    modules = json.loads(next(line for line in proc.stdout.splitlines() if line.startswith("[")))
+    assert "dossier.ui.main_window" in modules
+    loaded = sorted(m for m in modules if m.split(".")[0] in ("reportlab", "alembic"))
+    assert loaded == []
