@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -62,16 +61,6 @@ def record_table(model: LazyTableModel, parent=None) -> QTableView:
                                 else Qt.SortOrder.AscendingOrder)
     view.setSortingEnabled(True)  # sorts by the indicator just set: the model's own order
     return view
-
-
-def show_plain_heading(label: QLabel, text: str | None) -> None:
-    """Plain user text in a heading label, aligned to the side its script starts from."""
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text or "")
-    rtl = is_rtl(text)
-    label.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
-    # leading edge: mirrored to the right for right-to-left text
-    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 def select_record(view: QTableView, record_id: str) -> bool:

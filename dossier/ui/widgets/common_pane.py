@@ -29,8 +29,9 @@ from dossier.services.workspace import Change
 from dossier.ui.commands import push_delete, push_save, record_label
 from dossier.ui.context import AppContext, Pane
 from dossier.ui.models.tables import ListingTableModel
-from dossier.ui.widgets.common import record_table, select_record, selected_record, show_plain_heading
+from dossier.ui.widgets.common import record_table, select_record, selected_record
 from dossier.ui.widgets.common_form import ErrorLabel
+from dossier.ui.widgets.text import set_plain
 
 
 def field_of(path: str, collection: str) -> str:
@@ -194,8 +195,8 @@ class RecordPane(Pane):
         self.show_errors(None)
         self.detail.setEnabled(record is not None)
         if record is None:
-            show_plain_heading(self.heading, self.tr("Nothing selected"))
-            show_plain_heading(self.subheading, "")
+            set_plain(self.heading, self.tr("Nothing selected"))
+            set_plain(self.subheading, "")
             self.fill_form(self.blank_record())
             return
         self._show_headings(record)
@@ -203,8 +204,8 @@ class RecordPane(Pane):
 
     def _show_headings(self, record) -> None:
         title, sub = self.headings(record)
-        show_plain_heading(self.heading, title)
-        show_plain_heading(self.subheading, sub)
+        set_plain(self.heading, title)
+        set_plain(self.subheading, sub)
         self.subheading.setVisible(bool(sub))
 
     def _on_current_row(self, current, _previous) -> None:

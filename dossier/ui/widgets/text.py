@@ -39,10 +39,11 @@ def plain_label(text: str = "", parent=None, *, wrap: bool = False) -> QLabel:
 
 
 def set_plain(label: QLabel, text: str | None) -> None:
-    """Show user text in ``label``: as plain text, right-aligned when it reads right to left."""
+    """Show user text in ``label``: as plain text, on the right when it reads right to left."""
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setText(text or "")
     rtl = is_rtl(text)
     label.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
-    horizontal = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
-    label.setAlignment(horizontal | Qt.AlignmentFlag.AlignVCenter)
+    # the leading edge: Qt mirrors AlignLeft to the right in a right-to-left layout
+    # (AlignRight would be mirrored to the left)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
