@@ -14,9 +14,10 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from dossier.errors import DossierError, FieldError, ValidationError
+from dossier.errors import DossierError, FieldError, ValidationError, WorkspaceWriteError
 from dossier.model.records import SINGULAR, Document, collection_of
 from dossier.services import interchange, records
+from dossier.services.workspace import Change
 from dossier.ui.context import AppContext
 
 
@@ -108,9 +109,10 @@ class DeleteRecordCommand(_ServiceCommand):
 def push_save(ctx: AppContext, before: object | None, after: object, text: str) -> ValidationError | None:
     """Save ``after`` now and put the edit on the undo stack; return the refusal, if any.
 
-    A refusal other than a validation error (a read-only file, a record deleted
-    meanwhile) comes back as a ValidationError without a field, so callers show it the
-    same way.
+    A refusal other than a validation error (a read-only file, a full disk, a record
+    deleted meanwhile) comes back as a ValidationError without a field, so callers show
+    it the same way. When the write itself failed, the status bar says so and the panes
+    re-read the record, so the form shows the saved value again.
     """
     if before is not None and before == after:
         return None
@@ -121,10 +123,25 @@ def push_save(ctx: AppContext, before: object | None, after: object, text: str) 
             records.update(ctx.ws, after)
     except ValidationError as exc:
         return exc
+    except WorkspaceWriteError as exc:
+        write_failed(ctx, exc, collection_of(after), None if before is None else after.id)
+        return ValidationError([FieldError("", str(exc))])
     except DossierError as exc:
         return ValidationError([FieldError("", str(exc))])
     ctx.undo_stack.push(SaveRecordCommand(ctx, before, after, text))
     return None
+
+
+def write_failed(ctx: AppContext, error: WorkspaceWriteError, collection: str, record_id: str | None) -> None:
+    """Say why a change could not be saved, and show the saved record (``record_id``) again.
+
+    The workspace rolled the change back; re-reading the record makes every pane that
+    shows it drop what was typed, so the window never shows an edit that is not on disk.
+    A new record (``record_id`` None) stays in its form, to be saved once the cause is gone.
+    """
+    ctx.sig_status.emit(tr("Not saved: {0}").format(error))
+    if record_id is not None:
+        ctx.sig_changed.emit(Change(changed={collection: (record_id,)}))
 
 
 def describe_cascade(deleted: dict[str, list[str]], changed: dict[str, list[str]]) -> list[str]:
