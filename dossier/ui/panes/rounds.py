@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.errors import NotFoundError
+from dossier.model.dates import display_range
 from dossier.model.enums import RoundStatus
 from dossier.model.records import Round
 from dossier.services import people, records, sources
@@ -33,6 +34,32 @@ from dossier.ui.widgets.negotiation_data import load_negotiation
 from dossier.ui.widgets.participants import ParticipantsEditor
 
 SHOWN = ("rounds", "positions", "topics", "people", "parties", "sources", "negotiations")
+DATES_SEPARATOR = " – "  # between start and end in the listing's dates cell
+#: the list's columns: (key, longest text expected); the title takes what is left
+FITTED_COLUMNS = (("number", "000"), ("dates", "30 Sep 2025 – 30 Sep 2025"), ("venue", "Washington, D.C."),
+                  ("status", "Postponed"))
+
+
+def readable_dates(cell: str | None) -> str:
+    """``2026-01-05 – 2026-01-06`` as the list shows it: ``5 Jan 2026 – 6 Jan 2026``."""
+    if not cell:
+        return ""
+    start, _sep, end = cell.partition(DATES_SEPARATOR)
+    try:
+        return display_range(None if start == "?" else start, end or None)
+    except ValueError:  # not a date the rules accept: show it as stored
+        return cell
+
+
+class RoundsListModel(RoundsTableModel):
+    """The rounds listing with readable dates (sorting still by the stored ISO dates)."""
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        value = super().data(index, role)
+        if (role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
+                and self.columns[index.column()].key == "dates"):
+            return readable_dates(value)
+        return value
 
 
 class RoundForm(RecordForm):
@@ -138,9 +165,10 @@ class RoundsPane(Pane):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self.title = self.tr("Rounds")
-        self.model = RoundsTableModel(ctx.ws, filters=self._filters(), sort="number")
+        self.model = RoundsListModel(ctx.ws, filters=self._filters(), sort="number")
         self.table = record_table(self.model, self)
         self.table.setAccessibleName(self.tr("Rounds"))
+        self._fit_columns()
         self.table.selectionModel().currentRowChanged.connect(lambda _cur, _prev: self._show_selected())
         self.form = RoundForm(ctx, self)
         self.form.sig_saved.connect(self._saved)
@@ -156,7 +184,7 @@ class RoundsPane(Pane):
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([460, 840])
+        self.splitter.setSizes([self._list_width(), 1250 - self._list_width()])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
@@ -165,6 +193,24 @@ class RoundsPane(Pane):
 
     def _filters(self) -> dict:
         return {"negotiation": self.ctx.negotiation_id or ""}
+
+    def _fit_columns(self) -> None:
+        """Columns wide enough for their usual text; the title stretches; the head count is left out."""
+        metrics = self.table.fontMetrics()
+        padding = 2 * self.table.style().pixelMetric(self.table.style().PixelMetric.PM_FocusFrameHMargin) + 20
+        keys = [c.key for c in self.model.columns]
+        for key, sample in FITTED_COLUMNS:
+            column = keys.index(key)
+            title = self.model.columns[column].title
+            self.table.setColumnWidth(column, max(metrics.horizontalAdvance(sample),
+                                                  metrics.horizontalAdvance(title) + 16) + padding)
+        self.table.setColumnHidden(keys.index("participants"), True)
+
+    def _list_width(self) -> int:
+        """What the list needs: its fitted columns, a title column of 160 pixels, frame and scroll bar."""
+        keys = [c.key for c in self.model.columns]
+        fitted = sum(self.table.columnWidth(keys.index(key)) for key, _sample in FITTED_COLUMNS)
+        return fitted + 160 + self.table.verticalScrollBar().sizeHint().width() + 2 * self.table.frameWidth()
 
     # ------------------------------------------------------------- content
     def on_changed(self, change: Change) -> None:
