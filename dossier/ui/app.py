@@ -95,10 +95,10 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
     """
     _ensure_platform(screenshot)
     app = make_application()
-    from PySide6.QtCore import QCoreApplication
 
     from dossier.errors import DossierError
     from dossier.services.workspace import open_workspace
+    from dossier.ui.dialogs.open_problems import Opened, open_interactively
     from dossier.ui.main_window import MainWindow
 
     settings = make_settings()
@@ -107,17 +107,20 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
         target = Path(last) if last and Path(last).exists() and not screenshot else config.default_workspace_path()
     else:
         target = Path(path)
-    try:
-        ws = open_workspace(target, readonly=readonly)
-    except DossierError as exc:
-        if screenshot:
+    if screenshot:
+        try:
+            opened = Opened(open_workspace(target, readonly=readonly), [])
+        except DossierError as exc:
             print(f"dossier: {exc}", file=sys.stderr)
             return 1
-        show_error(None, QCoreApplication.translate("app", "Cannot open workspace"), str(exc))
-        if path is not None or target == config.default_workspace_path():
+    else:
+        # locked: offer read-only; damaged: offer the newest good backup; else say why
+        opened = open_interactively(None, target, readonly=readonly)
+        if opened is None and path is None and target != config.default_workspace_path():
+            opened = open_interactively(None, config.default_workspace_path())
+        if opened is None:
             return 1
-        ws = open_workspace(config.default_workspace_path())
-    window = MainWindow(ws, settings, persist=not screenshot)
+    window = MainWindow(opened.ws, settings, persist=not screenshot, notes=opened.notes)
     if pane:
         window.show_pane(pane)
     if screenshot:
@@ -128,6 +131,7 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
 
 
 def _screenshot(app, window, out: Path) -> int:
+    window.statusBar().clearMessage()  # passing news of this run (its daily backup) is not part of the picture
     window.resize(*SCREENSHOT_SIZE)
     window.show()
     for _ in range(5):

@@ -17,24 +17,29 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QStackedWidget,
     QToolBar,
     QHBoxLayout,
+    QVBoxLayout,
     QWidget,
 )
 
-from dossier import APP_NAME
+from dossier import APP_NAME, config
 from dossier.errors import DossierError
 from dossier.model.records import SINGULAR
 from dossier.services import interchange, records, search
-from dossier.services.workspace import Change, Workspace, backup_workspace, open_workspace
+from dossier.services.workspace import Change, Workspace, backup_workspace, open_workspace, restore_backup
 from dossier.ui.app import show_error
 from dossier.ui.context import AppContext, Pane
+from dossier.ui.dialogs.open_problems import Opened, ask, open_interactively
+from dossier.ui.dialogs.restore import choose_backup
 from dossier.ui.panes.people import PeoplePane
 from dossier.ui.panes.positions import PositionsPane
 from dossier.ui.panes.rounds import RoundsPane
 from dossier.ui.panes.sources import SourcesPane
 from dossier.ui.panes.timeline import TimelinePane
+from dossier.ui.widgets.common_readonly import lock_forms
 from dossier.ui.workers import run_task
 
 PANE_CLASSES: tuple[type[Pane], ...] = (PeoplePane, RoundsPane, PositionsPane, SourcesPane, TimelinePane)
@@ -140,7 +145,8 @@ class SearchBox(QLineEdit):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ws: Workspace, settings: QSettings, *, persist: bool = True):
+    def __init__(self, ws: Workspace, settings: QSettings, *, persist: bool = True,
+                 notes: list[str] | None = None):
         super().__init__()
         self.settings = settings
         self.persist = persist
@@ -155,12 +161,22 @@ class MainWindow(QMainWindow):
         self.sidebar.setSpacing(2)
         self.sidebar.currentRowChanged.connect(self._on_sidebar)
         self.stack = QStackedWidget()
+        self.banner = QLabel()
+        self.banner.setObjectName("readonlyBanner")
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.setWordWrap(True)
+        self.banner.hide()
         central = QWidget()
-        row = QHBoxLayout(central)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.sidebar)
         row.addWidget(self.stack, 1)
+        column.addLayout(row, 1)
         self.setCentralWidget(central)
 
         self.negotiation_box = QComboBox()
@@ -175,6 +191,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.workspace_label)
         self._build_menus()
         self._install(ws)
+        self._tell_opened(None, notes or [])
         if self.persist:
             self._restore_window()
         self.setStyleSheet(STYLE)
@@ -212,10 +229,11 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
-        self._action(file_menu, self.tr("&Import JSON…"), self.import_json)
+        self.import_action = self._action(file_menu, self.tr("&Import JSON…"), self.import_json)
         self._action(file_menu, self.tr("&Export JSON…"), self.export_json)
         self._action(file_menu, self.tr("Export &PDF dossier…"), self.export_pdf, "Ctrl+P")
         self._action(file_menu, self.tr("&Backup…"), self.backup)
+        self.restore_action = self._action(file_menu, self.tr("Restore from bac&kup…"), self.restore_from_backup)
         file_menu.addSeparator()
         self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
 
@@ -223,14 +241,15 @@ class MainWindow(QMainWindow):
         self.edit_menu = edit_menu
         self.undo_action = QAction(self.tr("&Undo"), self)
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.undo_action.triggered.connect(lambda: self.ctx.undo_stack.undo())
+        self.undo_action.triggered.connect(lambda: self.ctx.undo_stack.undo() if self._writable() else None)
         self.redo_action = QAction(self.tr("&Redo"), self)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.redo_action.triggered.connect(lambda: self.ctx.undo_stack.redo())
+        self.redo_action.triggered.connect(lambda: self.ctx.undo_stack.redo() if self._writable() else None)
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
-        self._action(edit_menu, self.tr("New &record"), lambda: self.current_pane().new_record(), "Ctrl+N")
+        self.new_action = self._action(edit_menu, self.tr("New &record"), lambda: self.current_pane().new_record(),
+                                       "Ctrl+N")
         self.delete_action = self._action(edit_menu, self.tr("&Delete record"),
                                           lambda: self.current_pane().delete_selected(), "Ctrl+Delete")
         edit_menu.addSeparator()
@@ -251,8 +270,8 @@ class MainWindow(QMainWindow):
         self.ctx.sig_status.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.ctx.sig_open_record.connect(self.open_record)
         self.ctx.sig_changed.connect(self._on_changed)
-        self.ctx.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
-        self.ctx.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.ctx.undo_stack.canUndoChanged.connect(lambda can: self.undo_action.setEnabled(can and self._writable()))
+        self.ctx.undo_stack.canRedoChanged.connect(lambda can: self.redo_action.setEnabled(can and self._writable()))
         self.ctx.undo_stack.undoTextChanged.connect(
             lambda text: self.undo_action.setText(self.tr("&Undo {0}").format(text) if text else self.tr("&Undo")))
         self.ctx.undo_stack.redoTextChanged.connect(
@@ -283,6 +302,38 @@ class MainWindow(QMainWindow):
         last = self.settings.value("window/pane", "people", type=str) if self.persist else "people"
         self.show_pane(last if any(p.key == last for p in self.panes) else "people")
         self._update_title()
+        self._show_write_access()
+
+    def _writable(self) -> bool:
+        return self.ctx is not None and not self.ctx.ws.readonly
+
+    def _show_write_access(self) -> None:
+        """A read-only workspace: a banner saying why, every editing action off, forms that only show."""
+        ws = self.ctx.ws
+        writable = not ws.readonly
+        for action in (self.new_action, self.delete_action, self.import_action, self.restore_action):
+            action.setEnabled(writable)
+        if writable:
+            self.banner.hide()
+            return
+        reason = ws.readonly_reason or self.tr("it was opened read-only")
+        self.banner.setText(self.tr("Read-only: {0}. You can read, search and export it; changes cannot be saved.")
+                            .format(reason))
+        self.banner.show()
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        for pane in self.panes:
+            lock_forms(pane)
+
+    def _tell_opened(self, path: Path | None, notes: list[str]) -> None:
+        """The status bar: what was opened, the daily backup made on opening, any warnings."""
+        ws = self.ctx.ws
+        parts = ([self.tr("Opened {0}").format(path)] if path is not None else []) + list(notes)
+        if ws.backup_made is not None:
+            parts.append(self.tr("Daily backup made: {0}").format(ws.backup_made))
+        parts += [self.tr("Warning: {0}").format(warning) for warning in ws.warnings]
+        if parts:
+            self.statusBar().showMessage("  ·  ".join(parts), 30000 if ws.warnings or notes else 10000)
 
     def _uninstall(self) -> None:
         assert self.ctx is not None
@@ -386,21 +437,64 @@ class MainWindow(QMainWindow):
         self.workspace_label.setText(str(path))
 
     def switch_workspace(self, path: str | os.PathLike, *, create: bool = False) -> bool:
-        """Open another workspace in this window; on failure keep the current one and say why."""
+        """Open another workspace in this window; on failure or cancel keep the current one.
+
+        A workspace another Dossier holds can be opened read-only; a damaged one restored
+        from its newest good backup (see ``open_interactively``).
+        """
         path = Path(path)
         if not create and not path.exists():
             show_error(self, self.tr("Cannot open workspace"), self.tr("{0} does not exist").format(path))
             return False
-        try:
-            ws = open_workspace(path)
-        except DossierError as exc:
-            show_error(self, self.tr("Cannot open workspace"), str(exc))
+        if self.ctx is not None and path.resolve() == self.ctx.ws.path.resolve():
+            self.statusBar().showMessage(self.tr("{0} is already open").format(path), 5000)
+            return True
+        opened = open_interactively(self, path)
+        if opened is None:
             return False
         self._uninstall()
-        self._install(ws)
+        self._install(opened.ws)
         self._remember(path)
-        self.statusBar().showMessage(self.tr("Opened {0}").format(path), 5000)
+        self._tell_opened(path, opened.notes)
         return True
+
+    def restore_from_backup(self) -> bool:
+        """File ▸ Restore from backup…: put a chosen backup in the workspace's place and reopen it."""
+        if not self._writable():
+            return False
+        path = self.ctx.ws.path
+        backup = choose_backup(self, path)
+        if backup is None:
+            return False
+        self._uninstall()  # closes the workspace: its lock is free for the restore
+        notes: list[str] = []
+        try:
+            replaced = restore_backup(path, backup)
+        except DossierError as exc:
+            show_error(self, self.tr("Restore failed"), str(exc))
+            replaced = None
+        opened = open_interactively(self, path)
+        if opened is None:  # cannot happen short of another program taking the file meanwhile
+            opened = self._fallback_workspace()
+            if opened is None:
+                return False
+        self._install(opened.ws)
+        if replaced is not None:
+            notes.append(self.tr("Restored {0}; the replaced workspace was kept as {1}").format(backup.name, replaced))
+            ask(self, QMessageBox.Icon.Information, self.tr("Backup restored"), "\n\n".join([
+                self.tr("{0} now holds the backup {1}.").format(path.name, backup.name),
+                self.tr("The workspace as it was before is kept as:\n{0}").format(replaced)]), None)
+        self._tell_opened(path, notes + opened.notes)
+        return replaced is not None
+
+    def _fallback_workspace(self) -> Opened | None:
+        """The user's default workspace, when the one shown could not be reopened; else close the window."""
+        try:
+            return Opened(open_workspace(config.default_workspace_path()), [])
+        except DossierError as exc:
+            show_error(self, self.tr("Cannot open workspace"), str(exc))
+            self.close()
+            return None
 
     def _remember(self, path: Path) -> None:
         text = str(path.resolve())
@@ -567,4 +661,6 @@ QListWidget#sidebar::item:selected { background: palette(highlight); color: pale
 QListWidget#searchHits { border: 1px solid palette(mid); background: palette(base); }
 QListWidget#searchHits::item { padding: 4px 8px; }
 QToolBar#navigation { spacing: 6px; padding: 4px 6px; }
+QLabel#readonlyBanner { background: #fff4ce; color: #4d3800; border-bottom: 1px solid #e0c060;
+                        padding: 6px 12px; font-weight: 600; }
 """
