@@ -38,26 +38,31 @@ def decorate_page(canv: Canvas, doc: DossierTemplate) -> None:
     """Draw the running header and footer of the current page.
 
     ``Page x of y`` takes y from the previous pass of the build; ``export_pdf`` builds
-    again until the count it printed is the count it made.
+    again until the count it printed is the count it made. A layout pass draws nothing.
     """
+    if getattr(canv, "layout_only", False):
+        return
     running = doc.running
     total = str(doc.pages_expected) if doc.pages_expected else "…"
     width, height = canv._pagesize
     inner = width - 2 * styles.MARGIN_X
     x = styles.MARGIN_X
+    if doc.running_blocks is None:  # the same on every page: shaped and measured once
+        doc.running_blocks = (TextBlock(running.marking, _MARK_STYLE), TextBlock(running.title, _RUNNING),
+                              TextBlock(f"Prepared {running.prepared}", _RUNNING.but(align="end")))
+    marking, title, prepared = doc.running_blocks
     canv.saveState()
-    _draw_block(canv, TextBlock(running.marking, _MARK_STYLE), x, height - 9 * mm, inner)
+    _draw_block(canv, marking, x, height - 9 * mm, inner)
     canv.setStrokeColor(styles.RULE)
     canv.setLineWidth(0.5)
     canv.line(x, height - 18 * mm, x + inner, height - 18 * mm)
-    _draw_block(canv, TextBlock(running.title, _RUNNING), x, height - 14 * mm, inner * 0.7)
-    _draw_block(canv, TextBlock(f"Prepared {running.prepared}", _RUNNING.but(align="end")),
-                x + inner * 0.7, height - 14 * mm, inner * 0.3)
+    _draw_block(canv, title, x, height - 14 * mm, inner * 0.7)
+    _draw_block(canv, prepared, x + inner * 0.7, height - 14 * mm, inner * 0.3)
     canv.line(x, 16 * mm, x + inner, 16 * mm)
-    _draw_block(canv, TextBlock(running.title, _RUNNING), x, 14.5 * mm, inner * 0.7)
+    _draw_block(canv, title, x, 14.5 * mm, inner * 0.7)
     _draw_block(canv, TextBlock(f"Page {doc.page} of {total}", _RUNNING.but(align="end", bold=True)),
                 x + inner * 0.7, 14.5 * mm, inner * 0.3)
-    _draw_block(canv, TextBlock(running.marking, _MARK_STYLE), x, 9 * mm, inner)
+    _draw_block(canv, marking, x, 9 * mm, inner)
     canv.restoreState()
 
 
@@ -112,6 +117,13 @@ class Contents(TableOfContents):
         return self.width, self.height
 
 
+class _LayoutCanvas(Canvas):
+    """The canvas of a build's first pass, which only finds each flowable's page: text
+    and running heads are not drawn (the pass that prints the page count draws them)."""
+
+    layout_only = True
+
+
 class DossierTemplate(BaseDocTemplate):
     def __init__(self, filename, *, pagesize, running: Running, progress: Callable[[int, int], None] | None,
                  is_cancelled: Callable[[], bool] | None, expected: int, **metadata):
@@ -124,12 +136,16 @@ class DossierTemplate(BaseDocTemplate):
         self.running = running
         self.pages_expected: int | None = None  # the page count of the previous pass
         self.pages_printed: int | None = None  # the count printed as "of y" in the last pass
+        self.running_blocks: tuple[TextBlock, ...] | None = None
         self._progress = progress
         self._is_cancelled = is_cancelled
         self._expected = max(expected, 1)
         self._done = 0
 
     def build(self, flowables, filename=None, canvasmaker=Canvas):
+        if self.pages_expected is None and canvasmaker is Canvas:
+            # No page count is known yet, so this pass cannot be the one kept: lay out only.
+            canvasmaker = _LayoutCanvas
         super().build(flowables, filename, canvasmaker)
         self.pages_printed = self.pages_expected
         self.pages_expected = self.page

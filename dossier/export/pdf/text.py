@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, field, replace
 
 import arabic_reshaper
@@ -32,7 +33,7 @@ from reportlab.lib.colors import Color, black
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus.flowables import Flowable
 
-from dossier.export.pdf.fonts import font_name, script_of
+from dossier.export.pdf.fonts import LATIN, font_name, script_of
 
 _RTL_OR_CONTROL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
@@ -78,15 +79,36 @@ class _Widths:
 
     def __init__(self, size: float):
         self.size = size
-        self.cache: dict[tuple[str, str], float] = {}
+        self.tables: dict[str, dict[str, float]] = {}
+
+    def _table(self, font: str) -> dict[str, float]:
+        table = self.tables.get(font)
+        if table is None:
+            table = self.tables[font] = _FONT_WIDTHS.setdefault((font, self.size), {})
+        return table
+
+    def _measure(self, ch: str, font: str, table: dict[str, float]) -> float:
+        width = table[ch] = 0.0 if _invisible(ch) else getFont(font).stringWidth(ch, self.size)
+        return width
 
     def of(self, ch: str, font: str) -> float:
-        key = (ch, font)
-        width = self.cache.get(key)
-        if width is None:
-            width = 0.0 if _invisible(ch) else getFont(font).stringWidth(ch, self.size)
-            self.cache[key] = width
-        return width
+        table = self._table(font)
+        width = table.get(ch)
+        return self._measure(ch, font, table) if width is None else width
+
+    def each(self, text: str, font: str) -> list[float]:
+        """The width of every character of ``text`` drawn in ``font``."""
+        table = self._table(font)
+        out = [table.get(ch) for ch in text]
+        if None in out:
+            out = [w if w is not None else self._measure(ch, font, table) for ch, w in zip(text, out)]
+        return out
+
+
+#: (font, size) -> character -> advance width, shared by every block of a process
+_FONT_WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
+#: any character a font other than the Latin one draws
+_NOT_LATIN = re.compile("[^\u0000-\u058f]")
 
 
 @dataclass
@@ -153,16 +175,23 @@ def _prepare(spans: list[Span], style: TextStyle, widths: _Widths) -> list[_Para
     paragraphs = []
     for parts in pieces:
         text = "".join(p for p, _ in parts)
-        span_ids = [i for p, i in parts for _ in p]
-        fonts = []
-        cum = [0.0]
-        total = 0.0
-        for ch, span_id in zip(text, span_ids):
+        span_ids: list[int] = []
+        fonts: list[str] = []
+        char_widths: list[float] = []
+        for piece, span_id in parts:
             span = spans[span_id]
-            font = font_name(script_of(ch), span.bold or style.bold, span.italic or style.italic)
-            fonts.append(font)
-            total += widths.of(ch, font)
-            cum.append(total)
+            bold, italic = span.bold or style.bold, span.italic or style.italic
+            span_ids += [span_id] * len(piece)
+            if not _NOT_LATIN.search(piece):  # one font draws it all
+                font = font_name(LATIN, bold, italic)
+                fonts += [font] * len(piece)
+                char_widths += widths.each(piece, font)
+                continue
+            for ch in piece:
+                font = font_name(script_of(ch), bold, italic)
+                fonts.append(font)
+                char_widths.append(widths.of(ch, font))
+        cum = [0.0, *accumulate(char_widths)]
         levels, base = _resolve_levels(text)
         paragraphs.append(_Paragraph(text, fonts, span_ids, levels, base, cum))
     return paragraphs
@@ -223,7 +252,27 @@ def _visual_order(para: _Paragraph, start: int, end: int) -> list[int]:
     return order
 
 
+def _ltr_line(para: _Paragraph, index: int, start: int, end: int) -> _Line:
+    """A line of a paragraph without right-to-left text: runs are slices of the logical text."""
+    runs = []
+    fonts, span_ids, cum, text = para.fonts, para.spans, para.cum, para.text
+    i = start
+    while i < end:
+        key = (fonts[i], span_ids[i])
+        j = i + 1
+        while j < end and fonts[j] == key[0] and span_ids[j] == key[1]:
+            j += 1
+        chars = text[i:j]
+        if not chars.isprintable():  # drop format and control characters (they have no width)
+            chars = "".join(ch for ch in chars if not _invisible(ch))
+        runs.append((cum[i] - cum[start], cum[j] - cum[i], chars, key[0], key[1]))
+        i = j
+    return _Line(index, start, end, tuple(runs), cum[end] - cum[start], bool(para.base))
+
+
 def _line(para: _Paragraph, index: int, start: int, end: int, widths: _Widths) -> _Line:
+    if para.levels is None:
+        return _ltr_line(para, index, start, end)
     order = _visual_order(para, start, end)
     rtl_levels = para.levels
     runs = []
@@ -322,9 +371,13 @@ class TextBlock(Flowable):
     # -- drawing
     def draw(self):
         canv = self.canv
+        if getattr(canv, "layout_only", False):  # a pass that only finds where things go
+            return
         style = self.style
         leading, size = style.leading, style.size
         top = self.height
+        text_object = canv.beginText()
+        current_font = current_color = None
         for number, line in enumerate(self._lines):
             baseline = top - (number + 1) * leading + (leading - size) / 2 + 0.22 * size
             avail = self.width - style.indent
@@ -337,15 +390,25 @@ class TextBlock(Flowable):
             for x, width, text, font, span_id in line.runs:
                 span = self.spans[span_id]
                 if text:
-                    canv.setFillColor(span.color or style.color)
-                    canv.setFont(font, size)
-                    canv.drawString(left + x, baseline, text)
+                    color = span.color or style.color
+                    if color != current_color:
+                        text_object.setFillColor(color)
+                        current_color = color
+                    if font != current_font:
+                        text_object.setFont(font, size)
+                        current_font = font
+                    text_object.setTextOrigin(left + x, baseline)
+                    text_object.textOut(text)
                 if span.link or span.url:
                     rect = (left + x, baseline - 0.25 * size, left + x + width, baseline + 0.8 * size)
                     if span.link:
                         canv.linkRect("", span.link, rect, relative=1)
                     else:
                         canv.linkURL(span.url, rect, relative=1)
+        if current_font is not None:  # one text object per block, its colour kept inside it
+            canv.saveState()
+            canv.drawText(text_object)
+            canv.restoreState()
 
 
 def plain_width(text: str, style: TextStyle) -> float:
