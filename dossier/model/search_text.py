@@ -37,11 +37,26 @@ _LETTER_FOLD = str.maketrans(
 _TOKEN = re.compile(r"[^\W_]+")
 
 
+class _FoldTable(dict):
+    """``str.translate`` table: letter variants unified, nonspacing marks (Mn) dropped.
+
+    Filled as characters are first met, so folding stays one pass in C however much
+    text is indexed."""
+
+    def __missing__(self, code: int) -> int | str | None:
+        value = None if unicodedata.category(chr(code)) == "Mn" else code
+        self[code] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable(_LETTER_FOLD)
+
+
 def fold(text: str) -> str:
     """Text folded for matching: no marks, case folded, letter variants unified."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return stripped.translate(_LETTER_FOLD)
+    if text.isascii():  # no marks to drop; casefold and NFKD change nothing but case
+        return text.lower().translate(_LETTER_FOLD)
+    return unicodedata.normalize("NFKD", text.casefold()).translate(_FOLD_TABLE)
 
 
 def query_tokens(query: str) -> list[str]:
