@@ -306,7 +306,8 @@ def _after(sort_expr, key_col, after: tuple, descending: bool) -> ColumnElement:
     if not descending:
         if value is None:
             return or_(and_(sort_expr.is_(None), key_col > key), sort_expr.is_not(None))
-        return or_(sort_expr > value, and_(sort_expr == value, key_col > key))
+        # the first term adds nothing to the meaning; it lets an index seek to the page's start
+        return and_(sort_expr >= value, or_(sort_expr > value, and_(sort_expr == value, key_col > key)))
     if value is None:
         return and_(sort_expr.is_(None), key_col < key)
     return or_(sort_expr < value, and_(sort_expr == value, key_col < key), sort_expr.is_(None))

@@ -234,6 +234,7 @@ class PositionRow(Base):
         Index("ix_positions_negotiation_date", "negotiation_id", "date"),
         Index("ix_positions_negotiation_topic_party", "negotiation_id", "topic_id", "party_id"),
         Index("ix_positions_negotiation_kind_date", "negotiation_id", "kind", "date"),
+        Index("ix_positions_date", "date"),
     )
 
 
