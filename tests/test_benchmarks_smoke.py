@@ -30,7 +30,7 @@ def run_module():
 def test_every_benchmark_gives_a_figure_on_the_small_size(run_module):
     figures = run_module.run("small", repeat=1)
     names = {f.name for f in figures}
-    assert names == set(run_module.BENCHMARKS)
+    assert names >= set(run_module.BENCHMARKS)
     for figure in figures:
         assert isinstance(figure.value, float) and math.isfinite(figure.value) and figure.value >= 0, figure
         if figure.baseline is not None:
