@@ -156,13 +156,13 @@ def _walk(ws, filters: dict, sort: str, descending: bool) -> tuple[list[float], 
 
 
 def bench_scroll(ctx: Context) -> list[Figure]:
-    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
 
     from dossier.services.records import find
     from dossier.services.workspace import open_workspace
     from dossier.ui.models.tables import PositionsTableModel
 
-    _app = QCoreApplication.instance() or QCoreApplication([])
+    _app = QApplication.instance() or QApplication([])  # a full application: tests that follow need one
     figures = []
     with open_workspace(generate.workspace_path(ctx.size), readonly=True) as ws:
         negotiation = find(ws, "negotiations")[0].id
