@@ -222,13 +222,15 @@ def read_records(conn: Connection, collection: str, keys: Sequence[int] | None =
     spec = SPECS[collection]
     cls = COLLECTIONS[collection]
     table = spec.table
+    # Only the columns a record has: migrations read records while later columns do not exist yet.
+    columns = [table.c.id, table.c.uid, *(table.c[c.column] for c in spec.columns)]
     rows: list = []
     if keys is None:
-        rows = list(conn.execute(select(table).order_by(table.c.uid)).mappings())
+        rows = list(conn.execute(select(*columns).order_by(table.c.uid)).mappings())
     else:
         by_pk = {}
         for chunk in _chunks(list(keys)):
-            for row in conn.execute(select(table).where(table.c.id.in_(chunk))).mappings():
+            for row in conn.execute(select(*columns).where(table.c.id.in_(chunk))).mappings():
                 by_pk[row["id"]] = row
         rows = [by_pk[k] for k in keys if k in by_pk]
     if not rows:
