@@ -1,13 +1,18 @@
-"""Where things live: the user's data directory and the default workspace."""
+"""Where things live (the user's data directory, the default workspace) and the few settings
+the headless core reads (the analyst's name)."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 APP_DIR_NAME = "Dossier"
 DEFAULT_WORKSPACE = "dossier.sqlite"
 DEMO_WORKSPACE = "demo.sqlite"
+SETTINGS_FILE = "settings.json"
+#: Environment variable that names the analyst in the history of every edit.
+ANALYST_ENV = "DOSSIER_ANALYST"
 
 
 def data_dir() -> Path:
@@ -26,3 +31,36 @@ def default_workspace_path() -> Path:
 
 def demo_workspace_path() -> Path:
     return data_dir() / DEMO_WORKSPACE
+
+
+def settings_path() -> Path:
+    return data_dir() / SETTINGS_FILE
+
+
+def read_settings() -> dict:
+    """The settings file's content; an absent or unreadable file reads as no settings."""
+    try:
+        value = json.loads(settings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def write_setting(name: str, value: object) -> None:
+    settings = read_settings()
+    settings[name] = value
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.partial")
+    tmp.write_text(json.dumps(settings, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def analyst_name() -> str | None:
+    """The name history records for this analyst's edits: ``$DOSSIER_ANALYST``, else the
+    ``analyst_name`` setting, else None (the workspace then uses the database or OS user)."""
+    name = os.environ.get(ANALYST_ENV, "").strip()
+    if name:
+        return name
+    value = read_settings().get("analyst_name")
+    return value.strip() if isinstance(value, str) and value.strip() else None

@@ -116,3 +116,28 @@ class CancelledError(DossierError):
 
     def __init__(self, what: str = "operation"):
         super().__init__(f"{what} cancelled; nothing was written")
+
+
+class StaleRecordError(DossierError):
+    """A save or delete based on a version of a record that someone else has changed since.
+
+    ``current`` is the record as it is saved now (None when it was deleted), with its
+    ``current_version``; ``changed_by`` and ``changed_at`` tell who made the latest change
+    and when, as the record's history has them (None when unknown).
+    """
+
+    def __init__(self, collection: str, record_id: str, current: object | None, current_version: int | None,
+                 changed_by: str | None = None, changed_at: str | None = None):
+        self.collection = collection
+        self.record_id = record_id
+        self.current = current
+        self.current_version = current_version
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        from dossier.model.text import quote_user_text
+
+        who = f" by {changed_by}" if changed_by else ""
+        when = f" at {changed_at}" if changed_at else ""
+        what = "deleted" if current is None else "changed"
+        super().__init__(f"{collection}[{quote_user_text(record_id)}] was {what}{who}{when} after you opened it; "
+                         "your change was not saved")

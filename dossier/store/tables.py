@@ -1,7 +1,8 @@
 """Typed SQLAlchemy tables of a workspace.
 
-Every record has an integer primary key for joins and a ``uid``: the stable external id
-of the interchange format (unique per table). Lists inside a record live in child tables
+Every record has an integer primary key for joins, a ``uid``: the stable external id
+of the interchange format (unique per table), and a ``version`` that every saved change
+raises by one (a save based on an older version is refused). Lists inside a record live in child tables
 with an ``ordinal`` that keeps their order. The schema itself is created only by the
 Alembic migrations in ``store/migrations``; a test checks both agree.
 """
@@ -18,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -47,6 +49,7 @@ class PartyRow(Base):
     __tablename__ = "parties"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     name: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))
     country: Mapped[str | None] = mapped_column(String(2))
@@ -64,6 +67,7 @@ class PersonRow(Base):
     __tablename__ = "people"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     name: Mapped[str] = mapped_column(Text)
     native_name: Mapped[str | None] = mapped_column(Text)
     party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
@@ -116,6 +120,7 @@ class NegotiationRow(Base):
     __tablename__ = "negotiations"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     title: Mapped[str] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20))
@@ -151,6 +156,7 @@ class TopicRow(Base):
     __tablename__ = "topics"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     negotiation_id: Mapped[int] = mapped_column(ForeignKey("negotiations.id"), index=True)
     title: Mapped[str] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
@@ -165,6 +171,7 @@ class RoundRow(Base):
     __tablename__ = "rounds"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     negotiation_id: Mapped[int] = mapped_column(ForeignKey("negotiations.id"))
     number: Mapped[int | None] = mapped_column(BigInteger)
     title: Mapped[str | None] = mapped_column(Text)
@@ -215,6 +222,7 @@ class PositionRow(Base):
     __tablename__ = "positions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     negotiation_id: Mapped[int] = mapped_column(ForeignKey("negotiations.id"))
     party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), index=True)
@@ -242,6 +250,7 @@ class SourceRow(Base):
     __tablename__ = "sources"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     title: Mapped[str] = mapped_column(Text)
     publisher: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
@@ -266,6 +275,7 @@ class EventRow(Base):
     __tablename__ = "events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     negotiation_id: Mapped[int] = mapped_column(ForeignKey("negotiations.id"))
     date: Mapped[str] = mapped_column(String(10))
     title: Mapped[str] = mapped_column(Text)
@@ -307,4 +317,27 @@ class CitationRow(Base):
         CheckConstraint(
             checks.exactly_one_set("round_id", "position_id", "event_id"), name="owner"
         ),
+    )
+
+
+class HistoryRow(Base):
+    """One edit of one record: who made it, when, and the record before and after (JSON text).
+
+    Imports write one row per record without the JSON. ``origin`` names the open workspace
+    that wrote the row, so that a workspace can tell its own changes from others'.
+    """
+
+    __tablename__ = "history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    collection: Mapped[str] = mapped_column(String(20))
+    uid: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(10))
+    at: Mapped[str] = mapped_column(String(32))  # UTC, ISO 8601 with microseconds: 2026-01-31T09:15:00.123456Z
+    who: Mapped[str] = mapped_column(Text)
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str | None] = mapped_column(String(32))
+    __table_args__ = (
+        CheckConstraint(enum_check("action", ["create", "update", "delete", "import"]), name="action"),
+        Index("ix_history_collection_uid", "collection", "uid", "id"),
     )
