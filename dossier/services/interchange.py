@@ -32,7 +32,7 @@ from dossier.model.text import describe_value, is_valid_id, quote_user_text
 from dossier.services.workspace import Change, Workspace
 from dossier.store import records as store
 from dossier.store.records import WRITE_ORDER
-from dossier.store.sqlite import fulltext
+from dossier.store import search_index as fulltext
 
 FORMAT = "dossier-interchange"
 VERSION = 1

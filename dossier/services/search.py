@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from dossier.model.records import SINGULAR
 from dossier.model.search_text import Snippet, make_snippet
 from dossier.services.workspace import Workspace
-from dossier.store.sqlite import fulltext
+from dossier.store import search_index as fulltext
 
 
 @dataclass(frozen=True)
