@@ -1,14 +1,18 @@
-"""Opening a workspace file: checks, backup before upgrade, migrations, connections.
+"""Opening a workspace (a file, or a PostgreSQL database): checks, backup before upgrade,
+migrations, connections.
 
-Opening never writes to a file it refuses. A workspace at the current schema is opened
+Opening never writes to a file or database it refuses. A workspace at the current schema is opened
 with one query (no Alembic import); an older one is first copied beside itself, then
 upgraded by the shipped Alembic migrations inside one transaction, so a failed upgrade
-leaves the file as it was.
+leaves the file as it was. A PostgreSQL database is upgraded the same way, in one
+transaction holding an advisory lock, so two analysts opening it at once upgrade it once.
 """
 
 from __future__ import annotations
 
 import contextlib
+import getpass
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +20,13 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from dossier.errors import MigrationError, NewerSchemaError, WorkspaceError, WorkspaceWriteError
+from dossier.errors import (
+    MigrationError,
+    NewerSchemaError,
+    WorkspaceError,
+    WorkspaceWriteError,
+)
+from dossier.store.postgres import connect as postgres_connect
 from dossier.store.sqlite import connect as sqlite_connect
 from dossier.store.sqlite.backup import backup_to
 from dossier.store.sqlite.files import APPLICATION_ID, inspect_file
@@ -28,15 +38,44 @@ MIGRATIONS_PACKAGE = "dossier.store:migrations"
 
 
 class Database:
-    """An open workspace file. Hand out short transactions; never keep one open."""
+    """An open workspace. Hand out short transactions; never keep one open.
 
-    def __init__(self, path: Path, engine: Engine, readonly: bool, upgraded_from: str | None,
-                 pre_upgrade_copy: Path | None):
+    ``path`` is the workspace file (None on PostgreSQL); ``location`` says where it is in
+    words fit for a title bar: the file path, or the database URL without its password.
+    """
+
+    #: Execution options every write carries: who writes, and which open workspace.
+    WHO_OPTION = "dossier_who"
+    ORIGIN_OPTION = "dossier_origin"
+
+    def __init__(self, path: Path | None, engine: Engine, readonly: bool, upgraded_from: str | None,
+                 pre_upgrade_copy: Path | None, *, location: str | None = None, analyst: str | None = None):
         self.path = path
         self.engine = engine
         self.readonly = readonly
         self.upgraded_from = upgraded_from
         self.pre_upgrade_copy = pre_upgrade_copy
+        self.location = location if location is not None else str(path)
+        self.name = path.name if path is not None else self.location
+        self.origin = uuid.uuid4().hex  # tells this open workspace's changes from others'
+        self.analyst = analyst or self._default_analyst()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def is_shared(self) -> bool:
+        return self.dialect == "postgresql"
+
+    def _default_analyst(self) -> str:
+        if self.is_shared:
+            with contextlib.suppress(Exception), self.engine.connect() as conn:
+                return str(conn.execute(text("SELECT current_user")).scalar_one())
+        try:
+            return getpass.getuser()
+        except Exception:  # no user name to be had (some containers)
+            return "unknown user"
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
@@ -44,20 +83,21 @@ class Database:
             with self.engine.connect() as conn, conn.begin():
                 yield conn
         except DBAPIError as exc:
-            raise storage_error(self.path, exc, writing=False) from None
+            raise storage_error(self.name, exc, writing=False) from None
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction: committed when the block ends, rolled back on any error."""
         if self.readonly:
-            raise WorkspaceWriteError(f"{self.path.name} is open read-only; changes cannot be saved")
+            raise WorkspaceWriteError(f"{self.name} is open read-only; changes cannot be saved")
         try:
             with self.engine.connect() as raw:
-                conn = raw.execution_options(**{sqlite_connect.WRITE_OPTION: True})
+                conn = raw.execution_options(**{sqlite_connect.WRITE_OPTION: True, self.WHO_OPTION: self.analyst,
+                                                self.ORIGIN_OPTION: self.origin})
                 with conn.begin():
                     yield conn
         except DBAPIError as exc:
-            raise storage_error(self.path, exc, writing=True) from None
+            raise storage_error(self.name, exc, writing=True) from None
 
     def schema_revision(self) -> str | None:
         with self.read() as conn:
@@ -65,7 +105,7 @@ class Database:
 
     def close(self, *, tidy: bool = True) -> None:
         """Close every connection; tidy up the search index and fold the WAL into the file."""
-        if tidy and not self.readonly:
+        if tidy and not self.readonly and not self.is_shared:
             with contextlib.suppress(Exception):
                 from dossier.store.sqlite import fulltext
 
@@ -88,8 +128,9 @@ _WRITE_REASONS = {
 }
 
 
-def storage_error(path: Path, exc: DBAPIError, *, writing: bool) -> WorkspaceError:
+def storage_error(name: Path | str, exc: DBAPIError, *, writing: bool) -> WorkspaceError:
     """A user-facing error for a failed database operation (the transaction is already rolled back)."""
+    name_shown = name.name if isinstance(name, Path) else name
     name = getattr(exc.orig, "sqlite_errorname", "") or ""
     reason = next((text for code, text in _WRITE_REASONS.items() if name.startswith(code)), None)
     if reason is None:
@@ -98,8 +139,8 @@ def storage_error(path: Path, exc: DBAPIError, *, writing: bool) -> WorkspaceErr
         else:
             reason = str(getattr(exc, "orig", exc))
     if writing:
-        return WorkspaceWriteError(f"could not save to {path.name}: {reason}; the change was not made")
-    return WorkspaceError(f"could not read {path.name}: {reason}")
+        return WorkspaceWriteError(f"could not save to {name_shown}: {reason}; the change was not made")
+    return WorkspaceError(f"could not read {name_shown}: {reason}")
 
 
 def _alembic_config(connection: Connection, migrations: str):
@@ -121,9 +162,11 @@ def _upgrade(engine: Engine, migrations: str) -> None:
             conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
-def open_database(path: Path, *, readonly: bool = False, migrations: str = MIGRATIONS_PACKAGE,
-                  known_revisions: tuple[str, ...] = SCHEMA_REVISIONS) -> Database:
-    """Open (creating when absent) the workspace at ``path``."""
+def open_database(path: Path | str, *, readonly: bool = False, migrations: str = MIGRATIONS_PACKAGE,
+                  known_revisions: tuple[str, ...] = SCHEMA_REVISIONS, analyst: str | None = None) -> Database:
+    """Open (creating when absent) the workspace at ``path``: a file, or a ``postgresql://`` URL."""
+    if postgres_connect.is_postgres_url(path):
+        return _open_postgres(str(path), readonly, migrations, known_revisions, analyst)
     path = Path(path)
     state = inspect_file(path)
     revision = state.revision
@@ -138,7 +181,7 @@ def open_database(path: Path, *, readonly: bool = False, migrations: str = MIGRA
             raise WorkspaceError(f"{path} holds no workspace to open read-only")
         if revision != head:
             raise WorkspaceError(f"{path.name} needs an upgrade, which cannot be done read-only")
-        return Database(path, sqlite_connect.make_engine(path, readonly=True), True, None, None)
+        return Database(path, sqlite_connect.make_engine(path, readonly=True), True, None, None, analyst=analyst)
     if not state.exists:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -164,4 +207,49 @@ def open_database(path: Path, *, readonly: bool = False, migrations: str = MIGRA
                 with contextlib.suppress(OSError):
                     leftover.unlink(missing_ok=True)
         raise MigrationError(f"upgrading {path.name} failed and was undone: {exc}") from exc
-    return Database(path, engine, False, revision if revision != head else None, copy)
+    return Database(path, engine, False, revision if revision != head else None, copy, analyst=analyst)
+
+
+#: Key of the advisory lock held while a PostgreSQL workspace is upgraded ("DOSS").
+_UPGRADE_LOCK = 0x444F5353
+
+
+def _open_postgres(url: str, readonly: bool, migrations: str, known_revisions: tuple[str, ...],
+                   analyst: str | None) -> Database:
+    shown = postgres_connect.display_name(url)
+    engine = postgres_connect.make_engine(url)
+    head = known_revisions[-1]
+    try:
+        with engine.connect() as conn:
+            revision = postgres_connect.schema_revision(conn, shown)
+        _refuse_newer(shown, revision, known_revisions)
+        if revision != head:
+            if readonly:
+                raise WorkspaceError(f"{shown} needs an upgrade, which cannot be done read-only")
+            with engine.connect() as conn, conn.begin():
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _UPGRADE_LOCK})
+                now = postgres_connect.schema_revision(conn, shown)  # someone may have upgraded meanwhile
+                _refuse_newer(shown, now, known_revisions)
+                if now != head:
+                    from alembic import command
+
+                    command.upgrade(_alembic_config(conn, migrations), "head")
+    except DBAPIError as exc:
+        engine.dispose()
+        raise postgres_connect.connection_error(shown, exc) from None
+    except WorkspaceError:
+        engine.dispose()
+        raise
+    except Exception as exc:
+        engine.dispose()
+        raise MigrationError(f"upgrading {shown} failed and was undone: {exc}") from exc
+    upgraded_from = revision if revision not in (None, head) else None
+    return Database(None, engine, readonly, upgraded_from, None, location=shown, analyst=analyst)
+
+
+def _refuse_newer(shown: str, revision: str | None, known_revisions: tuple[str, ...]) -> None:
+    if revision is not None and revision not in known_revisions:
+        raise NewerSchemaError(
+            f"{shown} was written by a newer version of Dossier (schema {revision}); "
+            "this version cannot open it. Update Dossier to open this workspace."
+        )

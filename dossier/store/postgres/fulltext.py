@@ -12,9 +12,10 @@ import json
 
 from sqlalchemy import Connection, text
 
-from dossier.model.records import COLLECTIONS
-from dossier.model.search_text import index_entry, query_tokens
-from dossier.store.sqlite.fulltext import RawHit, rowid_of
+from dossier.model.search_text import query_tokens
+
+# The rows of the index, and filling it, are the same SQL on both databases: shared.
+from dossier.store.sqlite.fulltext import RawHit, clear, put, rebuild, rowid_of  # noqa: F401
 
 TABLE = "search_index"
 
@@ -51,29 +52,6 @@ def remove(conn: Connection, collection: str, keys: list[int]) -> None:
                      {"r": [rowid_of(collection, k) for k in keys]})
 
 
-def put(conn: Connection, collection: str, keyed_records: list[tuple[int, object]]) -> None:
-    if not keyed_records:
-        return
-    remove(conn, collection, [k for k, _ in keyed_records])
-    rows = []
-    for key, record in keyed_records:
-        entry = index_entry(record)
-        rows.append({
-            "r": rowid_of(collection, key), "kind": collection, "uid": record.id, "label": entry.label,
-            "heading": entry.heading, "names": entry.names, "body": entry.body,
-            "fields": json.dumps(entry.fields, ensure_ascii=False),
-        })
-    conn.execute(
-        text(f"INSERT INTO {TABLE} (rowid, kind, uid, label, heading, names, body, fields) "
-             "VALUES (:r, :kind, :uid, :label, :heading, :names, :body, :fields)"),
-        rows,
-    )
-
-
-def clear(conn: Connection) -> None:
-    conn.execute(text(f"DELETE FROM {TABLE}"))
-
-
 def optimize(conn: Connection) -> None:
     """Nothing to do: PostgreSQL's vacuum reclaims deleted entries."""
 
@@ -94,16 +72,3 @@ def search(conn: Connection, query: str, limit: int = 50,
                f"FROM {TABLE} WHERE (heading || ' ' || names) % :t{kind_filter} ORDER BY rank, uid LIMIT :n")
         rows = conn.execute(text(sql), params).all()
     return [RawHit(k, u, lbl, json.loads(f), float(r)) for k, u, lbl, f, r in rows], tokens
-
-
-def rebuild(conn: Connection) -> int:
-    from dossier.store.records import keys_for, read_records
-
-    clear(conn)
-    count = 0
-    for collection in COLLECTIONS:
-        records = read_records(conn, collection)
-        keys = keys_for(conn, collection, (r.id for r in records))
-        put(conn, collection, [(keys[r.id], r) for r in records])
-        count += len(records)
-    return count

@@ -1,0 +1,53 @@
+"""The search index of a workspace, whichever database holds it.
+
+Each function hands over to ``dossier.store.sqlite.fulltext`` (FTS5) or
+``dossier.store.postgres.fulltext`` (tsvector and trigrams) by the connection's dialect;
+both take and return the same things.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from sqlalchemy import Connection
+
+from dossier.store.sqlite.fulltext import RawHit, rowid_of  # noqa: F401  (shared by both)
+
+
+def _impl(conn: Connection) -> ModuleType:
+    if conn.dialect.name == "postgresql":
+        from dossier.store.postgres import fulltext
+    else:
+        from dossier.store.sqlite import fulltext
+    return fulltext
+
+
+def create(conn: Connection) -> None:
+    _impl(conn).create(conn)
+
+
+def put(conn: Connection, collection: str, keyed_records: list[tuple[int, object]]) -> None:
+    """Index (or re-index) records given with their integer keys."""
+    _impl(conn).put(conn, collection, keyed_records)
+
+
+def remove(conn: Connection, collection: str, keys: list[int]) -> None:
+    _impl(conn).remove(conn, collection, keys)
+
+
+def clear(conn: Connection) -> None:
+    _impl(conn).clear(conn)
+
+
+def optimize(conn: Connection) -> None:
+    _impl(conn).optimize(conn)
+
+
+def search(conn: Connection, query: str, limit: int = 50,
+           kinds: list[str] | None = None) -> tuple[list[RawHit], list[str]]:
+    return _impl(conn).search(conn, query, limit=limit, kinds=kinds)
+
+
+def rebuild(conn: Connection) -> int:
+    """Index every record afresh; returns how many were indexed."""
+    return _impl(conn).rebuild(conn)
