@@ -285,7 +285,12 @@ def cmd_gui(args) -> int:
         from dossier.errors import DossierError
 
         raise DossierError(f"the desktop app cannot start: {exc}") from None
-    return run_app(path, screenshot=args.screenshot, pane=args.pane, readonly=args.read_only)
+    code = run_app(path, screenshot=args.screenshot, pane=args.pane, readonly=args.read_only)
+    # The workspace is closed and the settings written. Leave without the interpreter's final
+    # garbage collection, during which PySide6 can crash after large models were shown.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 #: Libraries Qt's X11 platform plugin loads, with the Debian package that has each.

@@ -127,6 +127,9 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
         return _screenshot(app, window, Path(screenshot))
     window.show()
     code = app.exec()
+    if window.ctx is not None:  # quitting without closing the window still closes the workspace
+        window.close()
+    settings.sync()
     return code
 
 
