@@ -29,6 +29,7 @@ from dossier.model.schema import (
     via_cycles,
 )
 from dossier.model.text import describe_value, is_valid_id, quote_user_text
+from dossier.services import history
 from dossier.services.workspace import Change, Workspace
 from dossier.store import records as store
 from dossier.store.records import WRITE_ORDER
@@ -366,6 +367,7 @@ def import_document(ws: Workspace, doc: Document,
             existing = store.keys_for(conn, name, (r.id for r in records))
             keys = store.write_records(conn, name, records)
             fulltext.put(conn, name, [(keys[r.id], r) for r in records])
+            history.imported(conn, name, records, existing)
             replaced[name] = len(existing)
             added[name] = len(records) - len(existing)
             if progress is not None:
