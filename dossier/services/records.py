@@ -4,6 +4,12 @@ Each call is one short transaction. Records go in and come out as the dataclasse
 ``dossier.model``; problems raise ``ValidationError`` (every field named, as
 ``people[p-1].name: must not be blank``), ``NotFoundError`` or ``ReferencedError``.
 The per-use-case modules (people, rounds, positions, …) build on these.
+
+Every record has a version that each saved change raises by one, in the same transaction.
+A save or delete given the ``expected_version`` the user started from is refused with
+``StaleRecordError`` (naming who changed it since, and when) when the stored version
+differs, so two analysts never overwrite each other silently. Every change is written to
+the record's history (``dossier.services.history``).
 """
 
 from __future__ import annotations
@@ -11,16 +17,25 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
-from dossier.errors import FieldError, NotFoundError, Reference, ReferencedError, ValidationError
+from dossier.errors import (
+    FieldError,
+    NotFoundError,
+    Reference,
+    ReferencedError,
+    StaleRecordError,
+    ValidationError,
+)
 from dossier.model.records import COLLECTIONS, SINGULAR, Document, collection_of
 from dossier.model.schema import cycle_error, validate_record, via_cycles
 from dossier.model.text import is_valid_id, quote_user_text
+from dossier.services import history
+from dossier.services.history import Edit
 from dossier.services.workspace import Change, Workspace
 from dossier.store import records as store
 from dossier.store.records import DeleteOutcome, MissingReference
-from dossier.store.sqlite import fulltext
+from dossier.store import search_index as fulltext
 
 
 class _StoreResolver:
@@ -67,10 +82,7 @@ def _check(conn: Connection, collection: str, record, *, creating: bool) -> None
 
 def get(ws: Workspace, collection: str, record_id: str):
     with ws.db.read() as conn:
-        keys = store.keys_for(conn, collection, [record_id]) if is_valid_id(record_id) else {}
-        if not keys:
-            raise NotFoundError(collection, record_id)
-        return store.read_records(conn, collection, [keys[record_id]])[0]
+        return store.read_records(conn, collection, [_key(conn, collection, record_id)])[0]
 
 
 def get_many(ws: Workspace, collection: str, record_ids: list[str]) -> list:
@@ -90,79 +102,140 @@ def exists(ws: Workspace, collection: str, record_id: str) -> bool:
         return is_valid_id(record_id) and store.exists(conn, collection, record_id)
 
 
-def _write(ws: Workspace, record, *, creating: bool | None):
+def get_versioned(ws: Workspace, collection: str, record_id: str) -> tuple[object, int]:
+    """A record and its version, read together: pass the version back as ``expected_version``."""
+    with ws.db.read() as conn:
+        key = _key(conn, collection, record_id)
+        return store.read_records(conn, collection, [key])[0], _version(conn, collection, key)
+
+
+def version_of(ws: Workspace, collection: str, record_id: str) -> int | None:
+    """The stored version of a record, None when there is no such record."""
+    with ws.db.read() as conn:
+        keys = store.keys_for(conn, collection, [record_id]) if is_valid_id(record_id) else {}
+        return _version(conn, collection, keys[record_id]) if keys else None
+
+
+def _key(conn: Connection, collection: str, record_id: str) -> int:
+    keys = store.keys_for(conn, collection, [record_id]) if is_valid_id(record_id) else {}
+    if not keys:
+        raise NotFoundError(collection, record_id)
+    return keys[record_id]
+
+
+def _version(conn: Connection, collection: str, key: int) -> int:
+    table = store.table_of(collection)
+    return conn.execute(select(table.c.version).where(table.c.id == key)).scalar_one()
+
+
+def _check_version(conn: Connection, collection: str, record_id: str, expected: int | None) -> None:
+    """Refuse the change when the record is no longer at the version the user started from.
+
+    The row is locked until the transaction ends (on PostgreSQL; an SQLite write
+    transaction already excludes every other writer), so no one changes it in between.
+    """
+    if expected is None:
+        return
+    table = store.table_of(collection)
+    row = conn.execute(select(table.c.id, table.c.version).where(table.c.uid == record_id)
+                       .with_for_update()).first() if is_valid_id(record_id) else None
+    if row is not None and row.version == expected:
+        return
+    current = store.read_records(conn, collection, [row.id])[0] if row is not None else None
+    who, at = history.last_change(conn, collection, record_id)
+    raise StaleRecordError(collection, record_id, current, row.version if row is not None else None, who, at)
+
+
+def _write(ws: Workspace, record, *, creating: bool | None, expected_version: int | None = None):
     collection = collection_of(record)
     with ws.db.write() as conn:
+        _check_version(conn, collection, record.id, expected_version)
         if creating is None:
             creating = not (is_valid_id(record.id) and store.exists(conn, collection, record.id))
         _check(conn, collection, record, creating=creating)
+        before = None
+        if not creating:
+            before = store.read_records(conn, collection, [_key(conn, collection, record.id)])[0]
         try:
             keys = store.write_records(conn, collection, [record])
         except MissingReference as exc:  # pragma: no cover - validation catches these first
             raise ValidationError([FieldError(collection, f"unknown {SINGULAR[exc.collection]} "
                                                           f"{quote_user_text(exc.uid)}")]) from None
         fulltext.put(conn, collection, [(keys[record.id], record)])
+        if not creating:
+            history.bump_versions(conn, collection, [keys[record.id]])
         saved = store.read_records(conn, collection, [keys[record.id]])[0]
+        history.write(conn, [Edit(collection, record.id, "create" if creating else "update", before, saved)])
     ws.announce(Change(changed={collection: (record.id,)}))
     return saved
 
 
 def create(ws: Workspace, record):
-    """Add a new record; its id must not exist yet."""
+    """Add a new record (at version 1); its id must not exist yet."""
     return _write(ws, record, creating=True)
 
 
-def update(ws: Workspace, record):
-    """Replace an existing record (matched by id) with this one."""
-    return _write(ws, record, creating=False)
+def update(ws: Workspace, record, *, expected_version: int | None = None):
+    """Replace an existing record (matched by id) with this one.
+
+    With ``expected_version``, refused with StaleRecordError unless the stored record is
+    still at that version.
+    """
+    return _write(ws, record, creating=False, expected_version=expected_version)
 
 
-def save(ws: Workspace, record):
-    """Create or replace."""
-    return _write(ws, record, creating=None)
+def save(ws: Workspace, record, *, expected_version: int | None = None):
+    """Create or replace (``expected_version`` as for ``update``)."""
+    return _write(ws, record, creating=None, expected_version=expected_version)
 
 
 def references(ws: Workspace, collection: str, record_id: str) -> list[Reference]:
     """Every record field that refers to this record."""
     with ws.db.read() as conn:
-        keys = store.keys_for(conn, collection, [record_id]) if is_valid_id(record_id) else {}
-        if not keys:
-            raise NotFoundError(collection, record_id)
-        return store.references_to(conn, collection, keys[record_id])
+        return store.references_to(conn, collection, _key(conn, collection, record_id))
 
 
-def delete(ws: Workspace, collection: str, record_id: str, *, cascade: bool = False) -> DeleteOutcome:
+def delete(ws: Workspace, collection: str, record_id: str, *, cascade: bool = False,
+           expected_version: int | None = None) -> DeleteOutcome:
     """Delete a record. Refused with the list of referrers unless ``cascade`` is set.
 
     A cascade deletes records that cannot exist without this one (a negotiation's
     topics, rounds, positions and events; the positions on a deleted topic or of a
     deleted party), removes list entries that name it (participants, agenda items,
     citations, event people, a negotiation's parties), and clears optional references
-    (a position's person, a round's mediator, a source's via).
+    (a position's person, a round's mediator, a source's via). Records a cascade changes
+    get a new version. With ``expected_version``, refused with StaleRecordError unless
+    the record is still at that version.
     """
     with ws.db.write() as conn:
-        keys = store.keys_for(conn, collection, [record_id]) if is_valid_id(record_id) else {}
-        if not keys:
-            raise NotFoundError(collection, record_id)
-        key = keys[record_id]
+        _check_version(conn, collection, record_id, expected_version)
+        key = _key(conn, collection, record_id)
         if not cascade:
             refs = store.references_to(conn, collection, key)
             if refs:
                 raise ReferencedError(collection, record_id, refs)
         outcome = store.delete_record(conn, collection, key, cascade)
-        _reindex_after_delete(conn, outcome)
+        changed = _reindex_after_delete(conn, outcome)
+        edits = [Edit(name, uid, "delete") for name, uids in outcome.deleted.items() for uid in uids]
+        edits += [Edit(name, r.id, "update", after=r) for name, recs in changed.items() for r in recs]
+        history.write(conn, edits)
     ws.announce(Change(changed={k: tuple(v) for k, v in outcome.changed.items()},
                        deleted={k: tuple(v) for k, v in outcome.deleted.items()}))
     return outcome
 
 
-def _reindex_after_delete(conn: Connection, outcome: DeleteOutcome) -> None:
+def _reindex_after_delete(conn: Connection, outcome: DeleteOutcome) -> dict[str, list]:
+    """Bring the search index and versions up to date; returns the changed records as now saved."""
+    changed = {}
     for name, keys in outcome.deleted_keys.items():
         fulltext.remove(conn, name, keys)
     for name, uids in outcome.changed.items():
         keys = store.keys_for(conn, name, uids)
         recs = store.read_records(conn, name, list(keys.values()))
         fulltext.put(conn, name, [(keys[r.id], r) for r in recs])
+        history.bump_versions(conn, name, list(keys.values()))
+        changed[name] = recs
+    return changed
 
 
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")

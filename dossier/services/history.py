@@ -1,0 +1,169 @@
+"""Who changed what, and when: the history of every record, on SQLite and PostgreSQL alike.
+
+Every save and delete writes one row per record it touched, in the same transaction as
+the change: the collection, the record's id, the action (``create``, ``update``,
+``delete``, ``import``), the time (UTC), who (the analyst's name, see
+``dossier.config.analyst_name``; else the database user on PostgreSQL, the OS user on
+SQLite), and the record before and after as interchange JSON. Imports stay fast: they
+write one ``import`` row per record without the JSON. Deleted means gone: deleting a
+record keeps who changed it and when, but erases its text from its history.
+
+On PostgreSQL the same transaction also sends a notification on the ``dossier_changes``
+channel, delivered to listeners when (and only if) it commits; see
+``dossier.services.live``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import Connection, func, insert, select, text, update
+
+from dossier.model.records import COLLECTIONS
+from dossier.model.schema import FIELDS
+from dossier.services.workspace import Workspace
+from dossier.store import records as store
+from dossier.store import tables as t
+from dossier.store.database import Database
+
+history = t.HistoryRow.__table__
+CHANNEL = "dossier_changes"
+#: More changed records than this in one transaction are announced as one "everything" notice.
+_NOTIFY_EACH_UP_TO = 200
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: str  # UTC, ISO 8601: 2026-01-31T09:15:00.123456Z
+    who: str
+    action: str  # "create", "update", "delete" or "import"
+    before: object | None  # the record before the change (None for a creation, an import, a deleted record)
+    after: object | None  # the record after the change (None for a deletion, an import, a deleted record)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One record's change within a transaction, to be written to the history."""
+
+    collection: str
+    uid: str
+    action: str
+    before: object | None = None
+    after: object | None = None
+
+
+def now_utc() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def record_json(collection: str, record: object | None) -> str | None:
+    if record is None:
+        return None
+    from dossier.services.interchange import record_to_json
+
+    return json.dumps(record_to_json(collection, record), ensure_ascii=False)
+
+
+def record_from_json(collection: str, data: str | None) -> object | None:
+    if data is None:
+        return None
+    from dossier.services.interchange import _build
+
+    return _build(COLLECTIONS[collection], FIELDS[collection], json.loads(data), collection, [])
+
+
+def _writer(conn: Connection) -> tuple[str, str | None]:
+    options = conn.get_execution_options()
+    return options.get(Database.WHO_OPTION) or "unknown", options.get(Database.ORIGIN_OPTION)
+
+
+def write(conn: Connection, edits: Sequence[Edit]) -> None:
+    """Add history rows for these edits and announce them to other sessions (on commit)."""
+    if not edits:
+        return
+    who, origin = _writer(conn)
+    at = now_utc()
+    deleted = [e for e in edits if e.action == "delete"]
+    for name in {e.collection for e in deleted}:
+        uids = [e.uid for e in deleted if e.collection == name]
+        for i in range(0, len(uids), 500):  # deleted means gone: its text leaves the history too
+            conn.execute(update(history).where(history.c.collection == name, history.c.uid.in_(uids[i:i + 500]))
+                         .values(before=None, after=None))
+    conn.execute(insert(history), [
+        {"collection": e.collection, "uid": e.uid, "action": e.action, "at": at, "who": who,
+         "before": record_json(e.collection, e.before), "after": record_json(e.collection, e.after),
+         "origin": origin}
+        for e in edits
+    ])
+    if len(edits) > _NOTIFY_EACH_UP_TO:
+        notify(conn, [(None, None, "import")])
+    else:
+        notify(conn, [(e.collection, e.uid, e.action) for e in edits])
+
+
+def notify(conn: Connection, changes: list[tuple[str | None, str | None, str]]) -> None:
+    """On PostgreSQL, tell every listening session what this transaction changed once it commits."""
+    if conn.dialect.name != "postgresql" or not changes:
+        return
+    _, origin = _writer(conn)
+    conn.execute(text("SELECT pg_notify(:channel, :payload)"), [
+        {"channel": CHANNEL, "payload": json.dumps({"origin": origin, "collection": c, "id": i, "action": a})}
+        for c, i, a in changes
+    ])
+
+
+def bump_versions(conn: Connection, collection: str, keys: Sequence[int]) -> None:
+    """Raise the version of these records by one (they were just changed)."""
+    table = store.table_of(collection)
+    for i in range(0, len(keys), 500):
+        conn.execute(update(table).where(table.c.id.in_(keys[i:i + 500])).values(version=table.c.version + 1))
+
+
+def imported(conn: Connection, collection: str, records: Sequence, replaced: dict[str, int]) -> None:
+    """After an import wrote ``records`` (``replaced``: uid -> key of those that existed before):
+    raise the replaced records' versions and write one ``import`` row per record."""
+    if not records:
+        return
+    bump_versions(conn, collection, list(replaced.values()))
+    who, origin = _writer(conn)
+    at = now_utc()
+    rows = [{"collection": collection, "uid": r.id, "action": "import", "at": at, "who": who,
+             "before": None, "after": None, "origin": origin} for r in records]
+    for i in range(0, len(rows), 5000):
+        conn.execute(insert(history), rows[i:i + 5000])
+    notify(conn, [(collection, None, "import")])
+
+
+def last_change(conn: Connection, collection: str, uid: str) -> tuple[str | None, str | None]:
+    """(who, at) of the latest history row of a record, or (None, None)."""
+    row = conn.execute(
+        select(history.c.who, history.c.at)
+        .where(history.c.collection == collection, history.c.uid == uid)
+        .order_by(history.c.id.desc()).limit(1)
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _entry(collection: str, row) -> HistoryEntry:
+    return HistoryEntry(row.at, row.who, row.action, record_from_json(collection, row.before),
+                        record_from_json(collection, row.after))
+
+
+def for_record(ws: Workspace, collection: str, record_id: str) -> list[HistoryEntry]:
+    """Every recorded change of one record, newest first (also after it was deleted)."""
+    if collection not in COLLECTIONS:
+        raise KeyError(f"no collection {collection!r}")
+    with ws.db.read() as conn:
+        rows = conn.execute(
+            select(history).where(history.c.collection == collection, history.c.uid == record_id)
+            .order_by(history.c.id.desc())
+        ).all()
+    return [_entry(collection, r) for r in rows]
+
+
+def count(ws: Workspace) -> int:
+    with ws.db.read() as conn:
+        return conn.execute(select(func.count()).select_from(history)).scalar_one()
