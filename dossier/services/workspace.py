@@ -1,4 +1,5 @@
-"""Opening, checking, backing up and closing a workspace: one SQLite file."""
+"""Opening, checking, backing up and closing a workspace: one SQLite file on a laptop, or
+a PostgreSQL database a team shares (``postgresql://user@host:port/name``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from sqlalchemy import text
 from dossier import config
 from dossier.errors import WorkspaceError
 from dossier.store.database import SCHEMA_HEAD, Database, open_database
+from dossier.store.postgres import backup as postgres_backup
+from dossier.store.postgres.connect import is_postgres_url
 from dossier.store.records import count_records
 from dossier.store.sqlite import backups
 from dossier.store.sqlite.backup import backup_to
@@ -49,8 +52,19 @@ class Workspace:
         self._listeners: list[Callable[[Change], None]] = []
 
     @property
-    def path(self) -> Path:
+    def path(self) -> Path | None:
+        """The workspace file; None for a workspace on PostgreSQL (see ``location``)."""
         return self.db.path
+
+    @property
+    def location(self) -> str:
+        """Where the workspace is, fit to show: the file path, or the URL without its password."""
+        return self.db.location
+
+    @property
+    def is_shared(self) -> bool:
+        """True for a team workspace on PostgreSQL, which others may change while it is open."""
+        return self.db.is_shared
 
     @property
     def readonly(self) -> bool:
@@ -85,12 +99,18 @@ def open_workspace(path: str | os.PathLike | None = None, *, readonly: bool = Fa
                    lock_timeout: float = 0.0, daily_backup: bool = True) -> Workspace:
     """Open the workspace at ``path`` (default: the user's workspace), creating it when absent.
 
+    ``path`` may be a ``postgresql://user@host:port/name`` URL: the database's schema is
+    created or upgraded by the same migrations, and many analysts may write at once (no
+    lock file, no daily backup: the server's administrator backs it up, see docs/team.md).
+
     Writing needs the workspace's lock: another running Dossier holding it makes this raise
     ``WorkspaceLockedError`` (naming who holds it) after ``lock_timeout`` seconds. A file
     that cannot be written opens read-only, saying why in ``readonly_reason``. A damaged
     file raises ``WorkspaceDamagedError`` naming the newest good backup, and is not
     written to. At most once a day a backup is made into ``backups/`` beside the file.
     """
+    if is_postgres_url(path):
+        return Workspace(open_database(str(path), readonly=readonly, analyst=config.analyst_name()))
     target = Path(path) if path is not None else config.default_workspace_path()
     reason = None
     if not readonly:
@@ -107,7 +127,7 @@ def open_workspace(path: str | os.PathLike | None = None, *, readonly: bool = Fa
         existed = _holds_sqlite(target)
         if existed:
             _refuse_damaged(target, lock)
-        db = open_database(target, readonly=readonly)
+        db = open_database(target, readonly=readonly, analyst=config.analyst_name())
         ws = Workspace(db, lock, reason)
         if lock is not None:
             lock.mark(opened=True)
@@ -163,11 +183,12 @@ def restore_backup(path: str | os.PathLike, backup: str | os.PathLike, *, lock_t
 
 @dataclass(frozen=True)
 class CheckReport:
-    path: Path
+    path: Path | None  # None for a workspace on PostgreSQL
     schema: str | None
     integrity: list[str]
     foreign_keys: list[str]
     counts: dict[str, int]
+    location: str = ""
 
     @property
     def ok(self) -> bool:
@@ -175,23 +196,66 @@ class CheckReport:
 
 
 def check_workspace(ws: Workspace) -> CheckReport:
-    """Integrity check, foreign-key check, schema version and record counts."""
+    """Integrity check, foreign-key check, schema version and record counts.
+
+    On PostgreSQL, which keeps its own files sound, the integrity line says the database
+    answered, and the foreign-key check looks for rows whose references lead nowhere.
+    """
     with ws.db.read() as conn:
-        integrity = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
-        fk = [
-            f"{row[0]} row {row[1]} refers to a missing {row[2]} row"
-            for row in conn.execute(text("PRAGMA foreign_key_check"))
-        ]
+        if ws.is_shared:
+            integrity = ["ok"]
+            fk = postgres_backup.dangling_references(conn)
+        else:
+            integrity = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
+            fk = [
+                f"{row[0]} row {row[1]} refers to a missing {row[2]} row"
+                for row in conn.execute(text("PRAGMA foreign_key_check"))
+            ]
         schema = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
         counts = count_records(conn)
-    return CheckReport(ws.path, schema, integrity, fk, counts)
+    return CheckReport(ws.path, schema, integrity, fk, counts, ws.location)
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    target: Path
+    method: str  # "sqlite online backup", "pg_dump custom format" or "interchange export"
 
 
 def backup_workspace(ws_or_path: Workspace | Path | str, target: str | os.PathLike) -> Path:
     """Write a consistent copy of the workspace to ``target`` (safe while others write)."""
-    source = ws_or_path.path if isinstance(ws_or_path, Workspace) else Path(ws_or_path)
+    return backup_workspace_as(ws_or_path, target).target
+
+
+def backup_workspace_as(ws_or_path: Workspace | Path | str, target: str | os.PathLike) -> BackupResult:
+    """Like ``backup_workspace``, saying how the copy was made.
+
+    A file is copied with SQLite's online backup. A PostgreSQL workspace is dumped with
+    ``pg_dump --format=custom`` (restore with ``pg_restore``) when pg_dump can be found,
+    else written as an interchange export read in one transaction (restore by importing
+    it into an empty workspace with ``dossier copy``).
+    """
     target = Path(target)
+    if isinstance(ws_or_path, Workspace) and ws_or_path.is_shared:
+        ws = ws_or_path
+        url = ws.db.engine.url.render_as_string(hide_password=False)
+        if postgres_backup.pg_dump_program() is not None:
+            postgres_backup.dump(url, target)
+            return BackupResult(target, "pg_dump custom format")
+        from dossier.services import interchange
+
+        doc = interchange.export_document(ws)
+        tmp = target.with_name(f".{target.name}.partial")
+        try:
+            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+                interchange.write_document(doc, fh)
+            os.replace(tmp, target)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise WorkspaceError(f"backup to {target} failed: {exc.strerror or exc}") from None
+        return BackupResult(target, "interchange export")
+    source = ws_or_path.path if isinstance(ws_or_path, Workspace) else Path(ws_or_path)
     if target.resolve() == source.resolve():
         raise WorkspaceError("the backup cannot overwrite the workspace itself")
     backup_to(source, target)
-    return target
+    return BackupResult(target, "sqlite online backup")
