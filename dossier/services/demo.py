@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from dossier import config
 from dossier.resources import DEMO_FILE, resource_path
@@ -21,7 +20,7 @@ def build_demo(path: str | os.PathLike | None = None,
 
     Records an analyst added to the demo workspace are kept; demo records are reset.
     """
-    target = Path(path) if path is not None else config.demo_workspace_path()
+    target = path if path is not None else config.demo_workspace_path()  # a file or a postgresql:// URL
     ws = open_workspace(target, lock_timeout=lock_timeout)
     try:
         report = interchange.import_json(ws, demo_bytes())
