@@ -24,9 +24,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _db_arg(p: argparse.ArgumentParser, required: bool = False) -> None:
-    p.add_argument("--db", metavar="FILE", required=required,
-                   help="workspace file (default: dossier.sqlite in the user data directory; "
-                        "DOSSIER_HOME overrides the directory)")
+    p.add_argument("--db", metavar="FILE|URL", required=required,
+                   help="workspace file, or a team workspace as postgresql://user@host:port/name "
+                        "(default: dossier.sqlite in the user data directory; DOSSIER_HOME overrides the directory)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("demo", help="create or refresh the demo workspace and print its summary")
-    p.add_argument("--db", metavar="FILE", help="where to build it (default: demo.sqlite in the data directory)")
+    p.add_argument("--db", metavar="FILE|URL", help="where to build it: a file or a postgresql:// URL "
+                                                    "(default: demo.sqlite in the data directory)")
 
     p = sub.add_parser("import-json", help="merge an interchange JSON file into a workspace (all or nothing)")
     p.add_argument("file", metavar="FILE", help="interchange JSON file ('-' for standard input)")
@@ -63,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("backup", help="write a consistent copy of the workspace (safe while it is open)")
     _db_arg(p)
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="the copy to write")
+
+    p = sub.add_parser("copy", help="copy a whole workspace, history included, between files and "
+                                    "PostgreSQL databases (the target must be new or empty)")
+    p.add_argument("--from", dest="source", metavar="FILE|URL", required=True, help="the workspace to copy")
+    p.add_argument("--to", dest="target", metavar="FILE|URL", required=True,
+                   help="where to copy it: a new file, or an empty PostgreSQL database")
 
     p = sub.add_parser("restore", help="put a backup in the workspace's place (the current file is kept)")
     _db_arg(p)
@@ -95,24 +102,21 @@ def _open(args, *, readonly: bool = False):
     return open_workspace(args.db, readonly=readonly, lock_timeout=lock_timeout())
 
 
-def _existing(args, readonly: bool = True):
-    """Open a workspace that must already exist (reading commands never create one)."""
+def _target(args) -> Path | str:
+    """The workspace ``--db`` names: a file path, or a postgresql:// URL kept as written."""
     from dossier import config
-    from dossier.errors import WorkspaceError
+    from dossier.store.postgres.connect import is_postgres_url
 
-    path = Path(args.db) if args.db else config.default_workspace_path()
-    if not path.exists():
-        raise WorkspaceError(f"no workspace at {path}")
-    from dossier.services.workspace import open_workspace
-
-    return open_workspace(path, readonly=readonly and _needs_no_upgrade(path), lock_timeout=lock_timeout())
+    if is_postgres_url(args.db):
+        return args.db
+    return Path(args.db) if args.db else config.default_workspace_path()
 
 
-def _needs_no_upgrade(path: Path) -> bool:
-    from dossier.store.database import SCHEMA_HEAD
-    from dossier.store.sqlite.files import inspect_file
+def _existing(args):
+    """Open a workspace that must already exist (reading commands never create one)."""
+    from dossier.services.copy import open_existing
 
-    return inspect_file(path).revision == SCHEMA_HEAD
+    return open_existing(_target(args), lock_timeout=lock_timeout())
 
 
 def cmd_demo(args) -> int:
@@ -122,7 +126,7 @@ def cmd_demo(args) -> int:
     ws, report = build_demo(args.db, lock_timeout=lock_timeout())
     with ws:
         counts = check_workspace(ws).counts
-    print(f"Demo workspace: {ws.path}")
+    print(f"Demo workspace: {ws.location}")
     print(f"Imported: {report.summary()}")
     print("Holds: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
     return EXIT_OK
@@ -144,7 +148,7 @@ def cmd_import_json(args) -> int:
     doc = interchange.read_document(data)  # check fully before touching the workspace
     with _open(args) as ws:
         report = interchange.import_document(ws, doc)
-    print(f"Imported into {ws.path}: {report.summary()}")
+    print(f"Imported into {ws.location}: {report.summary()}")
     return EXIT_OK
 
 
@@ -198,7 +202,7 @@ def cmd_check(args) -> int:
 
     with _existing(args) as ws:
         report = check_workspace(ws)
-    print(f"Workspace: {report.path}")
+    print(f"Workspace: {report.location}")
     print(f"Schema: {report.schema}")
     print(f"Integrity: {'; '.join(report.integrity[:10])}")
     print(f"Foreign keys: {'ok' if not report.foreign_keys else '; '.join(report.foreign_keys[:10])}")
@@ -210,13 +214,16 @@ def cmd_check(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from dossier.services.workspace import backup_workspace
-
-    from dossier import config
     from dossier.errors import WorkspaceError
+    from dossier.services.workspace import backup_workspace, backup_workspace_as
     from dossier.store.sqlite.files import inspect_file
 
-    path = Path(args.db) if args.db else config.default_workspace_path()
+    path = _target(args)
+    if isinstance(path, str):
+        with _existing(args) as ws:
+            result = backup_workspace_as(ws, args.output)
+        print(f"Backup written: {result.target} ({result.method})")
+        return EXIT_OK
     if not path.exists():
         raise WorkspaceError(f"no workspace at {path}")
     inspect_file(path)  # refuse anything that is not a workspace
@@ -226,13 +233,24 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from dossier import config
+    from dossier.errors import DossierError
     from dossier.services.workspace import restore_backup
 
-    path = Path(args.db) if args.db else config.default_workspace_path()
+    path = _target(args)
+    if isinstance(path, str):
+        raise DossierError("a team workspace is restored on its server with pg_restore, or, from an interchange "
+                           "backup, with 'dossier import-json' into an empty database; see docs/team.md")
     replaced = restore_backup(path, args.backup, lock_timeout=lock_timeout())
     print(f"Restored {path} from {args.backup}")
     print(f"The file it replaced is kept as {replaced}")
+    return EXIT_OK
+
+
+def cmd_copy(args) -> int:
+    from dossier.services.copy import copy_workspace
+
+    report = copy_workspace(args.source, args.target, lock_timeout=lock_timeout())
+    print(f"Copied {report.source} to {report.target}: {report.summary()}")
     return EXIT_OK
 
 
@@ -259,12 +277,12 @@ def cmd_gui(args) -> int:
     if args.demo:
         from dossier.services.demo import build_demo
 
-        path = Path(args.db) if args.db else config.demo_workspace_path()
-        if not path.exists():
+        path = _target(args) if args.db else config.demo_workspace_path()
+        if isinstance(path, str) or not path.exists():
             ws, _ = build_demo(path)
             ws.close()
     else:
-        path = Path(args.db) if args.db else None
+        path = _target(args) if args.db else None
     if args.screenshot and not os.environ.get("QT_QPA_PLATFORM") and not _has_display():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     elif not args.screenshot and not _has_display():
@@ -326,6 +344,7 @@ COMMANDS = {
     "backup": cmd_backup,
     "export-pdf": cmd_export_pdf,
     "restore": cmd_restore,
+    "copy": cmd_copy,
 }
 
 

@@ -253,3 +253,19 @@ def _refuse_newer(shown: str, revision: str | None, known_revisions: tuple[str, 
             f"{shown} was written by a newer version of Dossier (schema {revision}); "
             "this version cannot open it. Update Dossier to open this workspace."
         )
+
+
+def workspace_revision(target: Path | str) -> str | None:
+    """The schema revision of the workspace at ``target`` (a file or a URL), without
+    creating or changing anything; None when there is no workspace there yet."""
+    if postgres_connect.is_postgres_url(target):
+        shown = postgres_connect.display_name(str(target))
+        engine = postgres_connect.make_engine(str(target))
+        try:
+            with engine.connect() as conn:
+                return postgres_connect.schema_revision(conn, shown)
+        except DBAPIError as exc:
+            raise postgres_connect.connection_error(shown, exc) from None
+        finally:
+            engine.dispose()
+    return inspect_file(Path(target)).revision

@@ -82,6 +82,6 @@ def connection_error(shown: str, exc: DBAPIError) -> WorkspaceError:
     lowered = message.lower()
     for needle, reason in _CONNECT_REASONS:
         if needle in lowered:
-            message = reason or message
+            message = reason or message.split("FATAL:", 1)[-1].strip()
             break
     return WorkspaceError(f"cannot open {shown}: {message}")

@@ -1,0 +1,116 @@
+"""Moving a whole workspace between SQLite and PostgreSQL, in either direction, losslessly.
+
+Every record goes through the interchange format (so what arrives is checked by the same
+rules as an import), with its version and the whole history beside it. The target must
+be new or empty; it is written in one transaction, so a failed copy leaves it empty.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from dossier.errors import WorkspaceError
+from dossier.model.records import COLLECTIONS, Document
+from dossier.services import interchange
+from dossier.services.history import history
+from dossier.services.workspace import Workspace, open_workspace
+from dossier.store import records as store
+from dossier.store import search_index
+from dossier.store.database import SCHEMA_HEAD, workspace_revision
+from dossier.store.postgres.connect import display_name, is_postgres_url
+from dossier.store.records import WRITE_ORDER
+
+_HISTORY_COLUMNS = ("collection", "uid", "action", "at", "who", "before", "after", "origin")
+
+
+@dataclass(frozen=True)
+class CopyReport:
+    source: str
+    target: str
+    counts: dict[str, int]
+    history_rows: int
+
+    def summary(self) -> str:
+        held = ", ".join(f"{n} {name}" for name, n in self.counts.items())
+        return f"{held}; {self.history_rows} history entries"
+
+
+def _shown(location: str | os.PathLike) -> str:
+    return display_name(str(location)) if is_postgres_url(location) else str(location)
+
+
+def open_existing(location: str | os.PathLike, *, lock_timeout: float = 0.0) -> Workspace:
+    """Open a workspace that must already exist; read-only when it needs no upgrade."""
+    if not is_postgres_url(location) and not Path(location).exists():
+        raise WorkspaceError(f"no workspace at {location}")
+    revision = workspace_revision(location)
+    if revision is None:
+        raise WorkspaceError(f"no workspace at {_shown(location)}")
+    return open_workspace(location, readonly=revision == SCHEMA_HEAD, lock_timeout=lock_timeout,
+                          daily_backup=False)
+
+
+def _same_place(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    if is_postgres_url(a) or is_postgres_url(b):
+        return str(a) == str(b)
+    return Path(a).resolve() == Path(b).resolve()
+
+
+def copy_workspace(source: str | os.PathLike, target: str | os.PathLike, *,
+                   lock_timeout: float = 0.0) -> CopyReport:
+    """Copy every record, version and history entry of ``source`` into ``target``.
+
+    Each is a file path or a ``postgresql://`` URL. ``target`` is created when absent and
+    must hold no records and no history; a non-empty target is refused, never overwritten.
+    """
+    if _same_place(source, target):
+        raise WorkspaceError("the source and the target of a copy are the same workspace")
+    with open_existing(source, lock_timeout=lock_timeout) as src:
+        doc, versions, rows = _read_all(src)
+    with open_workspace(target, lock_timeout=lock_timeout, daily_backup=False) as dst:
+        with dst.db.write() as conn:
+            _refuse_non_empty(conn, dst.location)
+            _write_all(conn, doc, versions, rows)
+        return CopyReport(_shown(source), dst.location, doc.count(), len(rows))
+
+
+def _read_all(ws: Workspace) -> tuple[Document, dict[str, dict[str, int]], list[dict]]:
+    """Records (through the interchange format), versions and history, in one transaction."""
+    with ws.db.read() as conn:
+        maps = store.all_uid_maps(conn)
+        doc = Document()
+        versions: dict[str, dict[str, int]] = {}
+        for name in COLLECTIONS:
+            doc.collection(name).extend(store.read_records(conn, name, uid_maps=maps))
+            table = store.table_of(name)
+            versions[name] = dict(conn.execute(select(table.c.uid, table.c.version).where(table.c.version != 1)).all())
+        rows = [dict(r) for r in conn.execute(
+            select(*(history.c[c] for c in _HISTORY_COLUMNS)).order_by(history.c.id)).mappings()]
+    data = json.dumps(interchange.document_to_json(doc), ensure_ascii=False).encode("utf-8")
+    return interchange.read_document(data), versions, rows
+
+
+def _refuse_non_empty(conn: Connection, location: str) -> None:
+    held = sum(store.count_records(conn).values())
+    entries = conn.execute(select(func.count()).select_from(history)).scalar_one()
+    if held or entries:
+        raise WorkspaceError(f"{location} is not empty (it holds {held} records and {entries} history entries); "
+                             "a copy goes only into a new or empty workspace")
+
+
+def _write_all(conn: Connection, doc: Document, versions: dict[str, dict[str, int]], rows: list[dict]) -> None:
+    for name in WRITE_ORDER:
+        records = doc.collection(name)
+        keys = store.write_records(conn, name, records)
+        search_index.put(conn, name, [(keys[r.id], r) for r in records])
+        if versions.get(name):
+            table = store.table_of(name)
+            conn.execute(update(table).where(table.c.uid == bindparam("_uid")).values(version=bindparam("_v")),
+                         [{"_uid": uid, "_v": v} for uid, v in versions[name].items()])
+    for i in range(0, len(rows), 5000):
+        conn.execute(insert(history), rows[i:i + 5000])
