@@ -305,7 +305,7 @@ def cmd_gui(args) -> int:
         raise DossierError(f"the desktop app cannot start: {exc}") from None
     code = run_app(path, screenshot=args.screenshot, pane=args.pane, readonly=args.read_only)
     # The workspace is closed and the settings written. Leave without the interpreter's final
-    # garbage collection, during which PySide6 can crash after large models were shown.
+    # garbage collection, during which Qt for Python can crash after large models were shown.
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
