@@ -21,7 +21,9 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.functions import FunctionElement
 
 from dossier.store import checks
 
@@ -39,6 +41,24 @@ def enum_check(column: str, values: list[str]) -> str:
 
 def not_blank(column: str) -> str:
     return f"length(trim({column})) > 0"
+
+
+class nocase(FunctionElement):  # noqa: N801 - reads as SQL: nocase(people.c.name)
+    """A text column compared and sorted without case: SQLite's NOCASE collation (which the
+    ``*_nocase`` indexes serve), ``lower()`` on PostgreSQL (the same indexes are on lower())."""
+
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(nocase)
+def _nocase_lower(element: nocase, compiler, **kw) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(nocase, "sqlite")
+def _nocase_collate(element: nocase, compiler, **kw) -> str:
+    return f"{compiler.process(element.clauses, **kw)} COLLATE NOCASE"
 
 
 class Base(DeclarativeBase):
