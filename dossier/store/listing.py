@@ -78,7 +78,7 @@ def _eq_filter(column) -> Callable[[object], ColumnElement]:
 
 
 def _nocase(column) -> ColumnElement:
-    return column.collate("NOCASE")
+    return t.nocase(column)
 
 
 # ---------------------------------------------------------------- people
