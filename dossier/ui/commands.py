@@ -6,19 +6,35 @@ command's first ``redo`` is then a no-op. Each service call is its own transacti
 an edit is on disk as soon as it is made. Should a later undo or redo be refused
 (someone changed the file meanwhile), the message goes to the status bar and the
 command is made obsolete, so the stack never claims what did not happen.
+
+Every save names the version of the record it was based on (``expected_version``), so
+a change someone else saved meanwhile is never overwritten without asking: the save
+shows who changed what (``dialogs.conflict``) and the user re-applies theirs or keeps
+the other version. Undo and redo name the version they left, and are refused (with a
+status message, the command made obsolete) when the record changed since.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from dossier.errors import DossierError, FieldError, ValidationError, WorkspaceWriteError
+from dossier.errors import (
+    DossierError,
+    FieldError,
+    StaleRecordError,
+    ValidationError,
+    WorkspaceWriteError,
+)
 from dossier.model.records import SINGULAR, Document, collection_of
 from dossier.services import interchange, records
 from dossier.services.workspace import Change
 from dossier.ui.context import AppContext
+from dossier.ui.dialogs.conflict import MINE, ask_conflict
+from dossier.ui.dialogs.record_changes import describe_time, merged
 
 
 def tr(text: str) -> str:
@@ -54,6 +70,13 @@ class _ServiceCommand(QUndoCommand):
     def _guarded(self, action) -> None:
         try:
             action()
+        except StaleRecordError as exc:
+            who = exc.changed_by or tr("someone else")
+            verb = tr("deleted") if exc.current is None else tr("changed")
+            self.ctx.sig_status.emit(tr("Could not {0}: {1} {2} it at {3}; their version is kept").format(
+                self.text().lower(), who, verb, describe_time(exc.changed_at)))
+            self.setObsolete(True)
+            self.ctx.sig_changed.emit(Change(changed={exc.collection: (exc.record_id,)}))
         except DossierError as exc:
             self.ctx.sig_status.emit(tr("Could not {0}: {1}").format(self.text().lower(), exc))
             self.setObsolete(True)
@@ -66,7 +89,11 @@ class _ServiceCommand(QUndoCommand):
 
 
 class SaveRecordCommand(_ServiceCommand):
-    """Create (``before`` is None) or change one record; undo deletes or restores it."""
+    """Create (``before`` is None) or change one record; undo deletes or restores it.
+
+    Undo and redo are based on the version this window's own last write left the record
+    at (``AppContext.versions``), and refused when someone else has changed it since.
+    """
 
     def __init__(self, ctx: AppContext, before: object | None, after: object, text: str):
         super().__init__(ctx, text)
@@ -74,21 +101,50 @@ class SaveRecordCommand(_ServiceCommand):
         self.after = after
         self.collection = collection_of(after)
 
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.collection, self.after.id
+
     def apply(self) -> None:
+        known = self.ctx.versions.get(self.key)
         if self.before is None:
             records.create(self.ctx.ws, self.after)
         else:
-            records.update(self.ctx.ws, self.after)
+            records.update(self.ctx.ws, self.after, expected_version=known)
+        self.ctx.versions[self.key] = version_after(self.ctx, self.collection, self.after, known)
 
     def revert(self) -> None:
+        known = self.ctx.versions.get(self.key)
         if self.before is None:
-            records.delete(self.ctx.ws, self.collection, self.after.id)
+            records.delete(self.ctx.ws, self.collection, self.after.id, expected_version=known)
+            self.ctx.versions.pop(self.key, None)
         else:
-            records.update(self.ctx.ws, self.before)
+            records.update(self.ctx.ws, self.before, expected_version=known)
+            self.ctx.versions[self.key] = version_after(self.ctx, self.collection, self.before, known)
+
+
+def version_after(ctx: AppContext, collection: str, saved: object, based_on: int | None) -> int | None:
+    """The version a record has now that ``saved`` was written over version ``based_on``.
+
+    Read back at once; should another save have slipped in between (the record read is
+    not the one written), the version just after ours is the one we know the record by,
+    so that the next save based on it is checked against theirs.
+    """
+    try:
+        current, version = records.get_versioned(ctx.ws, collection, saved.id)
+    except DossierError:
+        return None
+    if current == saved or based_on is None:
+        return version
+    return based_on + 1
 
 
 class DeleteRecordCommand(_ServiceCommand):
-    """Delete a record with everything that cannot exist without it; undo brings all back."""
+    """Delete a record with everything that cannot exist without it; undo brings all back.
+
+    Undo is refused when someone has meanwhile created a record with the same id; redo
+    when the restored record has been changed since.
+    """
 
     def __init__(self, ctx: AppContext, collection: str, record_id: str, text: str,
                  restore: Document | None = None):
@@ -98,38 +154,108 @@ class DeleteRecordCommand(_ServiceCommand):
         self.restore = restore
 
     def apply(self) -> None:
+        known = self.ctx.versions.get((self.collection, self.record_id))
         _, self.restore = records.delete_preview(self.ctx.ws, self.collection, self.record_id)
-        records.delete(self.ctx.ws, self.collection, self.record_id, cascade=True)
+        records.delete(self.ctx.ws, self.collection, self.record_id, cascade=True, expected_version=known)
+        self.ctx.versions.pop((self.collection, self.record_id), None)
 
     def revert(self) -> None:
         assert self.restore is not None
+        if records.exists(self.ctx.ws, self.collection, self.record_id):
+            raise DossierError(tr("a {0} with id {1} was created meanwhile; it is kept").format(
+                SINGULAR[self.collection], self.record_id))
         interchange.import_document(self.ctx.ws, self.restore)
+        restored = next((r for r in self.restore.collection(self.collection) if r.id == self.record_id), None)
+        if restored is not None:
+            self.ctx.versions[(self.collection, self.record_id)] = version_after(
+                self.ctx, self.collection, restored, None)
 
 
-def push_save(ctx: AppContext, before: object | None, after: object, text: str) -> ValidationError | None:
-    """Save ``after`` now and put the edit on the undo stack; return the refusal, if any.
+@dataclass
+class Saved:
+    """What became of a save: refused (``error``), or the record as now saved and its version.
 
+    ``replaced`` is true when the form must show ``record`` anew: the user kept another
+    analyst's version (``theirs``; ``record`` None when they deleted it), or re-applied
+    their own changes on top of it, or the write failed and ``record`` is the one still saved.
+    """
+
+    error: ValidationError | None = None
+    record: object | None = None
+    version: int | None = None
+    replaced: bool = False
+    theirs: bool = False
+
+
+def push_save(ctx: AppContext, before: object | None, after: object, text: str,
+              version: int | None = None, parent: QWidget | None = None) -> Saved:
+    """Save ``after`` now and put the edit on the undo stack; say what became of it.
+
+    ``version`` is the version of ``before`` the form showed: when someone else saved
+    the record since, the user is shown what they changed and chooses (see ``Saved``).
     A refusal other than a validation error (a read-only file, a full disk, a record
     deleted meanwhile) comes back as a ValidationError without a field, so callers show
     it the same way. When the write itself failed, the status bar says so and the panes
     re-read the record, so the form shows the saved value again.
     """
     if before is not None and before == after:
-        return None
+        return Saved(record=before, version=version)
+    collection = collection_of(after)
     try:
         if before is None:
             records.create(ctx.ws, after)
         else:
-            records.update(ctx.ws, after)
+            records.update(ctx.ws, after, expected_version=version)
+    except StaleRecordError as exc:
+        return _resolve_conflict(ctx, exc, before, after, text, parent)
     except ValidationError as exc:
-        return exc
+        return Saved(error=exc)
     except WorkspaceWriteError as exc:
-        write_failed(ctx, exc, collection_of(after), None if before is None else after.id)
-        return ValidationError([FieldError("", str(exc))])
+        return _write_refused(ctx, exc, collection, before, version)
     except DossierError as exc:
-        return ValidationError([FieldError("", str(exc))])
+        return Saved(error=ValidationError([FieldError("", str(exc))]))
+    saved_version = version_after(ctx, collection, after, version)
+    ctx.versions[(collection, after.id)] = saved_version
     ctx.undo_stack.push(SaveRecordCommand(ctx, before, after, text))
-    return None
+    return Saved(record=after, version=saved_version)
+
+
+def _write_refused(ctx: AppContext, exc: WorkspaceWriteError, collection: str, before: object | None,
+                   version: int | None) -> Saved:
+    write_failed(ctx, exc, collection, None if before is None else before.id)
+    return Saved(error=ValidationError([FieldError("", str(exc))]), record=before, version=version,
+                 replaced=before is not None)
+
+
+def _resolve_conflict(ctx: AppContext, exc: StaleRecordError, before: object, after: object, text: str,
+                      parent: QWidget | None) -> Saved:
+    """Someone else saved the record since the form read it: show what, and do as the user chooses."""
+    while True:
+        if ask_conflict(parent, exc, before, after) != MINE:
+            ctx.sig_changed.emit(Change(changed={exc.collection: (exc.record_id,)}))
+            return Saved(record=exc.current, version=exc.current_version, replaced=True, theirs=True)
+        theirs = exc.current
+        mine = after if theirs is None else merged(theirs, before, after)
+        try:
+            if theirs is None:
+                records.create(ctx.ws, mine)
+            else:
+                records.update(ctx.ws, mine, expected_version=exc.current_version)
+        except StaleRecordError as again:  # a third change came in while the dialog was open
+            if theirs is not None:
+                before = theirs
+            exc = again
+            continue
+        except ValidationError as error:
+            return Saved(error=error)
+        except WorkspaceWriteError as error:
+            return _write_refused(ctx, error, exc.collection, theirs, exc.current_version)
+        except DossierError as error:
+            return Saved(error=ValidationError([FieldError("", str(error))]))
+        saved_version = version_after(ctx, exc.collection, mine, exc.current_version)
+        ctx.versions[(exc.collection, mine.id)] = saved_version
+        ctx.undo_stack.push(SaveRecordCommand(ctx, theirs, mine, text))
+        return Saved(record=mine, version=saved_version, replaced=True)
 
 
 def write_failed(ctx: AppContext, error: WorkspaceWriteError, collection: str, record_id: str | None) -> None:
@@ -157,9 +283,12 @@ def describe_cascade(deleted: dict[str, list[str]], changed: dict[str, list[str]
     return lines
 
 
-def push_delete(ctx: AppContext, collection: str, record_id: str, parent_widget: QWidget | None) -> bool:
+def push_delete(ctx: AppContext, collection: str, record_id: str, parent_widget: QWidget | None,
+                version: int | None = None) -> bool:
     """Delete a record through the undo stack, asking first when others refer to it.
 
+    ``version`` is the version the form showed: a record someone else changed since is
+    not deleted; the user is told who changed it and the panes show their version.
     Returns True when the record was deleted.
     """
     try:
@@ -195,10 +324,18 @@ def push_delete(ctx: AppContext, collection: str, record_id: str, parent_widget:
         if box.clickedButton() is not delete_button:
             return False
     try:
-        records.delete(ctx.ws, collection, record_id, cascade=True)
+        records.delete(ctx.ws, collection, record_id, cascade=True, expected_version=version)
+    except StaleRecordError as exc:
+        who = exc.changed_by or tr("Someone else")
+        _warn(parent_widget, tr("{0} changed the {1} “{2}” at {3}, after you opened it, so it was not deleted.\n\n"
+                                "The window now shows their version; delete it again if you still mean to.")
+              .format(who, SINGULAR[collection], label, describe_time(exc.changed_at)))
+        ctx.sig_changed.emit(Change(changed={collection: (record_id,)}))
+        return False
     except DossierError as exc:
         _warn(parent_widget, str(exc))
         return False
+    ctx.versions.pop((collection, record_id), None)
     ctx.undo_stack.push(DeleteRecordCommand(ctx, collection, record_id,
                                             tr("Delete {0} “{1}”").format(SINGULAR[collection], label),
                                             restore))

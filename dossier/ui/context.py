@@ -29,6 +29,9 @@ class AppContext(QObject):
         self.ws = ws
         self.settings = settings
         self.undo_stack = QUndoStack(self)
+        #: (collection, id) -> the version this window's own last write left the record at;
+        #: undo and redo are checked against it, so they never overwrite someone else's change
+        self.versions: dict[tuple[str, str], int | None] = {}
         self.negotiation_id: str | None = None
         ws.subscribe(self._on_change)
 
@@ -72,6 +75,9 @@ class Pane(QWidget):
 
     def delete_selected(self) -> None:
         """Edit ▸ Delete while this pane is shown."""
+
+    def show_history(self) -> None:
+        """Edit ▸ Record history… while this pane is shown: who changed the record shown, and what."""
 
     def save_state(self) -> None:
         """Store splitter sizes and similar in ``ctx.settings``."""

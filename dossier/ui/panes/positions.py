@@ -202,6 +202,7 @@ class PositionsPane(Pane):
     def reload(self) -> None:
         nid = self.ctx.negotiation_id
         current = selected_record(self.list.table) or (self.form.record.id if self.form.record else None)
+        unsaved = not self.form._saving and self.form.has_unsaved_edit()  # asked before the choices change
         self.doc = load_negotiation(self.ctx.ws, nid) if nid else None
         self.matrix.set_document(self.doc, nid)
         if self.doc is not None:
@@ -210,19 +211,19 @@ class PositionsPane(Pane):
         self.list.apply_filters()
         if current:
             select_record(self.list.table, current)
-        self._show_selected()
+        self._show_selected(unsaved)
 
-    def _show_selected(self) -> None:
+    def _show_selected(self, unsaved: bool | None = None) -> None:
         position_id = selected_record(self.list.table)
-        record = None
+        record, version = None, None
         if position_id:
             try:
-                record = records.get(self.ctx.ws, "positions", position_id)
+                record, version = records.get_versioned(self.ctx.ws, "positions", position_id)
             except NotFoundError:
                 record = None
         self.form.setEnabled(self.doc is not None)
         if record is not None or self.form.record is not None:
-            self.form.set_record(record)
+            self.form.follow(record, version, unsaved)
 
     def show_record(self, collection: str, record_id: str) -> bool:
         if collection != "positions":
@@ -251,7 +252,15 @@ class PositionsPane(Pane):
     def delete_selected(self) -> None:
         position_id = selected_record(self.list.table)
         if position_id and self.tabs.currentWidget() is self.list:
-            push_delete(self.ctx, "positions", position_id, self)
+            push_delete(self.ctx, "positions", position_id, self, self._shown_version(position_id))
+
+    def show_history(self) -> None:
+        self.form.show_history()
+
+    def _shown_version(self, record_id: str) -> int | None:
+        """The version of the record the form shows, when it is ``record_id``."""
+        form = self.form
+        return form.version if form.record is not None and form.record.id == record_id else None
 
     def save_state(self) -> None:
         self.ctx.settings.setValue("positions/tab", self.tabs.currentIndex())

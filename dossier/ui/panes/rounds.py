@@ -106,10 +106,14 @@ class RoundForm(RecordForm):
         all_people = people.list_people(self.ctx.ws)
         self.participants.set_choices(all_people, doc.parties)
         self.citations.set_sources(sources.list_sources(self.ctx.ws))
+        chosen = self.mediator.currentData()
+        self.mediator.blockSignals(True)
         self.mediator.clear()
         self.mediator.addItem(self.tr("(none)"), None)
         for person in sorted(all_people, key=lambda p: p.name.casefold()):
             self.mediator.addItem(person.name, person.id)
+        self.mediator.setCurrentIndex(max(0, self.mediator.findData(chosen)))
+        self.mediator.blockSignals(False)
         self._topics = [(t.id, t.title) for t in doc.topics]
 
     def load(self, rnd: Round | None) -> None:
@@ -219,6 +223,7 @@ class RoundsPane(Pane):
 
     def reload(self) -> None:
         current = selected_record(self.table) or (self.form.record.id if self.form.record else None)
+        unsaved = not self.form._saving and self.form.has_unsaved_edit()  # asked before the choices change
         nid = self.ctx.negotiation_id
         self.doc = load_negotiation(self.ctx.ws, nid) if nid else None
         if self.doc is not None:
@@ -227,19 +232,19 @@ class RoundsPane(Pane):
         if not (current and select_record(self.table, current)):
             if self.model.rowCount() and self.model.record_id(self.model.rowCount() - 1):
                 select_record(self.table, self.model.record_id(self.model.rowCount() - 1))
-        self._show_selected()
+        self._show_selected(unsaved)
 
-    def _show_selected(self) -> None:
+    def _show_selected(self, unsaved: bool | None = None) -> None:
         round_id = selected_record(self.table)
-        record = None
+        record, version = None, None
         if round_id:
             try:
-                record = records.get(self.ctx.ws, "rounds", round_id)
+                record, version = records.get_versioned(self.ctx.ws, "rounds", round_id)
             except NotFoundError:
                 record = None
         self.form.setEnabled(self.doc is not None)
         if record is not None or self.form.record is not None:
-            self.form.set_record(record)
+            self.form.follow(record, version, unsaved)
         self.movement.set_round(self.doc, round_id)
 
     def _saved(self, round_id: str) -> None:
@@ -271,7 +276,15 @@ class RoundsPane(Pane):
     def delete_selected(self) -> None:
         round_id = selected_record(self.table)
         if round_id:
-            push_delete(self.ctx, "rounds", round_id, self)
+            push_delete(self.ctx, "rounds", round_id, self, self._shown_version(round_id))
+
+    def show_history(self) -> None:
+        self.form.show_history()
+
+    def _shown_version(self, record_id: str) -> int | None:
+        """The version of the record the form shows, when it is ``record_id``."""
+        form = self.form
+        return form.version if form.record is not None and form.record.id == record_id else None
 
     def save_state(self) -> None:
         self.ctx.settings.setValue("rounds/splitter", self.splitter.saveState())

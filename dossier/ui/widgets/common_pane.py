@@ -5,6 +5,10 @@ form and the record. The base does the rest: paging table, text filter, selectio
 saving each field the moment its editing ends (``push_save``), errors beside their
 fields, delete with confirmation (``push_delete``), following changes and undo,
 and remembering splitter sizes and column widths.
+
+The form remembers the version of the record it shows: a save based on it is checked
+against changes others saved meanwhile, and a change someone else saves reloads the
+form, or, when the user has an edit in it not yet saved, is noted above it.
 """
 
 from __future__ import annotations
@@ -28,9 +32,11 @@ from dossier.services import records
 from dossier.services.workspace import Change
 from dossier.ui.commands import push_delete, push_save, record_label
 from dossier.ui.context import AppContext, Pane
+from dossier.ui.dialogs.history import show_history
 from dossier.ui.models.tables import ListingTableModel
 from dossier.ui.widgets.common import record_table, select_record, selected_record
-from dossier.ui.widgets.common_form import ErrorLabel
+from dossier.ui.widgets.common_form import ErrorLabel, push_button
+from dossier.ui.widgets.team import Refresh, RemoteNote, last_change, refresh_action
 from dossier.ui.widgets.text import set_plain
 
 
@@ -50,7 +56,9 @@ class RecordPane(Pane):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self.record = None  # the record shown, as saved
+        self.version: int | None = None  # the version of ``record`` the form was filled from
         self.creating = False  # the form holds a new record not saved yet
+        self._saving = False  # a save is under way: the form is brought up to date when it ends
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, ErrorLabel] = {}
 
@@ -90,6 +98,14 @@ class RecordPane(Pane):
         self.subheading.setWordWrap(True)
         self.subheading.setStyleSheet("font-size: 12pt; color: palette(dark);")
         self.general_error = ErrorLabel()
+        self.remote_note = RemoteNote()
+        self.history_button = push_button(self.tr("History…"), self.show_history)
+        self.history_button.setObjectName("historyButton")
+        self.history_button.setToolTip(self.tr("Who changed this record, and what, newest first"))
+        heading_row = QHBoxLayout()
+        heading_row.setContentsMargins(0, 0, 0, 0)
+        heading_row.addWidget(self.heading, 1)
+        heading_row.addWidget(self.history_button, 0, Qt.AlignmentFlag.AlignTop)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
@@ -99,8 +115,9 @@ class RecordPane(Pane):
         self.detail.setObjectName("detail")
         self.detail_layout = QVBoxLayout(self.detail)
         self.detail_layout.setContentsMargins(16, 12, 16, 16)
-        self.detail_layout.addWidget(self.heading)
+        self.detail_layout.addLayout(heading_row)
         self.detail_layout.addWidget(self.subheading)
+        self.detail_layout.addWidget(self.remote_note)
         self.detail_layout.addWidget(self.general_error)
         self.detail_layout.addSpacing(6)
         self.detail_layout.addLayout(self.form)
@@ -189,11 +206,14 @@ class RecordPane(Pane):
         self.general_error.show_message("\n".join(general) or None)
 
     # ------------------------------------------------------------ showing
-    def show_detail(self, record) -> None:
+    def show_detail(self, record, version: int | None = None) -> None:
         self.record = record
+        self.version = version
         self.creating = False
         self.show_errors(None)
+        self.remote_note.clear_note()
         self.detail.setEnabled(record is not None)
+        self.history_button.setEnabled(record is not None)
         if record is None:
             set_plain(self.heading, self.tr("Nothing selected"))
             set_plain(self.subheading, "")
@@ -215,7 +235,7 @@ class RecordPane(Pane):
         if self.record is not None and self.record.id == record_id and not self.creating:
             return
         try:
-            self.show_detail(records.get(self.ctx.ws, self.COLLECTION, record_id))
+            self.show_detail(*records.get_versioned(self.ctx.ws, self.COLLECTION, record_id))
         except DossierError as exc:
             self.ctx.sig_status.emit(str(exc))
 
@@ -223,8 +243,20 @@ class RecordPane(Pane):
         return None if self.creating or self.record is None else self.record.id
 
     # ------------------------------------------------------------ saving
+    def has_unsaved_edit(self) -> bool:
+        """Whether the form holds something the user typed that is not saved yet."""
+        if self.creating:
+            return True
+        if self.record is None:
+            return False
+        return self.read_form(self.record) != self.record
+
     def commit(self) -> ValidationError | None:
-        """Save the form now (one transaction, one undo step); show any refusal beside its field."""
+        """Save the form now (one transaction, one undo step); show any refusal beside its field.
+
+        A record someone else changed since the form showed it is not overwritten: the
+        conflict dialog shows both, and the form then shows what was chosen.
+        """
         if self.record is None and not self.creating:
             return None
         base = self.blank_record() if self.creating else self.record
@@ -232,14 +264,35 @@ class RecordPane(Pane):
         if self.creating:
             after.id = records.new_id(self.ctx.ws, self.COLLECTION, record_label(after))
         text = (self.tr("New {0}") if self.creating else self.tr("Edit {0}")).format(SINGULAR[self.COLLECTION])
-        error = push_save(self.ctx, None if self.creating else self.record, after, text)
-        self.show_errors(error)
-        if error is None:
-            self.record = after
+        self._saving = True
+        try:
+            saved = push_save(self.ctx, None if self.creating else self.record, after, text, self.version, self)
+        finally:
+            self._saving = False
+        if saved.replaced:
+            self.model.reload()
+            self._update_count()
+            self.show_detail(saved.record, saved.version)
+            if saved.record is not None:
+                self.select(saved.record.id)
+            self.show_errors(saved.error)
+            return saved.error
+        self.show_errors(saved.error)
+        if saved.error is None:
+            self.record = saved.record
+            self.version = saved.version
             self.creating = False
-            self._show_headings(after)
-            self.select(after.id)
-        return error
+            self.remote_note.clear_note()
+            self.history_button.setEnabled(True)
+            self._show_headings(saved.record)
+            self.select(saved.record.id)
+        return saved.error
+
+    def show_history(self) -> None:
+        """The History… button: who changed the record shown, and what."""
+        record_id = self.current_id()
+        if record_id is not None:
+            show_history(self.ctx.ws, self.COLLECTION, record_id, record_label(self.record), self)
 
     def select(self, record_id: str) -> bool:
         return select_record(self.table, record_id)
@@ -257,7 +310,8 @@ class RecordPane(Pane):
     def delete_selected(self) -> None:
         record_id = self.current_id() or selected_record(self.table)
         if record_id is not None:
-            push_delete(self.ctx, self.COLLECTION, record_id, self)
+            version = self.version if record_id == self.current_id() else None
+            push_delete(self.ctx, self.COLLECTION, record_id, self, version)
 
     def show_record(self, collection: str, record_id: str) -> bool:
         if collection != self.COLLECTION:
@@ -273,7 +327,14 @@ class RecordPane(Pane):
     def on_changed(self, change: Change) -> None:
         if not self.follows(change):
             return
-        self.reload()
+        self.model.reload()
+        self._update_count()
+        if self.creating or self._saving:
+            return
+        keep = self.current_id()
+        if keep is not None:
+            self.select(keep)
+            self.refresh_form()
 
     def follows(self, change: Change) -> bool:
         """Whether a change can alter what this pane shows."""
@@ -283,18 +344,36 @@ class RecordPane(Pane):
         keep = self.current_id()
         self.model.reload()
         self._update_count()
-        if self.creating:
+        if self.creating or keep is None:
             return
-        if keep is not None:
-            try:
-                fresh = records.get(self.ctx.ws, self.COLLECTION, keep)
-            except DossierError:
-                fresh = None
-            if fresh is None:
+        self.select(keep)
+        self.refresh_form()
+
+    def refresh_form(self) -> None:
+        """Bring the form up to date with the record as saved now, keeping an edit in progress."""
+        keep = self.current_id()
+        if keep is None:
+            return
+        try:
+            fresh, version = records.get_versioned(self.ctx.ws, self.COLLECTION, keep)
+        except DossierError:
+            fresh, version = None, None
+        unsaved = self.has_unsaved_edit()
+        if fresh is None:
+            if unsaved:
+                who, when = last_change(self.ctx.ws, self.COLLECTION, keep)
+                self.remote_note.show_changed(who, when, deleted=True)
+            else:
                 self.show_detail(None)
-                return
-            self.select(keep)
+            return
+        action = refresh_action(self.version, version, unsaved)
+        if action is Refresh.MARK:
+            who, when = last_change(self.ctx.ws, self.COLLECTION, keep)
+            self.remote_note.show_changed(who, when)
+        elif action is Refresh.LOAD:
             self.record = fresh
+            self.version = version
+            self.remote_note.clear_note()
             self._show_headings(fresh)
             self.fill_form(fresh)
 

@@ -4,17 +4,25 @@ A form builds the record from its fields, hands it with the record as it was to
 ``commands.push_save`` (saved at once, undoable), and shows a refusal beside the field
 it concerns, in the words the rules give (``must not be blank``). A form with no record
 yet creates one on its first valid save.
+
+The form remembers the version of the record it shows. Saves are checked against it
+(someone else's change meanwhile opens the conflict dialog), and when the record is
+changed elsewhere the form reloads it, or notes the change above an edit in progress
+(``follow``).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from dossier.errors import FieldError, ValidationError
-from dossier.ui.commands import push_save
+from dossier.model.records import collection_of
+from dossier.ui.commands import push_save, record_label
 from dossier.ui.context import AppContext
+from dossier.ui.dialogs.history import show_history
+from dossier.ui.widgets.team import Refresh, RemoteNote, last_change, refresh_action
 
 ERROR_STYLE = "color: #b42318;"
 
@@ -74,6 +82,14 @@ class RecordForm(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.record = None
+        self.version: int | None = None  # of ``record``, as the form was filled
+        self._saving = False
+        self.remote_note = RemoteNote(self)
+        self.history_button = QPushButton(self.tr("History…"), self)
+        self.history_button.setObjectName("historyButton")
+        self.history_button.setToolTip(self.tr("Who changed this record, and what, newest first"))
+        self.history_button.clicked.connect(lambda _checked=False: self.show_history())
+        self.history_button.setEnabled(False)
         self.general_error = self._error_label()
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -82,6 +98,11 @@ class RecordForm(QWidget):
         self.errors: dict[str, QLabel] = {}
         self._loading = False
         layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(self.remote_note, 1)
+        top.addStretch(0)
+        top.addWidget(self.history_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
         layout.addWidget(self.general_error)
         layout.addLayout(self.form)
         layout.addStretch(1)
@@ -118,8 +139,11 @@ class RecordForm(QWidget):
         self.form.addRow(heading)
 
     # ------------------------------------------------------------- record in, record out
-    def set_record(self, record) -> None:
+    def set_record(self, record, version: int | None = None) -> None:
         self.record = record
+        self.version = version
+        self.remote_note.clear_note()
+        self.history_button.setEnabled(record is not None)
         self._loading = True
         try:
             self.load(record)
@@ -138,6 +162,36 @@ class RecordForm(QWidget):
         """The undo stack's text for this edit."""
         raise NotImplementedError
 
+    def has_unsaved_edit(self) -> bool:
+        """Whether the fields say something other than the record shown (typed, not saved yet)."""
+        if self.record is None:
+            return False
+        return self.collect() != self.record
+
+    def follow(self, record, version: int | None, unsaved: bool | None = None) -> None:
+        """The pane re-read the record to show: load it, or keep an edit in progress and note the change.
+
+        ``unsaved`` is whether the user had an unsaved edit, when the pane had to ask
+        before refreshing the choices the fields offer.
+        """
+        if self._saving:
+            return
+        if record is None or self.record is None or record.id != self.record.id:
+            if record is None and self.record is not None and (self.has_unsaved_edit() if unsaved is None
+                                                                 else unsaved):
+                who, when = last_change(self.ctx.ws, collection_of(self.record), self.record.id)
+                self.remote_note.show_changed(who, when, deleted=True)
+                return
+            self.set_record(record, version)
+            return
+        unsaved = self.has_unsaved_edit() if unsaved is None else unsaved
+        action = refresh_action(self.version, version, unsaved)
+        if action is Refresh.MARK:
+            who, when = last_change(self.ctx.ws, collection_of(record), record.id)
+            self.remote_note.show_changed(who, when)
+        elif action is Refresh.LOAD:
+            self.set_record(record, version)
+
     def commit(self, text: str | None = None) -> bool:
         """Save what the fields say now; show any refusal beside its field. True when saved."""
         if self._loading:
@@ -149,13 +203,28 @@ class RecordForm(QWidget):
         if self.record is not None and after == self.record:
             return True
         before = self.record
-        error = push_save(self.ctx, before, after, text or self.describe(before, after))
-        if error is not None:
-            self.show_errors(error)
+        self._saving = True
+        try:
+            saved = push_save(self.ctx, before, after, text or self.describe(before, after), self.version, self)
+        finally:
+            self._saving = False
+        if saved.replaced:
+            self.set_record(saved.record, saved.version)
+            if saved.error is not None:
+                self.show_errors(saved.error)
+            if saved.record is not None:
+                self.sig_saved.emit(saved.record.id)
+            return saved.error is None and not saved.theirs
+        if saved.error is not None:
+            self.show_errors(saved.error)
             return False
-        self.record = after
+        self.set_record(saved.record, saved.version)  # as saved: lists show what was added
         self.sig_saved.emit(after.id)
         return True
+
+    def show_history(self) -> None:
+        if self.record is not None:
+            show_history(self.ctx.ws, collection_of(self.record), self.record.id, record_label(self.record), self)
 
     # ------------------------------------------------------------- errors
     def clear_errors(self) -> None:
