@@ -101,9 +101,32 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
     from dossier.ui.dialogs.open_problems import Opened, open_interactively
     from dossier.ui.main_window import MainWindow
 
+    from dossier.ui.dialogs.preferences import apply_analyst_name
+    from dossier.ui.dialogs.team import is_team_address, open_team_interactively
+
     settings = make_settings()
+    apply_analyst_name(settings)
+    address = team_address(path)
+    if address is not None:
+        if screenshot:
+            try:
+                opened = Opened(open_workspace(address, readonly=readonly), [])
+            except DossierError as exc:
+                print(f"dossier: {exc}", file=sys.stderr)
+                return 1
+        else:
+            opened = open_team_interactively(None, address, readonly=readonly)
+            if opened is None:
+                return 1
+        return _show(app, MainWindow(opened.ws, settings, persist=not screenshot, notes=opened.notes),
+                     settings, screenshot, pane)
     if path is None:
         last = settings.value("workspace/last", "", type=str)
+        if last and is_team_address(last) and not screenshot:
+            opened = open_team_interactively(None, last)
+            if opened is not None:
+                return _show(app, MainWindow(opened.ws, settings, notes=opened.notes), settings, None, pane)
+            last = ""
         target = Path(last) if last and Path(last).exists() and not screenshot else config.default_workspace_path()
     else:
         target = Path(path)
@@ -121,6 +144,26 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
         if opened is None:
             return 1
     window = MainWindow(opened.ws, settings, persist=not screenshot, notes=opened.notes)
+    return _show(app, window, settings, screenshot, pane)
+
+
+def team_address(path: str | os.PathLike | None) -> str | None:
+    """The ``postgresql://`` address ``path`` stands for, or None for a file.
+
+    A path object made from an address has lost one slash of ``//``; it is put back.
+    """
+    if path is None:
+        return None
+    text = os.fspath(path)
+    for scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        if text.startswith(scheme + "://"):
+            return text
+        if text.startswith(scheme + ":/"):
+            return scheme + "://" + text[len(scheme) + 2:]
+    return None
+
+
+def _show(app, window, settings, screenshot: str | None, pane: str | None) -> int:
     if pane:
         window.show_pane(pane)
     if screenshot:

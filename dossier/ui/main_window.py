@@ -1,4 +1,10 @@
-"""The shell: sidebar of panes, negotiation selector, global search, menus, status bar."""
+"""The shell: sidebar of panes, negotiation selector, global search, menus, status bar.
+
+A workspace is a file, or a team workspace on a PostgreSQL server (``ws.is_shared``):
+the title and status bar show its location (never a password) and a "Shared" mark,
+and the file-only items (backup, restore from backup) are off for it. Changes others
+save appear while the window is open (``LiveUpdates``).
+"""
 
 from __future__ import annotations
 
@@ -33,7 +39,10 @@ from dossier.services.workspace import Change, Workspace, backup_workspace, open
 from dossier.ui.app import show_error
 from dossier.ui.context import AppContext, Pane
 from dossier.ui.dialogs.open_problems import Opened, ask, open_interactively
+from dossier.ui.dialogs.preferences import PreferencesDialog, apply_analyst_name
 from dossier.ui.dialogs.restore import choose_backup
+from dossier.ui.dialogs.team import TeamAddressDialog, is_team_address, open_team_interactively, without_password
+from dossier.ui.live import LiveUpdates
 from dossier.ui.panes.people import PeoplePane
 from dossier.ui.panes.positions import PositionsPane
 from dossier.ui.panes.rounds import RoundsPane
@@ -149,8 +158,10 @@ class MainWindow(QMainWindow):
                  notes: list[str] | None = None):
         super().__init__()
         self.settings = settings
+        apply_analyst_name(settings)
         self.persist = persist
         self.ctx: AppContext | None = None
+        self.live: LiveUpdates | None = None
         self.panes: list[Pane] = []
         self._pane_actions: list[QAction] = []
         self.setMinimumSize(QSize(900, 560))
@@ -188,6 +199,13 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self.workspace_label = QLabel()
         self.workspace_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.shared_label = QLabel(self.tr("Shared"))
+        self.shared_label.setObjectName("sharedMark")
+        self.shared_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.shared_label.setToolTip(self.tr("A team workspace: others can change it while you work; "
+                                             "their changes appear here as they save them"))
+        self.shared_label.hide()
+        self.statusBar().addPermanentWidget(self.shared_label)
         self.statusBar().addPermanentWidget(self.workspace_label)
         self._build_menus()
         self._install(ws)
@@ -226,13 +244,14 @@ class MainWindow(QMainWindow):
         self._action(file_menu, self.tr("&New workspace…"), self.new_workspace, QKeySequence.StandardKey.New)
         self._action(file_menu, self.tr("&Open workspace…"), self.open_workspace_dialog,
                      QKeySequence.StandardKey.Open)
+        self._action(file_menu, self.tr("Open &team workspace…"), self.open_team_dialog, "Ctrl+Shift+O")
         self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
         self.import_action = self._action(file_menu, self.tr("&Import JSON…"), self.import_json)
         self._action(file_menu, self.tr("&Export JSON…"), self.export_json)
         self._action(file_menu, self.tr("Export &PDF dossier…"), self.export_pdf, "Ctrl+P")
-        self._action(file_menu, self.tr("&Backup…"), self.backup)
+        self.backup_action = self._action(file_menu, self.tr("&Backup…"), self.backup)
         self.restore_action = self._action(file_menu, self.tr("Restore from bac&kup…"), self.restore_from_backup)
         file_menu.addSeparator()
         self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
@@ -252,8 +271,12 @@ class MainWindow(QMainWindow):
                                        "Ctrl+N")
         self.delete_action = self._action(edit_menu, self.tr("&Delete record"),
                                           lambda: self.current_pane().delete_selected(), "Ctrl+Delete")
+        self.history_action = self._action(edit_menu, self.tr("Record &history…"),
+                                           lambda: self.current_pane().show_history(), "Ctrl+H")
         edit_menu.addSeparator()
         self._action(edit_menu, self.tr("&Find…"), self.focus_search, "Ctrl+K")
+        edit_menu.addSeparator()
+        self._action(edit_menu, self.tr("&Preferences…"), self.show_preferences, QKeySequence.StandardKey.Preferences)
 
         view_menu = bar.addMenu(self.tr("&View"))
         self.view_menu = view_menu
@@ -303,6 +326,7 @@ class MainWindow(QMainWindow):
         self.show_pane(last if any(p.key == last for p in self.panes) else "people")
         self._update_title()
         self._show_write_access()
+        self.live = LiveUpdates(self.ctx, self)
 
     def _writable(self) -> bool:
         return self.ctx is not None and not self.ctx.ws.readonly
@@ -313,6 +337,7 @@ class MainWindow(QMainWindow):
         writable = not ws.readonly
         for action in (self.new_action, self.delete_action, self.import_action, self.restore_action):
             action.setEnabled(writable)
+        self._show_file_only_actions()
         if writable:
             self.banner.hide()
             return
@@ -325,7 +350,23 @@ class MainWindow(QMainWindow):
         for pane in self.panes:
             lock_forms(pane)
 
-    def _tell_opened(self, path: Path | None, notes: list[str]) -> None:
+    def _show_file_only_actions(self) -> None:
+        """Backup and restore copy the workspace file: a team workspace has none (its server is backed up)."""
+        shared = self.ctx.ws.is_shared
+        self.backup_action.setEnabled(not shared)
+        self.restore_action.setEnabled(not shared and not self.ctx.ws.readonly)
+        tip = self.tr("A team workspace is backed up on its server (pg_dump); "
+                      "File ▸ Export JSON… saves a copy of it") if shared else ""
+        self.backup_action.setToolTip(tip)
+        self.restore_action.setToolTip(tip)
+
+    def _stop_live(self) -> None:
+        if self.live is not None:
+            self.live.stop()
+            self.live.deleteLater()
+            self.live = None
+
+    def _tell_opened(self, path: Path | str | None, notes: list[str]) -> None:
         """The status bar: what was opened, the daily backup made on opening, any warnings."""
         ws = self.ctx.ws
         parts = ([self.tr("Opened {0}").format(path)] if path is not None else []) + list(notes)
@@ -337,6 +378,7 @@ class MainWindow(QMainWindow):
 
     def _uninstall(self) -> None:
         assert self.ctx is not None
+        self._stop_live()
         if self.persist:
             for pane in self.panes:
                 pane.save_state()
@@ -395,7 +437,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ negotiations
     def _negotiation_key(self) -> str:
-        return "negotiation/" + str(self.ctx.ws.path).replace("/", "|")
+        return "negotiation/" + self.ctx.ws.location.replace("/", "|")
 
     def _fill_negotiations(self) -> None:
         box = self.negotiation_box
@@ -430,23 +472,31 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ workspaces
     def _update_title(self) -> None:
-        path = self.ctx.ws.path
-        suffix = self.tr(" [read-only]") if self.ctx.ws.readonly else ""
-        self.setWindowTitle(f"{path.name}{suffix} — {APP_NAME}")
-        self.setWindowFilePath(str(path))
-        self.workspace_label.setText(str(path))
+        ws = self.ctx.ws
+        suffix = self.tr(" [read-only]") if ws.readonly else ""
+        if ws.is_shared:
+            self.setWindowTitle(self.tr("{0} (shared){1} — {2}").format(ws.location, suffix, APP_NAME))
+            self.setWindowFilePath("")
+        else:
+            self.setWindowTitle(f"{ws.path.name}{suffix} — {APP_NAME}")
+            self.setWindowFilePath(str(ws.path))
+        self.workspace_label.setText(ws.location)
+        self.shared_label.setVisible(ws.is_shared)
 
     def switch_workspace(self, path: str | os.PathLike, *, create: bool = False) -> bool:
         """Open another workspace in this window; on failure or cancel keep the current one.
 
-        A workspace another Dossier holds can be opened read-only; a damaged one restored
-        from its newest good backup (see ``open_interactively``).
+        ``path`` is a file, or a team workspace's ``postgresql://`` address. A workspace
+        another Dossier holds can be opened read-only; a damaged one restored from its
+        newest good backup (see ``open_interactively``).
         """
+        if is_team_address(path):
+            return self.switch_team_workspace(str(path))
         path = Path(path)
         if not create and not path.exists():
             show_error(self, self.tr("Cannot open workspace"), self.tr("{0} does not exist").format(path))
             return False
-        if self.ctx is not None and path.resolve() == self.ctx.ws.path.resolve():
+        if self.ctx is not None and not self.ctx.ws.is_shared and path.resolve() == self.ctx.ws.path.resolve():
             self.statusBar().showMessage(self.tr("{0} is already open").format(path), 5000)
             return True
         opened = open_interactively(self, path)
@@ -458,9 +508,31 @@ class MainWindow(QMainWindow):
         self._tell_opened(path, opened.notes)
         return True
 
+    def switch_team_workspace(self, url: str) -> bool:
+        """Open the team workspace at ``url`` in this window (asking for a password if needed)."""
+        shown = without_password(url)
+        if self.ctx is not None and self.ctx.ws.is_shared and self.ctx.ws.location == shown:
+            self.statusBar().showMessage(self.tr("{0} is already open").format(shown), 5000)
+            return True
+        opened = open_team_interactively(self, url)
+        if opened is None:
+            return False
+        self._uninstall()
+        self._install(opened.ws)
+        self._remember_location(opened.ws.location)
+        self._tell_opened(opened.ws.location, opened.notes)
+        return True
+
+    def open_team_dialog(self) -> bool:
+        """File ▸ Open team workspace…"""
+        dialog = TeamAddressDialog([r for r in self.recent_files() if is_team_address(r)], self)
+        if dialog.exec() != TeamAddressDialog.DialogCode.Accepted:
+            return False
+        return self.switch_team_workspace(dialog.url())
+
     def restore_from_backup(self) -> bool:
         """File ▸ Restore from backup…: put a chosen backup in the workspace's place and reopen it."""
-        if not self._writable():
+        if not self._writable() or self.ctx.ws.is_shared:
             return False
         path = self.ctx.ws.path
         backup = choose_backup(self, path)
@@ -497,7 +569,11 @@ class MainWindow(QMainWindow):
             return None
 
     def _remember(self, path: Path) -> None:
-        text = str(path.resolve())
+        self._remember_location(str(path.resolve()))
+
+    def _remember_location(self, location: str) -> None:
+        """Put a workspace first among the recent ones; an address is kept without its password."""
+        text = without_password(location) if is_team_address(location) else location
         recent = [p for p in self.recent_files() if p != text]
         self.settings.setValue("workspace/recent", [text, *recent][:MAX_RECENT])
         self.settings.setValue("workspace/last", text)
@@ -564,7 +640,7 @@ class MainWindow(QMainWindow):
 
     def export_json(self) -> None:
         path = self._ask_path(True, self.tr("Export JSON"), self.tr("Dossier interchange (*.json)"),
-                              self.ctx.ws.path.stem + ".json")
+                              self._workspace_stem() + ".json")
         if path:
             self.start_export_json(Path(path))
 
@@ -593,7 +669,16 @@ class MainWindow(QMainWindow):
         dialog = ExportPdfDialog(self.ctx, self)
         dialog.exec()
 
+    def _workspace_stem(self) -> str:
+        """A name for files made from the workspace: the file's stem, or the team database's name."""
+        ws = self.ctx.ws
+        if ws.is_shared:
+            return ws.location.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] or "team"
+        return ws.path.stem
+
     def backup(self) -> None:
+        if self.ctx.ws.is_shared:
+            return
         path = self._ask_path(True, self.tr("Back up workspace"), self.tr("Dossier workspace (*.sqlite)"),
                               self.ctx.ws.path.stem + "-backup.sqlite")
         if path:
@@ -605,6 +690,9 @@ class MainWindow(QMainWindow):
                         lambda progress, is_cancelled: backup_workspace(ws, path),
                         lambda _p: self.statusBar().showMessage(self.tr("Backed up to {0}").format(path), 8000),
                         lambda message: show_error(self, self.tr("Backup failed"), message))
+
+    def show_preferences(self) -> None:
+        PreferencesDialog(self.settings, self).exec()
 
     # ------------------------------------------------------------------ help
     def show_shortcuts(self) -> None:
@@ -636,11 +724,15 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/pane", self.current_pane().key)
         for pane in self.panes:
             pane.save_state()
-        self._remember(self.ctx.ws.path)
+        if self.ctx.ws.is_shared:
+            self._remember_location(self.ctx.ws.location)
+        else:
+            self._remember(self.ctx.ws.path)
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
+        self._stop_live()
         if self.ctx is not None:
             self.ctx.undo_stack.blockSignals(True)
             self.ctx.detach()
@@ -661,6 +753,8 @@ QListWidget#sidebar::item:selected { background: palette(highlight); color: pale
 QListWidget#searchHits { border: 1px solid palette(mid); background: palette(base); }
 QListWidget#searchHits::item { padding: 4px 8px; }
 QToolBar#navigation { spacing: 6px; padding: 4px 6px; }
+QLabel#sharedMark { background: #dbeafe; color: #1e3a8a; border-radius: 3px; padding: 1px 8px;
+                    font-weight: 600; }
 QLabel#readonlyBanner { background: #fff4ce; color: #4d3800; border-bottom: 1px solid #e0c060;
                         padding: 6px 12px; font-weight: 600; }
 """
