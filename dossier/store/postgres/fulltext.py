@@ -2,8 +2,8 @@
 
 Text is folded in Python exactly as for SQLite (so Arabic, Hebrew and Persian variants
 and Latin diacritics match the same way), weighed A (names and titles), B (other names),
-C (long text). Words match as prefixes; when no word matches, trigram similarity on
-names and titles finds other transliterations (``shaibani`` for ``Shaybani``).
+C (long text). Words match as prefixes; when no word matches, trigram word similarity
+on names and titles finds other transliterations (``shaibani`` for ``Shaybani``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from dossier.model.search_text import query_tokens
 from dossier.store.sqlite.fulltext import RawHit, clear, put, rebuild, rowid_of  # noqa: F401
 
 TABLE = "search_index"
+#: How alike a query and some stretch of a name must be to match by trigrams (0 to 1).
+WORD_SIMILARITY = 0.45
 
 CREATE = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -68,7 +70,9 @@ def search(conn: Connection, query: str, limit: int = 50,
     rows = conn.execute(text(sql), params).all()
     if not rows:
         params["t"] = " ".join(tokens)
-        sql = (f"SELECT kind, uid, label, fields, -similarity(heading || ' ' || names, :t) AS rank "
-               f"FROM {TABLE} WHERE (heading || ' ' || names) % :t{kind_filter} ORDER BY rank, uid LIMIT :n")
+        # One spelling in two (shaibani / shaybani) shares half its trigrams with the other.
+        conn.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {WORD_SIMILARITY}"))
+        sql = (f"SELECT kind, uid, label, fields, -word_similarity(:t, heading || ' ' || names) AS rank "
+               f"FROM {TABLE} WHERE :t <% (heading || ' ' || names){kind_filter} ORDER BY rank, uid LIMIT :n")
         rows = conn.execute(text(sql), params).all()
     return [RawHit(k, u, lbl, json.loads(f), float(r)) for k, u, lbl, f, r in rows], tokens
