@@ -2,7 +2,8 @@
 
 The server refuses to run as root, so when the tests run as root it runs as the
 unprivileged user ``nobody``. Tests here are skipped, saying why, only where no
-PostgreSQL server programs can be found (``bash .ci/run`` installs them on Debian).
+PostgreSQL server programs can be found (``bash .ci/run`` installs them on Debian); on CI
+(``CI`` set) their absence fails the run instead.
 """
 
 from __future__ import annotations
@@ -44,7 +45,11 @@ def postgres_server():
     """(host, port, user) of a running PostgreSQL 15+ server with a throwaway cluster."""
     bindir = _bin_dir()
     if bindir is None:
-        pytest.skip("PostgreSQL server programs (initdb, pg_ctl) are not installed")
+        if os.environ.get("CI"):  # CI installs PostgreSQL (packaging/setup.sh --test): never skip there
+            pytest.fail("PostgreSQL server programs (initdb, pg_ctl) are missing on CI; "
+                        "packaging/setup.sh --test should have installed the postgresql package")
+        pytest.skip("PostgreSQL server programs (initdb, pg_ctl) are not installed; "
+                    "'bash packaging/setup.sh --test' installs them on Debian and Ubuntu")
     root = Path(tempfile.mkdtemp(prefix="dossier-pg-"))
     data, sockets = root / "data", root / "run"
     sockets.mkdir()
