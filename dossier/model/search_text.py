@@ -76,69 +76,66 @@ def _join(*parts: str | None) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _quotes(record) -> list[str]:
-    return [c.quote for c in getattr(record, "sources", []) if getattr(c, "quote", None)]
+def _quotes(record) -> str | None:
+    return "\n".join([q for c in record.sources if (q := c.quote)]) or None
+
+
+def _person(r: Person) -> tuple:
+    roles = "; ".join([f"{x.title} ({x.organization})" if x.organization else x.title for x in r.roles])
+    return (r.name, {"name": r.name, "native_name": r.native_name, "aliases": "; ".join(r.aliases) or None,
+                     "title": r.title, "bio": r.bio, "notes": r.notes, "roles": roles or None},
+            ("name",), ("native_name", "aliases"))
+
+
+def _round(r: Round) -> tuple:
+    number = f"Round {r.number}" if r.number is not None else "Round"
+    return (f"{number}: {r.title}" if r.title else number,
+            {"title": r.title, "venue": r.venue, "summary": r.summary, "quotes": _quotes(r)},
+            ("title",), ("venue",))
+
+
+#: Per record class: its label, its text fields in order, which of them are the heading and which names.
+_PARTS = {
+    Person: _person,
+    Party: lambda r: (r.name, {"name": r.name, "country": r.country, "notes": r.notes}, ("name",), ("country",)),
+    Negotiation: lambda r: (r.title, {"title": r.title, "summary": r.summary}, ("title",), ()),
+    Topic: lambda r: (r.title, {"title": r.title, "category": r.category, "description": r.description},
+                      ("title",), ("category",)),
+    Round: _round,
+    Position: lambda r: (r.summary, {"summary": r.summary, "quotes": _quotes(r)}, ("summary",), ()),
+    Source: lambda r: (r.title, {"title": r.title, "publisher": r.publisher, "url": r.url, "notes": r.notes},
+                       ("title",), ("publisher",)),
+    Event: lambda r: (r.title, {"title": r.title, "description": r.description, "quotes": _quotes(r)},
+                      ("title",), ()),
+}
+
+
+def index_parts(record: object) -> tuple[str, str, str, str, dict[str, str]]:
+    """``index_entry`` as a tuple (label, heading, names, body, fields), for indexing many records."""
+    parts = _PARTS.get(type(record))
+    if parts is None:
+        for cls, fn in _PARTS.items():  # a subclass of a record class
+            if isinstance(record, cls):
+                parts = fn
+                break
+        else:
+            raise TypeError(f"not a record: {type(record).__name__}")
+    label, fields, heading, names = parts(record)
+    kept = {k: v for k, v in fields.items() if v}
+    body = [v for k, v in kept.items() if k not in heading and k not in names]
+    return (
+        label,
+        fold("\n".join([v for k in heading if (v := kept.get(k))])),
+        fold("\n".join([v for k in names if (v := kept.get(k))])),
+        fold("\n".join(body)),
+        kept,
+    )
 
 
 def index_entry(record: object) -> IndexEntry:
     """The searchable text of any record."""
-    fields: dict[str, str | None]
-    if isinstance(record, Person):
-        label = record.name
-        fields = {
-            "name": record.name,
-            "native_name": record.native_name,
-            "aliases": "; ".join(record.aliases) or None,
-            "title": record.title,
-            "bio": record.bio,
-            "notes": record.notes,
-            "roles": "; ".join(
-                f"{r.title} ({r.organization})" if r.organization else r.title for r in record.roles
-            ) or None,
-        }
-        heading, names = ["name"], ["native_name", "aliases"]
-    elif isinstance(record, Party):
-        label = record.name
-        fields = {"name": record.name, "country": record.country, "notes": record.notes}
-        heading, names = ["name"], ["country"]
-    elif isinstance(record, Negotiation):
-        label = record.title
-        fields = {"title": record.title, "summary": record.summary}
-        heading, names = ["title"], []
-    elif isinstance(record, Topic):
-        label = record.title
-        fields = {"title": record.title, "category": record.category, "description": record.description}
-        heading, names = ["title"], ["category"]
-    elif isinstance(record, Round):
-        number = f"Round {record.number}" if record.number is not None else "Round"
-        label = f"{number}: {record.title}" if record.title else number
-        fields = {"title": record.title, "venue": record.venue, "summary": record.summary,
-                  "quotes": "\n".join(_quotes(record)) or None}
-        heading, names = ["title"], ["venue"]
-    elif isinstance(record, Position):
-        label = record.summary
-        fields = {"summary": record.summary, "quotes": "\n".join(_quotes(record)) or None}
-        heading, names = ["summary"], []
-    elif isinstance(record, Source):
-        label = record.title
-        fields = {"title": record.title, "publisher": record.publisher, "url": record.url, "notes": record.notes}
-        heading, names = ["title"], ["publisher"]
-    elif isinstance(record, Event):
-        label = record.title
-        fields = {"title": record.title, "description": record.description,
-                  "quotes": "\n".join(_quotes(record)) or None}
-        heading, names = ["title"], []
-    else:
-        raise TypeError(f"not a record: {type(record).__name__}")
-    kept = {k: v for k, v in fields.items() if v}
-    body = [k for k in kept if k not in heading and k not in names]
-    return IndexEntry(
-        label=label,
-        heading=fold(_join(*(kept.get(k) for k in heading))),
-        names=fold(_join(*(kept.get(k) for k in names))),
-        body=fold(_join(*(kept.get(k) for k in body))),
-        fields=kept,
-    )
+    label, heading, names, body, fields = index_parts(record)
+    return IndexEntry(label=label, heading=heading, names=names, body=body, fields=fields)
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,12 @@ duplicate ids, via cycles and round numbers before anything is written.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -22,8 +24,10 @@ from dossier.model.schema import (
     FIELDS,
     ListOf,
     Obj,
+    cross_field_errors,
     cycle_error,
     is_nullable,
+    record_checker,
     record_path,
     validate_record,
     via_cycles,
@@ -90,8 +94,10 @@ def _depth(value: object) -> int:
     return deepest
 
 
-def parse_json(data: bytes) -> object:
-    """Decode one strict JSON value from bytes, raising InterchangeError with a file-level reason."""
+def parse_json(data: bytes, *, check_depth: bool = True) -> object:
+    """Decode one strict JSON value from bytes, raising InterchangeError with a file-level reason.
+
+    ``check_depth=False`` leaves the nesting limit to the caller (see ``read_document``)."""
     if not data:
         raise InterchangeError("the file is empty")
     if len(data) > MAX_FILE_BYTES:
@@ -129,9 +135,30 @@ def parse_json(data: bytes) -> object:
             raise InterchangeError("the file holds a number with thousands of digits; "
                                    "no field takes a number that large") from None
         raise InterchangeError(f"not valid JSON: {exc}") from None
+    if check_depth:
+        _check_depth(value)
+    return value
+
+
+def _check_depth(value: object) -> None:
     if _depth(value) > MAX_DEPTH:
         raise InterchangeError(f"the JSON is nested deeper than {MAX_DEPTH} levels")
-    return value
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file's worth of records is built or written.
+
+    Those hundreds of thousands of new containers would otherwise trigger collection after
+    collection that finds nothing (the records hold no cycles); plain reference counting
+    still frees everything as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # ---------------------------------------------------------------- raw -> records
@@ -178,6 +205,54 @@ def _build(cls: type, fields: dict, raw: dict, path: str, errors: list[FieldErro
     return record
 
 
+def _fast_builder(cls: type, fields: dict) -> Callable[[dict], object]:
+    """Build a record from a raw object in the usual case: only known keys, every required one present.
+
+    Returns None when the object is not that simple (or a nested one is not); then ``_build``
+    is used, which says what is wrong and where."""
+    known = frozenset(fields)
+    required = frozenset(n for n, k in fields.items() if not isinstance(k, ListOf) and not is_nullable(k))
+    nulls = {n: None for n, k in fields.items() if not isinstance(k, ListOf) and is_nullable(k)}
+    lists = []
+    for name, kind in fields.items():
+        if isinstance(kind, ListOf):
+            item = kind.item
+            lists.append((name, _fast_builder(item.cls, item.fields) if isinstance(item, Obj) else None))
+    objects = [(n, _fast_builder(k.cls, k.fields)) for n, k in fields.items() if isinstance(k, Obj)]
+
+    def build(raw: dict) -> object:
+        keys = raw.keys()
+        if not (keys <= known and required <= keys):
+            return None
+        values = {**nulls, **raw}
+        for name, item_builder in lists:
+            value = raw.get(name)
+            if value is None:
+                values[name] = []
+            elif item_builder is not None and value.__class__ is list:
+                items = []
+                for item in value:
+                    if item.__class__ is dict:
+                        item = item_builder(item)
+                        if item is None:
+                            return None
+                    items.append(item)
+                values[name] = items
+        for name, builder in objects:
+            value = raw.get(name)
+            if value.__class__ is dict:
+                value = builder(value)
+                if value is None:
+                    return None
+                values[name] = value
+        return cls(**values)
+
+    return build
+
+
+_FAST_BUILDERS = {name: _fast_builder(cls, FIELDS[name]) for name, cls in COLLECTIONS.items()}
+
+
 class _DocumentResolver:
     """Answers reference questions from the document itself."""
 
@@ -197,8 +272,26 @@ class _DocumentResolver:
 
 
 def read_document(data: bytes) -> Document:
-    """Parse and check a whole interchange document; raise on any problem, listing them all."""
-    value = parse_json(data)
+    """Parse and check a whole interchange document; raise on any problem, listing them all.
+
+    A file nested too deeply is refused with that reason alone, as if checked first. The
+    nesting is measured only when the file is refused for another reason or when some
+    record was not both built and checked by the fast paths: a record that was is a few
+    levels deep at most."""
+    value = parse_json(data, check_depth=False)
+    try:
+        doc, all_simple = _read_value(value)
+    except (InterchangeError, ValidationError):
+        _check_depth(value)
+        raise
+    if not all_simple:
+        _check_depth(value)
+    return doc
+
+
+def _read_value(value: object) -> tuple[Document, bool]:
+    """The document of a parsed file, and whether every record took the fast paths."""
+    all_simple = True
     if not isinstance(value, dict):
         raise InterchangeError(f"the top level must be a JSON object, got {describe_value(value)}")
     fmt = value.get("format", None)
@@ -236,24 +329,35 @@ def read_document(data: bytes) -> Document:
             continue
         records = doc.collection(name)
         indices = raw_indices.setdefault(name, [])
+        fast = _FAST_BUILDERS[name]
         for i, item in enumerate(raw):
             if len(errors) >= MAX_ERRORS:
                 raise ValidationError(errors[:MAX_ERRORS], truncated=True)
             if not isinstance(item, dict):
                 errors.append(FieldError(f"{name}[#{i}]", f"expected an object, got {describe_value(item)}"))
                 continue
-            rid = item.get("id")
-            base = f"{name}[{rid}]" if is_valid_id(rid) else f"{name}[#{i}]"
-            records.append(_build(cls, FIELDS[name], item, base, errors))
+            record = fast(item)
+            if record is None:
+                all_simple = False
+                rid = item.get("id")
+                base = f"{name}[{rid}]" if is_valid_id(rid) else f"{name}[#{i}]"
+                record = _build(cls, FIELDS[name], item, base, errors)
+            records.append(record)
             indices.append(i)
 
     resolver = _DocumentResolver(doc)
     for name in COLLECTIONS:
         seen: dict[str, int] = {}
+        fields_ok = record_checker(name, resolver.ids)
+        agree = _position_agrees(resolver) if name == "positions" else None
         for record, i in zip(doc.collection(name), raw_indices.get(name, []), strict=True):
             if len(errors) >= MAX_ERRORS:
                 raise ValidationError(errors[:MAX_ERRORS], truncated=True)
-            errors.extend(validate_record(name, record, resolver, index=i))
+            if not fields_ok(record):
+                all_simple = False
+                errors.extend(validate_record(name, record, resolver, index=i))
+            elif agree is None or not agree(record):
+                errors.extend(cross_field_errors(name, record, resolver, index=i))
             rid = record.id
             if is_valid_id(rid):
                 if rid in seen:
@@ -270,7 +374,24 @@ def read_document(data: bytes) -> Document:
         errors.append(cycle_error(f"sources[{source_id}]", loop))
     if errors:
         raise ValidationError(errors[:MAX_ERRORS], truncated=len(errors) > MAX_ERRORS)
-    return doc
+    return doc, all_simple
+
+
+def _position_agrees(resolver: _DocumentResolver) -> Callable[[object], bool]:
+    """True for a position with valid fields whose topic and round belong to its negotiation
+    (or to none the document knows): then the rules across its fields find nothing."""
+    topic_owner = resolver.owner["topics"]
+    round_owner = resolver.owner["rounds"]
+
+    def agrees(position) -> bool:
+        negotiation = position.negotiation
+        owner = topic_owner.get(position.topic)
+        if owner is not None and owner != negotiation:
+            return False
+        owner = round_owner.get(position.round) if position.round is not None else None
+        return owner is None or owner == negotiation
+
+    return agrees
 
 
 def _round_number_clashes(doc: Document, indices: list[int]) -> list[FieldError]:
@@ -358,14 +479,14 @@ def import_document(ws: Workspace, doc: Document,
     added: dict[str, int] = {}
     replaced: dict[str, int] = {}
     steps = len(WRITE_ORDER)
-    with ws.db.write() as conn:
+    with _no_cycle_collection(), ws.db.write() as conn:
         _check_against_workspace(conn, doc)
         for step, name in enumerate(WRITE_ORDER):
             if is_cancelled is not None and is_cancelled():
                 raise CancelledError("import")
             records = doc.collection(name)
             existing = store.keys_for(conn, name, (r.id for r in records))
-            keys = store.write_records(conn, name, records)
+            keys = store.write_records(conn, name, records, existing)
             fulltext.put(conn, name, [(keys[r.id], r) for r in records])
             history.imported(conn, name, records, existing)
             replaced[name] = len(existing)
@@ -395,7 +516,9 @@ def _check_against_workspace(conn, doc: Document) -> None:
 
 def import_json(ws: Workspace, data: bytes, **kwargs) -> ImportReport:
     """Read an interchange file's bytes and merge it into the workspace, all or nothing."""
-    return import_document(ws, read_document(data), **kwargs)
+    with _no_cycle_collection():
+        doc = read_document(data)
+    return import_document(ws, doc, **kwargs)
 
 
 def export_document(ws: Workspace) -> Document:

@@ -8,12 +8,16 @@ keys with set-based queries, lists are replaced as a whole.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from operator import attrgetter
 
 from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
 from dossier.errors import Reference
 from dossier.model.records import (
@@ -307,13 +311,20 @@ class MissingReference(Exception):
         self.uid = uid
 
 
-def write_records(conn: Connection, collection: str, records: Sequence) -> dict[str, int]:
-    """Insert new records and replace existing ones (matched by id); return uid -> key."""
+def write_records(conn: Connection, collection: str, records: Sequence,
+                  existing: dict[str, int] | None = None) -> dict[str, int]:
+    """Insert new records and replace existing ones (matched by id); return uid -> key.
+
+    ``existing`` is uid -> key of the records that are already stored, when the caller has it.
+    """
     if not records:
         return {}
+    if existing is None:
+        existing = keys_for(conn, collection, (r.id for r in records))
+    if conn.dialect.name == "sqlite":
+        return _write_records_sqlite(conn, collection, records, existing)
     spec = SPECS[collection]
     table = spec.table
-    existing = keys_for(conn, collection, (r.id for r in records))
     refs = _resolve_refs(conn, spec, records, collection)
     self_refs = [c for c in spec.columns if c.ref == collection]
 
@@ -361,29 +372,177 @@ def write_records(conn: Connection, collection: str, records: Sequence) -> dict[
     return keys
 
 
-def _resolve_refs(conn: Connection, spec: Spec, records: Sequence, collection: str) -> dict[str, dict[str, int]]:
+def _wanted_refs(spec: Spec, records: Sequence) -> dict[str, set[str]]:
+    """The external ids each referenced collection must resolve, over records and their lists."""
     wanted: dict[str, set[str]] = defaultdict(set)
-    for record in records:
-        for col in spec.columns:
-            value = getattr(record, col.field)
-            if col.ref and value is not None:
-                wanted[col.ref].add(value)
-        for child in spec.children:
-            for item in getattr(record, child.field):
-                for col in child.columns:
-                    if col.ref:
-                        value = item if child.cls is None else getattr(item, col.field)
-                        if value is not None:
-                            wanted[col.ref].add(value)
+    for col in spec.columns:
+        if col.ref:
+            wanted[col.ref].update(map(attrgetter(col.field), records))
+    for child in spec.children:
+        items = [item for r in records for item in getattr(r, child.field)]
+        for col in child.columns:
+            if col.ref:
+                wanted[col.ref].update(items if child.cls is None else map(attrgetter(col.field), items))
+    for uids in wanted.values():
+        uids.discard(None)
+    return wanted
+
+
+def _resolve_refs(conn: Connection, spec: Spec, records: Sequence, collection: str) -> dict[str, dict[str, int]]:
     batch_ids = {r.id for r in records}
     refs: dict[str, dict[str, int]] = {}
-    for ref, uids in wanted.items():
-        found = keys_for(conn, ref, uids)
+    for ref, uids in _wanted_refs(spec, records).items():
+        found = _keys_of(conn, ref, uids)
         missing = uids - set(found) - (batch_ids if ref == collection else set())
         if missing:
             raise MissingReference(ref, sorted(missing)[0])
         refs[ref] = found
     return refs
+
+
+#: Beyond this many ids, reading a collection's whole uid -> key map is cheaper than asking for each.
+_WHOLE_MAP_FROM = 2000
+
+
+def _keys_of(conn: Connection, collection: str, uids: set[str]) -> dict[str, int]:
+    if len(uids) < _WHOLE_MAP_FROM:
+        return keys_for(conn, collection, uids)
+    table = table_of(collection)
+    return {uid: pk for uid, pk in conn.execute(select(table.c.uid, table.c.id)) if uid in uids}
+
+
+def _plain_value(value):
+    """A field's value as stored: enumeration members as their text."""
+    if value.__class__ is not str and hasattr(value, "value") and isinstance(value, str):
+        return str(value.value)
+    return value
+
+
+@contextlib.contextmanager
+def raw_cursor(conn: Connection) -> Iterator[sqlite3.Cursor]:
+    """The SQLite driver's own cursor on ``conn``, in its transaction, for bulk ``executemany``
+    of plain tuples; its errors surface as SQLAlchemy's, like those of ``conn.execute``."""
+    cur = conn.connection.driver_connection.cursor()
+    try:
+        yield cur
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(None, None, exc, sqlite3.Error) from exc
+    finally:
+        cur.close()
+
+
+def _insert_sql(table: Table, columns: Sequence[str]) -> str:
+    return (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})")
+
+
+def _write_records_sqlite(conn: Connection, collection: str, records: Sequence,
+                          existing: dict[str, int]) -> dict[str, int]:
+    """``write_records`` on SQLite: tuples through the driver's ``executemany``, in the same transaction.
+
+    New rows get the keys SQLite would give them (one past the largest), assigned here so
+    that no query is needed to learn them."""
+    spec = SPECS[collection]
+    table = spec.table
+    refs = _resolve_refs(conn, spec, records, collection)
+    with raw_cursor(conn) as cur:
+        self_refs = [c for c in spec.columns if c.ref == collection]
+        replaced = [r for r in records if r.id in existing]
+        added = [r for r in records if r.id not in existing] if replaced else list(records)
+        keys = dict(existing)
+        if added:
+            top = cur.execute(f"SELECT max(id) FROM {table.name}").fetchone()[0] or 0
+            keys.update(zip((r.id for r in added), range(top + 1, top + 1 + len(added)), strict=True))
+        get = attrgetter(*(c.field for c in spec.columns))
+        single = len(spec.columns) == 1
+        # (position in the row, uid -> key) of every reference; self references are set afterwards
+        ref_maps = [(i + 1, refs.get(c.ref, {})) for i, c in enumerate(spec.columns) if c.ref and c.ref != collection]
+        self_at = [i + 1 for i, c in enumerate(spec.columns) if c.ref == collection]
+        plain_at = [i + 1 for i, c in enumerate(spec.columns) if not c.ref]
+
+        def row_of(record) -> list:
+            values = get(record)
+            row = [record.id, *((values,) if single else values)]
+            for i, mapping in ref_maps:
+                value = row[i]
+                if value is not None:
+                    row[i] = mapping[value]
+            for i in self_at:
+                row[i] = None
+            for i in plain_at:
+                value = row[i]
+                if value.__class__ is not str and value is not None:
+                    row[i] = _plain_value(value)
+            return row
+
+        names = [c.column for c in spec.columns]
+        if collection == "rounds" and replaced:
+            # Free the numbers of replaced rounds first so that renumbering never clashes midway.
+            cur.executemany(f"UPDATE {table.name} SET number = NULL WHERE id = ?",
+                            [(existing[r.id],) for r in replaced])
+        if replaced:
+            sets = ", ".join(f"{n} = ?" for n in names)
+            cur.executemany(f"UPDATE {table.name} SET {sets} WHERE id = ?",
+                            [(*row_of(r)[1:], existing[r.id]) for r in replaced])
+        if added:
+            cur.executemany(_insert_sql(table, ["id", "uid", *names]),
+                            [(keys[r.id], *row_of(r)) for r in added])
+        if self_refs:
+            refs.setdefault(collection, {}).update(keys)
+            own = refs[collection]
+            for col in self_refs:
+                cur.executemany(
+                    f"UPDATE {table.name} SET {col.column} = ? WHERE id = ?",
+                    [(own[v] if (v := getattr(r, col.field)) is not None else None, keys[r.id]) for r in records],
+                )
+        for child in spec.children:
+            if replaced:
+                cur.executemany(f"DELETE FROM {child.table.name} WHERE {child.owner} = ?",
+                                [(existing[r.id],) for r in replaced])
+            rows = list(_child_rows(child, records, keys, refs))
+            if rows:
+                cur.executemany(
+                    _insert_sql(child.table, [child.owner, "ordinal", *(c.column for c in child.columns)]), rows)
+    return keys
+
+
+def _child_rows(child: Child, records: Sequence, keys: dict[str, int], refs: dict[str, dict[str, int]]):
+    """Rows of one child table as tuples: owner key, ordinal, then the item's columns."""
+    field = child.field
+    if child.cls is None:
+        col = child.columns[0]
+        mapping = refs[col.ref] if col.ref else None
+        for record in records:
+            items = getattr(record, field)
+            if not items:
+                continue
+            owner = keys[record.id]
+            if mapping is None:
+                yield from ((owner, i, _plain_value(v) if v is not None else v) for i, v in enumerate(items))
+            else:
+                yield from ((owner, i, mapping[v] if v is not None else v) for i, v in enumerate(items))
+        return
+    get = attrgetter(*(c.field for c in child.columns))
+    single = len(child.columns) == 1
+    ref_maps = [(i + 2, refs[c.ref]) for i, c in enumerate(child.columns) if c.ref]
+    plain_at = [i + 2 for i, c in enumerate(child.columns) if not c.ref]
+    for record in records:
+        items = getattr(record, field)
+        if not items:
+            continue
+        owner = keys[record.id]
+        for ordinal, item in enumerate(items):
+            values = get(item)
+            row = [owner, ordinal, *((values,) if single else values)]
+            for i, mapping in ref_maps:
+                value = row[i]
+                if value is not None:
+                    row[i] = mapping[value]
+            for i in plain_at:
+                value = row[i]
+                if value.__class__ is not str and value is not None:
+                    row[i] = _plain_value(value)
+            yield row
 
 
 def _write_children(conn, spec: Spec, records, keys, refs, replaced_keys) -> None:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 
 from dossier.model.records import COLLECTIONS
-from dossier.model.search_text import index_entry, query_tokens
+from dossier.model.search_text import index_parts, query_tokens
+from dossier.store.records import raw_cursor
 
 TABLE = "search_index"
 CREATE = (
@@ -36,8 +37,11 @@ def create(conn: Connection) -> None:
 
 def remove(conn: Connection, collection: str, keys: list[int]) -> None:
     if keys:
-        conn.execute(text(f"DELETE FROM {TABLE} WHERE rowid = :r"),
-                     [{"r": rowid_of(collection, k)} for k in keys])
+        with raw_cursor(conn) as cur:
+            cur.executemany(f"DELETE FROM {TABLE} WHERE rowid = ?", [(rowid_of(collection, k),) for k in keys])
+
+
+_encode_fields = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(..., ensure_ascii=False) does
 
 
 def put(conn: Connection, collection: str, keyed_records: list[tuple[int, object]]) -> None:
@@ -45,19 +49,14 @@ def put(conn: Connection, collection: str, keyed_records: list[tuple[int, object
     if not keyed_records:
         return
     remove(conn, collection, [k for k, _ in keyed_records])
+    kind = _KIND_NUMBER[collection]
     rows = []
     for key, record in keyed_records:
-        entry = index_entry(record)
-        rows.append({
-            "r": rowid_of(collection, key), "kind": collection, "uid": record.id, "label": entry.label,
-            "heading": entry.heading, "names": entry.names, "body": entry.body,
-            "fields": json.dumps(entry.fields, ensure_ascii=False),
-        })
-    conn.execute(
-        text(f"INSERT INTO {TABLE} (rowid, kind, uid, label, heading, names, body, fields) "
-             "VALUES (:r, :kind, :uid, :label, :heading, :names, :body, :fields)"),
-        rows,
-    )
+        label, heading, names, body, fields = index_parts(record)
+        rows.append((key * _SLOTS + kind, collection, record.id, label, heading, names, body, _encode_fields(fields)))
+    with raw_cursor(conn) as cur:
+        cur.executemany(f"INSERT INTO {TABLE} (rowid, kind, uid, label, heading, names, body, fields) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def clear(conn: Connection) -> None:
