@@ -7,6 +7,7 @@ both take and return the same things.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import ModuleType
 
 from sqlalchemy import Connection
@@ -51,3 +52,19 @@ def search(conn: Connection, query: str, limit: int = 50,
 def rebuild(conn: Connection) -> int:
     """Index every record afresh; returns how many were indexed."""
     return _impl(conn).rebuild(conn)
+
+
+def rebuild_with(conn: Connection, clear: Callable[[Connection], None],
+                 put: Callable[[Connection, str, list[tuple[int, object]]], None]) -> int:
+    """Empty the index with ``clear`` and fill it with ``put``, collection by collection."""
+    from dossier.model.records import COLLECTIONS
+    from dossier.store.records import keys_for, read_records
+
+    clear(conn)
+    count = 0
+    for collection in COLLECTIONS:
+        records = read_records(conn, collection)
+        keys = keys_for(conn, collection, (r.id for r in records))
+        put(conn, collection, [(keys[r.id], r) for r in records])
+        count += len(records)
+    return count

@@ -12,10 +12,8 @@ import json
 
 from sqlalchemy import Connection, text
 
-from dossier.model.search_text import query_tokens
-
-# The rows of the index, and filling it, are the same SQL on both databases: shared.
-from dossier.store.sqlite.fulltext import RawHit, clear, put, rebuild, rowid_of  # noqa: F401
+from dossier.model.search_text import index_entry, query_tokens
+from dossier.store.sqlite.fulltext import RawHit, rowid_of
 
 TABLE = "search_index"
 #: How alike a query and some stretch of a name must be to match by trigrams (0 to 1).
@@ -52,6 +50,32 @@ def remove(conn: Connection, collection: str, keys: list[int]) -> None:
     if keys:
         conn.execute(text(f"DELETE FROM {TABLE} WHERE rowid = ANY(:r)"),
                      {"r": [rowid_of(collection, k) for k in keys]})
+
+
+def put(conn: Connection, collection: str, keyed_records: list[tuple[int, object]]) -> None:
+    """Index (or re-index) records given with their integer keys."""
+    if not keyed_records:
+        return
+    remove(conn, collection, [k for k, _ in keyed_records])
+    rows = []
+    for key, record in keyed_records:
+        entry = index_entry(record)
+        rows.append({"r": rowid_of(collection, key), "kind": collection, "uid": record.id, "label": entry.label,
+                     "heading": entry.heading, "names": entry.names, "body": entry.body,
+                     "fields": json.dumps(entry.fields, ensure_ascii=False)})
+    conn.execute(text(f"INSERT INTO {TABLE} (rowid, kind, uid, label, heading, names, body, fields) "
+                      "VALUES (:r, :kind, :uid, :label, :heading, :names, :body, :fields)"), rows)
+
+
+def clear(conn: Connection) -> None:
+    conn.execute(text(f"DELETE FROM {TABLE}"))
+
+
+def rebuild(conn: Connection) -> int:
+    """Index every record afresh; returns how many were indexed."""
+    from dossier.store.search_index import rebuild_with
+
+    return rebuild_with(conn, clear, put)
 
 
 def optimize(conn: Connection) -> None:
