@@ -18,6 +18,7 @@ import time
 
 from sqlalchemy import func, select
 
+from dossier.errors import WorkspaceError
 from dossier.services.history import CHANNEL, history
 from dossier.services.workspace import Change, Workspace
 
@@ -73,7 +74,10 @@ class ChangeFeed:
                 self._last_id = conn.execute(select(func.max(history.c.id))).scalar_one() or 0
 
     def poll(self, timeout: float) -> list[Change]:
-        """Block up to ``timeout`` seconds for others' changes; [] when none came (or closed)."""
+        """Block up to ``timeout`` seconds for others' changes; [] when none came (or closed).
+
+        Raises WorkspaceError when the connection to the server is lost.
+        """
         deadline = time.monotonic() + max(0.0, timeout)
         with self._busy:
             while not self._closed:
@@ -90,11 +94,15 @@ class ChangeFeed:
         return []
 
     def _poll_pg(self, wait: float) -> list[tuple]:
-        found = []
-        for note in self._pg.notifies(timeout=max(wait, 0.0), stop_after=1):
-            found.append(note)
-        if found:  # take whatever else has arrived with it
-            found.extend(self._pg.notifies(timeout=0.05))
+        import psycopg
+
+        try:
+            found = list(self._pg.notifies(timeout=max(wait, 0.0), stop_after=1))
+            if found:  # take whatever else has arrived with it
+                found.extend(self._pg.notifies(timeout=0.05))
+        except psycopg.Error as exc:
+            raise WorkspaceError(f"lost the connection to {self.ws.location}, so others' changes "
+                                 f"no longer arrive: {str(exc).strip() or type(exc).__name__}") from None
         items = []
         for note in found:
             try:

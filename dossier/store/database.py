@@ -71,7 +71,7 @@ class Database:
     def _default_analyst(self) -> str:
         if self.is_shared:
             with contextlib.suppress(Exception), self.engine.connect() as conn:
-                return str(conn.execute(text("SELECT current_user")).scalar_one())
+                return str(conn.execute(text("SELECT session_user")).scalar_one())  # the login, not a SET role
         try:
             return getpass.getuser()
         except Exception:  # no user name to be had (some containers)

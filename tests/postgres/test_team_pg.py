@@ -282,3 +282,35 @@ def test_command_line_against_postgresql(pg_url, tmp_path, capsys):
     bad = pg_url.rsplit("/", 1)[0] + "/no_such_database"
     assert main(["check", "--db", bad]) == 1
     assert 'database "no_such_database" does not exist' in capsys.readouterr().err
+
+
+def test_roles_as_docs_team_md_sets_them_up(pg_url, monkeypatch):
+    """An analyst's login role, acting as the owner role, is named in the history."""
+    monkeypatch.delenv("DOSSIER_ANALYST", raising=False)
+    database = pg_url.rsplit("/", 1)[1]
+    owner, login = f"{database}_owner", f"{database}_alice"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {owner} NOLOGIN")
+        conn.execute(f'ALTER DATABASE "{database}" OWNER TO {owner}')
+        conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        conn.execute(f"ALTER SCHEMA public OWNER TO {owner}")
+        conn.execute(f"CREATE ROLE {login} LOGIN IN ROLE {owner}")
+        conn.execute(f"ALTER ROLE {login} SET role = {owner}")
+    url = pg_url.replace(pg_url.split("//")[1].split("@")[0], login, 1)
+    with open_workspace(url) as ws:
+        records.create(ws, Person(id="p", name="P"))
+        assert history.for_record(ws, "people", "p")[0].who == login
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'people'").fetchone()[0] == owner
+
+
+def test_a_feed_whose_connection_is_cut_says_so(pg_url):
+    with open_workspace(pg_url) as ws:
+        feed = live.ChangeFeed(ws)
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        with pytest.raises(WorkspaceError, match="lost the connection"):
+            feed.poll(2)
+        feed.close()
