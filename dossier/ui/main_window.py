@@ -308,7 +308,9 @@ class MainWindow(QMainWindow):
         self.ctx.set_negotiation(chosen)
         self._select_negotiation(chosen)
 
-        self.panes = [cls(self.ctx) for cls in PANE_CLASSES]
+        self.panes = []
+        for cls in PANE_CLASSES:
+            self.panes.append(cls(self.ctx))
         for i, pane in enumerate(self.panes):
             self.stack.addWidget(pane)
             item = QListWidgetItem(pane.title or pane.key.capitalize())
@@ -518,10 +520,43 @@ class MainWindow(QMainWindow):
         if opened is None:
             return False
         self._uninstall()
-        self._install(opened.ws)
+        if not self._install_or_fall_back(opened.ws):
+            return False
         self._remember_location(opened.ws.location)
         self._tell_opened(opened.ws.location, opened.notes)
         return True
+
+    def _install_or_fall_back(self, ws: Workspace) -> bool:
+        """Show ``ws``; when reading it fails (a server gone meanwhile), say why and show the default workspace."""
+        try:
+            self._install(ws)
+            return True
+        except DossierError as exc:
+            self._discard_partial_install()
+            show_error(self, self.tr("Cannot open workspace"), str(exc))
+        fallback = self._fallback_workspace()
+        if fallback is not None:
+            self._install(fallback.ws)
+        return False
+
+    def _discard_partial_install(self) -> None:
+        for pane in self.panes:
+            self.stack.removeWidget(pane)
+            pane.deleteLater()
+        self.panes = []
+        for action in self._pane_actions:
+            self.view_menu.removeAction(action)
+        self._pane_actions = []
+        self.sidebar.blockSignals(True)
+        self.sidebar.clear()
+        self.sidebar.blockSignals(False)
+        if self.ctx is not None:
+            self._stop_live()
+            self.ctx.undo_stack.blockSignals(True)
+            self.ctx.detach()
+            self.ctx.ws.close()
+            self.ctx.deleteLater()
+            self.ctx = None
 
     def open_team_dialog(self) -> bool:
         """File ▸ Open team workspace…"""

@@ -1,8 +1,8 @@
 """Edit ▸ Preferences…: the name your edits are recorded under in each record's history.
 
 The name is kept in the app's settings and handed to the core through the
-``DOSSIER_ANALYST`` environment variable of this process, which the core reads at each
-save. A ``DOSSIER_ANALYST`` given when Dossier was started wins over the preference.
+``DOSSIER_ANALYST`` environment variable of this process, which the core reads when a
+workspace is opened (so a new name applies from the next workspace opened). A ``DOSSIER_ANALYST`` given when Dossier was started wins over the preference.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ class PreferencesDialog(QDialog):
         self.name.setPlaceholderText(config.analyst_name() or self.tr("your user name on this computer"))
         self.name.setMaxLength(120)
         note = QLabel(self.tr("Every change you save is recorded in the record's history under this name, "
-                              "so that others in a team workspace see who changed what."))
+                              "so that others in a team workspace see who changed what. A new name applies to the "
+                              "workspaces you open from now on."))
         note.setTextFormat(Qt.TextFormat.PlainText)
         note.setWordWrap(True)
         form = QFormLayout()
