@@ -58,6 +58,7 @@ def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | Non
     from dossier.export.pdf.builder import DossierBuilder, Scope, story
     from dossier.export.pdf.fonts import register_fonts
     from dossier.export.pdf.page import DossierTemplate, Running
+    from dossier.export.pdf.text import forget_shaped_texts
 
     if round_id is not None and person_id is not None:
         raise DossierError("choose a round or a person, not both")
@@ -83,6 +84,7 @@ def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | Non
     scope = Scope(kind, negotiation, rnd, person, marking=marking, author=author, prepared=prepared_text,
                   width=width)
     register_fonts()
+    forget_shaped_texts()  # each export shapes its own texts, then lets them go
     builder = DossierBuilder(doc, scope)
     flowables = story(builder)
     if kind == "round":
@@ -118,6 +120,8 @@ def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | Non
         except FileNotFoundError:
             pass
         raise
+    finally:
+        forget_shaped_texts()
     if progress is not None:
         progress(2 * len(flowables), 2 * len(flowables))
     return pages

@@ -42,11 +42,35 @@ class Scope:
     width: float = 0.0
 
 
+class _Table(Table):
+    """A table that remembers its row heights for each (height, width, column widths) it was
+    measured at: a build's second pass wraps the same tables at the same places again, and
+    measuring every cell of every row is most of what a wrap costs."""
+
+    _MEASURED = ("_rowHeights", "_rowpositions", "_height", "_hmax")
+
+    def _calc_height(self, availHeight, availWidth, H=None, W=None):
+        memo = self.__dict__.setdefault("_height_memo", {})
+        key = (availHeight, availWidth, tuple(W) if W else None)
+        known = memo.get(key)
+        if known is not None:
+            for name, value in zip(self._MEASURED, known, strict=True):
+                setattr(self, name, list(value) if isinstance(value, list) else value)
+            return
+        super()._calc_height(availHeight, availWidth, H=H, W=W)
+        memo[key] = tuple(list(v) if isinstance(v, list) else v for v in map(self.__getattribute__, self._MEASURED))
+
+    def draw(self):
+        if getattr(self.canv, "layout_only", False):  # a pass that only finds where things go
+            return
+        super().draw()
+
+
 def _table(rows: list[list], widths: list[float], *, header: bool = True, zebra: bool = True,
            extra: Iterable[tuple] = ()) -> Table:
     # Rows move to the next page whole, unless a cell is too long to fit on any page.
     split_in_row = any(isinstance(c, TextBlock) and c.length() > HUGE_CELL for row in rows for c in row)
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, splitInRow=int(split_in_row),
+    table = _Table(rows, colWidths=widths, repeatRows=1 if header else 0, splitInRow=int(split_in_row),
                   hAlign="LEFT")
     commands = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -197,6 +197,27 @@ def _prepare(spans: list[Span], style: TextStyle, widths: _Widths) -> list[_Para
     return paragraphs
 
 
+#: Shaped paragraphs of texts already prepared (a dossier repeats names, dates and labels
+#: in cell after cell); what shaping depends on is the key. Emptied when it grows large.
+_PREPARED: dict[tuple, list[_Paragraph]] = {}
+_PREPARED_MAX = 50_000
+
+
+def _prepared(spans: list[Span], style: TextStyle, widths: _Widths) -> list[_Paragraph]:
+    key = (tuple((s.text, s.bold, s.italic) for s in spans), style.bold, style.italic, widths.size)
+    paras = _PREPARED.get(key)
+    if paras is None:
+        if len(_PREPARED) >= _PREPARED_MAX:
+            _PREPARED.clear()
+        paras = _PREPARED[key] = _prepare(spans, style, widths)
+    return list(paras)
+
+
+def forget_shaped_texts() -> None:
+    """Drop the shaped paragraphs kept so far (an export starts and ends with this)."""
+    _PREPARED.clear()
+
+
 def _breaks(para: _Paragraph, width: float) -> list[tuple[int, int]]:
     """Greedy line breaks in logical order: ``[(start, end), …]``, spaces at breaks dropped."""
     text, cum, n = para.text, para.cum, len(para.text)
@@ -320,7 +341,7 @@ class TextBlock(Flowable):
     # -- layout
     def _ensure_paras(self) -> list[_Paragraph]:
         if self._paras is None:
-            self._paras = _prepare(self.spans, self.style, self._widths)
+            self._paras = _prepared(self.spans, self.style, self._widths)
         return self._paras
 
     def _layout(self, width: float) -> None:
@@ -377,6 +398,7 @@ class TextBlock(Flowable):
         leading, size = style.leading, style.size
         top = self.height
         text_object = canv.beginText()
+        code, format_text = text_object._code, text_object._formatText
         current_font = current_color = None
         for number, line in enumerate(self._lines):
             baseline = top - (number + 1) * leading + (leading - size) / 2 + 0.22 * size
@@ -397,8 +419,11 @@ class TextBlock(Flowable):
                     if font != current_font:
                         text_object.setFont(font, size)
                         current_font = font
-                    text_object.setTextOrigin(left + x, baseline)
-                    text_object.textOut(text)
+                    # setTextOrigin() and textOut() as the operators they write, without
+                    # reportlab's pure-Python number formatting and the stringWidth() that only
+                    # advances a cursor the next line replaces anyway
+                    code.append(f"1 0 0 1 {left + x:.3f} {baseline:.3f} Tm")
+                    code.append(format_text(text))
                 if span.link or span.url:
                     rect = (left + x, baseline - 0.25 * size, left + x + width, baseline + 0.8 * size)
                     if span.link:
