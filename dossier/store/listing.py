@@ -148,7 +148,7 @@ def _positions_cells():
         "topic": _pos_topic.c.title,
         "kind": _kind_label(),
         "summary": positions.c.summary,
-        "round": func.iif(_pos_round.c.id.is_(None), None, _round_label(_pos_round)),
+        "round": case((_pos_round.c.id.is_(None), None), else_=_round_label(_pos_round)),
         "person": _pos_person.c.name,
     }
 
@@ -167,10 +167,9 @@ def _positions_sorts():
 
 # ---------------------------------------------------------------- rounds
 def _round_dates() -> ColumnElement:
-    return func.iif(
-        rounds.c.end.is_(None) | (rounds.c.end == rounds.c.start),
-        rounds.c.start,
-        func.coalesce(rounds.c.start, "?") + literal(" – ") + rounds.c.end,
+    return case(  # CASE, not SQLite's iif(): the same SQL runs on PostgreSQL
+        (rounds.c.end.is_(None) | (rounds.c.end == rounds.c.start), rounds.c.start),
+        else_=func.coalesce(rounds.c.start, "?") + literal(" – ") + rounds.c.end,
     )
 
 
