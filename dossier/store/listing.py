@@ -330,10 +330,11 @@ def page(conn: Connection, collection: str, *, filters: dict[str, object] | None
         conds.append(_after(sort_expr, table.c.id, after, descending))
     if conds:
         q = q.where(*conds)
+    spell_nulls = conn.dialect.name != "sqlite"  # elsewhere NULL does not sort first by itself
     if descending:
-        q = q.order_by(sort_expr.desc(), table.c.id.desc())
+        q = q.order_by(sort_expr.desc().nulls_last() if spell_nulls else sort_expr.desc(), table.c.id.desc())
     else:
-        q = q.order_by(sort_expr.asc(), table.c.id.asc())
+        q = q.order_by(sort_expr.asc().nulls_first() if spell_nulls else sort_expr.asc(), table.c.id.asc())
     q = q.limit(limit)
     out = []
     for row in conn.execute(q).mappings():
