@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -59,6 +60,26 @@ def _nocase_lower(element: nocase, compiler, **kw) -> str:
 @compiles(nocase, "sqlite")
 def _nocase_collate(element: nocase, compiler, **kw) -> str:
     return f"{compiler.process(element.clauses, **kw)} COLLATE NOCASE"
+
+
+class like_nocase(FunctionElement):  # noqa: N801 - reads as SQL: like_nocase(column, pattern)
+    """``column LIKE pattern`` without case, ``\\`` escaping wildcards: SQLite's LIKE already
+    ignores case; PostgreSQL's ILIKE does."""
+
+    type = Boolean()
+    inherit_cache = True
+
+
+@compiles(like_nocase)
+def _like_nocase_ilike(element: like_nocase, compiler, **kw) -> str:
+    column, pattern = (compiler.process(c, **kw) for c in element.clauses)
+    return f"{column} ILIKE {pattern} ESCAPE '\\'"
+
+
+@compiles(like_nocase, "sqlite")
+def _like_nocase_like(element: like_nocase, compiler, **kw) -> str:
+    column, pattern = (compiler.process(c, **kw) for c in element.clauses)
+    return f"{column} LIKE {pattern} ESCAPE '\\'"
 
 
 class Base(DeclarativeBase):
