@@ -115,10 +115,10 @@ def _people_sorts():
 
 def _people_text_condition(pattern: str) -> ColumnElement:
     return or_(
-        *(col.like(pattern, escape="\\") for col in (people.c.name, people.c.native_name, people.c.title,
+        *(t.like_nocase(col, pattern) for col in (people.c.name, people.c.native_name, people.c.title,
                                                     _person_party.c.name)),
         select(aliases.c.id).where(aliases.c.person_id == people.c.id,
-                                   aliases.c.alias.like(pattern, escape="\\")).exists(),
+                                   t.like_nocase(aliases.c.alias, pattern)).exists(),
     )
 
 
@@ -296,7 +296,7 @@ def _conditions(collection: str, filters: dict[str, object], text_filter: str | 
             if collection == "people":
                 conds.append(_people_text_condition(pattern))
             else:
-                conds.append(or_(*(col.like(pattern, escape="\\") for col in listing.text_columns())))
+                conds.append(or_(*(t.like_nocase(col, pattern) for col in listing.text_columns())))
     return conds
 
 
