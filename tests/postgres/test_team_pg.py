@@ -119,6 +119,9 @@ def test_every_listing_pages_alike_on_postgresql_and_sqlite(pg_url, tmp_path):
                     rest = listing.page(ws, collection, sort=sort, descending=descending,
                                         after=first[-1].sort_key) if first else []
                     out[collection, sort, descending] = [(r.id, r.cells) for r in first + rest]
+            for words in ("AL", "sy", "round 5", "Isr_", "100%"):
+                out[collection, words] = ([r.id for r in listing.page(ws, collection, text_filter=words)],
+                                          listing.count(ws, collection, text_filter=words))
         return out
 
     with open_workspace(pg_url) as shared, open_workspace(tmp_path / "w.sqlite") as local:
