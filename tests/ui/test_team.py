@@ -296,9 +296,10 @@ def test_open_team_workspace_shows_its_address_and_keeps_no_password(main_window
     assert main_window.switch_workspace(secret)  # the test server trusts any password
     dialogs.stop()
     ws = main_window.ctx.ws
-    assert ws.is_shared and ws.location == pg_url
-    assert pg_url in main_window.windowTitle() and "(shared)" in main_window.windowTitle()
-    assert main_window.workspace_label.text() == pg_url
+    assert ws.is_shared and "s3cret" not in ws.location and without_password(ws.location) == pg_url
+    assert ws.location in main_window.windowTitle() and "(shared)" in main_window.windowTitle()
+    assert "s3cret" not in main_window.windowTitle()
+    assert main_window.workspace_label.text() == ws.location
     assert main_window.shared_label.isVisible() and main_window.shared_label.text() == "Shared"
     assert not main_window.backup_action.isEnabled() and not main_window.restore_action.isEnabled()
     assert main_window.live.running
