@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import tempfile
@@ -25,6 +26,20 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+@contextlib.contextmanager
+def _binary_streams():
+    """Compressed streams written as binary, without reportlab's ASCII85 text wrapping (done in
+    pure Python, a quarter larger, and not needed by any PDF reader)."""
+    from reportlab import rl_config
+
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = saved
 
 
 def _choose_negotiation(doc: Document, negotiation_id: str | None):
@@ -107,10 +122,11 @@ def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | Non
             expected=2 * len(flowables), title=title, author=author or "", subject=subject,
             creator=f"{APP_NAME} {__version__}", producer=f"{APP_NAME} {__version__}",
         )
-        for _attempt in range(4):  # until "Page x of y" prints the real y
-            template.multiBuild(flowables)
-            if template.pages_printed == template.page:
-                break
+        with _binary_streams():
+            for _attempt in range(4):  # until "Page x of y" prints the real y
+                template.multiBuild(flowables)
+                if template.pages_printed == template.page:
+                    break
         pages = template.page
         os.chmod(temp_name, 0o666 & ~_umask())  # mkstemp makes it private; a saved file is not
         os.replace(temp_name, out)

@@ -30,6 +30,7 @@ import arabic_reshaper
 from bidi import algorithm as bidi_algorithm
 from bidi.mirror import MIRRORED
 from reportlab.lib.colors import Color, black
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus.flowables import Flowable
 
@@ -399,7 +400,7 @@ class TextBlock(Flowable):
         top = self.height
         text_object = canv.beginText()
         code, format_text = text_object._code, text_object._formatText
-        current_font = current_color = None
+        current_font = current_color = subset_font = font_switch = None
         for number, line in enumerate(self._lines):
             baseline = top - (number + 1) * leading + (leading - size) / 2 + 0.22 * size
             avail = self.width - style.indent
@@ -419,11 +420,18 @@ class TextBlock(Flowable):
                     if font != current_font:
                         text_object.setFont(font, size)
                         current_font = font
+                        subset_font = getFont(font)
+                        if not subset_font._dynamicFont:
+                            subset_font = None
+                        font_switch = f"{fp_str(size)} Tf {fp_str(text_object._leading)} TL"
                     # setTextOrigin() and textOut() as the operators they write, without
                     # reportlab's pure-Python number formatting and the stringWidth() that only
                     # advances a cursor the next line replaces anyway
                     code.append(f"1 0 0 1 {left + x:.3f} {baseline:.3f} Tm")
-                    code.append(format_text(text))
+                    if subset_font is None:
+                        code.append(format_text(text))
+                    else:
+                        _subset_text(text_object, subset_font, font, text, font_switch)
                 if span.link or span.url:
                     rect = (left + x, baseline - 0.25 * size, left + x + width, baseline + 0.8 * size)
                     if span.link:
@@ -434,6 +442,27 @@ class TextBlock(Flowable):
             canv.saveState()
             canv.drawText(text_object)
             canv.restoreState()
+
+
+def _subset_text(text_object, font, font_name: str, text: str, font_switch: str) -> None:
+    """What reportlab's ``_formatText`` writes for plain text in a TrueType font: the text cut
+    into the font's subsets, each shown with ``Tj`` after a font switch when the subset changes.
+    The cut and escaped pieces are kept per canvas, as a subset's codes never change within
+    one document."""
+    canv = text_object._canvas
+    doc = canv._doc
+    pieces_of = canv.__dict__.setdefault("_dossier_subset_pieces", {})
+    key = (font_name, text)
+    pieces = pieces_of.get(key)
+    if pieces is None:
+        escape = canv._escape
+        pieces = pieces_of[key] = [(subset, f"({escape(t)}) Tj") for subset, t in font.splitString(text, doc)]
+    code = text_object._code
+    for subset, shown in pieces:
+        if subset != text_object._curSubset:
+            code.append(f"{font.getSubsetInternalName(subset, doc)} {font_switch}")
+            text_object._curSubset = subset
+        code.append(shown)
 
 
 def plain_width(text: str, style: TextStyle) -> float:
