@@ -41,7 +41,7 @@ def dump(url: str, target: Path) -> None:
     env = dict(os.environ)
     if parsed.password:
         env["PGPASSWORD"] = str(parsed.password)
-    conninfo = parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    conninfo = parsed._replace(drivername="postgresql", password=None).render_as_string(hide_password=False)
     tmp = target.with_name(f".{target.name}.partial")
     try:
         done = subprocess.run([program, "--format=custom", "--no-owner", f"--file={tmp}", f"--dbname={conninfo}"],

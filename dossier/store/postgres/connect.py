@@ -35,9 +35,10 @@ def make_engine(url: str) -> Engine:
 
 
 def display_name(url: str) -> str:
-    """The address without any password, for titles and messages."""
+    """The address without its password (left out, not masked), for titles and messages."""
     try:
-        return make_url(url.replace("postgres://", "postgresql://", 1)).render_as_string(hide_password=True)
+        parsed = make_url(url.replace("postgres://", "postgresql://", 1))
+        return parsed._replace(password=None).render_as_string(hide_password=False)
     except Exception:
         return "PostgreSQL database"
 
