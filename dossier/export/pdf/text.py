@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import arabic_reshaper
 from bidi import algorithm as bidi_algorithm
@@ -122,6 +123,8 @@ class _Paragraph:
     levels: list[int] | None  # None: all left to right
     base: int
     cum: list[float] = field(default_factory=list)  # cum[i]: width of text[:i]
+    #: indices where the font or the span changes from the character before (found when first needed)
+    run_starts: list[int] | None = field(default=None, compare=False, repr=False)
 
     def sliced(self, start: int, end: int | None = None) -> _Paragraph:
         end = len(self.text) if end is None else end
@@ -200,18 +203,20 @@ def _prepare(spans: list[Span], style: TextStyle, widths: _Widths) -> list[_Para
 
 #: Shaped paragraphs of texts already prepared (a dossier repeats names, dates and labels
 #: in cell after cell); what shaping depends on is the key. Emptied when it grows large.
-_PREPARED: dict[tuple, list[_Paragraph]] = {}
+_PREPARED: dict[tuple, tuple[list[_Paragraph], dict[float, list[_Line]]]] = {}
 _PREPARED_MAX = 50_000
 
 
-def _prepared(spans: list[Span], style: TextStyle, widths: _Widths) -> list[_Paragraph]:
+def _prepared(spans: list[Span], style: TextStyle,
+              widths: _Widths) -> tuple[list[_Paragraph], dict[float, list[_Line]]]:
+    """The shaped paragraphs of a text, and its lines per available width (filled by the blocks)."""
     key = (tuple((s.text, s.bold, s.italic) for s in spans), style.bold, style.italic, widths.size)
-    paras = _PREPARED.get(key)
-    if paras is None:
+    known = _PREPARED.get(key)
+    if known is None:
         if len(_PREPARED) >= _PREPARED_MAX:
             _PREPARED.clear()
-        paras = _PREPARED[key] = _prepare(spans, style, widths)
-    return list(paras)
+        known = _PREPARED[key] = (_prepare(spans, style, widths), {})
+    return list(known[0]), known[1]
 
 
 def forget_shaped_texts() -> None:
@@ -274,21 +279,31 @@ def _visual_order(para: _Paragraph, start: int, end: int) -> list[int]:
     return order
 
 
+def _run_starts(para: _Paragraph) -> list[int]:
+    starts = para.run_starts
+    if starts is None:
+        fonts, spans = para.fonts, para.spans
+        if fonts.count(fonts[0]) == len(fonts) and spans.count(spans[0]) == len(spans) if fonts else True:
+            starts = []  # one font, one span: the usual paragraph
+        else:
+            starts = [i for i, (f0, f1, s0, s1) in enumerate(zip(fonts, fonts[1:], spans, spans[1:]), 1)
+                      if f0 != f1 or s0 != s1]
+        para.run_starts = starts
+    return starts
+
+
 def _ltr_line(para: _Paragraph, index: int, start: int, end: int) -> _Line:
     """A line of a paragraph without right-to-left text: runs are slices of the logical text."""
     runs = []
     fonts, span_ids, cum, text = para.fonts, para.spans, para.cum, para.text
-    i = start
-    while i < end:
-        key = (fonts[i], span_ids[i])
-        j = i + 1
-        while j < end and fonts[j] == key[0] and span_ids[j] == key[1]:
-            j += 1
-        chars = text[i:j]
-        if not chars.isprintable():  # drop format and control characters (they have no width)
-            chars = "".join(ch for ch in chars if not _invisible(ch))
-        runs.append((cum[i] - cum[start], cum[j] - cum[i], chars, key[0], key[1]))
-        i = j
+    if start < end:
+        starts = _run_starts(para)
+        bounds = [start, *starts[bisect_right(starts, start) : bisect_left(starts, end)], end]
+        for i, j in zip(bounds, bounds[1:]):
+            chars = text[i:j]
+            if not chars.isprintable():  # drop format and control characters (they have no width)
+                chars = "".join(ch for ch in chars if not _invisible(ch))
+            runs.append((cum[i] - cum[start], cum[j] - cum[i], chars, fonts[i], span_ids[i]))
     return _Line(index, start, end, tuple(runs), cum[end] - cum[start], bool(para.base))
 
 
@@ -332,6 +347,7 @@ class TextBlock(Flowable):
         self.spaceAfter = self.style.space_after
         self._widths = _Widths(self.style.size)
         self._paras: list[_Paragraph] | None = None
+        self._lines_by_width: dict[float, list[_Line]] | None = None  # shared by blocks of the same text
         self._lines: list[_Line] = []
         self._layout_width: float | None = None
 
@@ -342,7 +358,7 @@ class TextBlock(Flowable):
     # -- layout
     def _ensure_paras(self) -> list[_Paragraph]:
         if self._paras is None:
-            self._paras = _prepared(self.spans, self.style, self._widths)
+            self._paras, self._lines_by_width = _prepared(self.spans, self.style, self._widths)
         return self._paras
 
     def _layout(self, width: float) -> None:
@@ -350,10 +366,15 @@ class TextBlock(Flowable):
             return
         paras = self._ensure_paras()
         avail = max(width - self.style.indent, self.style.size)
-        lines = []
-        for index, para in enumerate(paras):
-            for start, end in _breaks(para, avail):
-                lines.append(_line(para, index, start, end, self._widths))
+        known = self._lines_by_width  # None for the parts of a split block
+        lines = known.get(avail) if known is not None else None
+        if lines is None:
+            lines = []
+            for index, para in enumerate(paras):
+                for start, end in _breaks(para, avail):
+                    lines.append(_line(para, index, start, end, self._widths))
+            if known is not None:
+                known[avail] = lines
         self._lines = lines
         self._layout_width = width
 
@@ -370,6 +391,7 @@ class TextBlock(Flowable):
         part.spaceBefore = self.spaceBefore if first else 0
         part.spaceAfter = 0 if first else self.spaceAfter
         part._paras, part._lines, part._layout_width = paras, lines, self._layout_width
+        part._lines_by_width = None
         return part
 
     def split(self, availWidth, availHeight):
@@ -423,7 +445,7 @@ class TextBlock(Flowable):
                         subset_font = getFont(font)
                         if not subset_font._dynamicFont:
                             subset_font = None
-                        font_switch = f"{fp_str(size)} Tf {fp_str(text_object._leading)} TL"
+                        font_switch = _font_switch(size, text_object._leading)
                     # setTextOrigin() and textOut() as the operators they write, without
                     # reportlab's pure-Python number formatting and the stringWidth() that only
                     # advances a cursor the next line replaces anyway
@@ -442,6 +464,12 @@ class TextBlock(Flowable):
             canv.saveState()
             canv.drawText(text_object)
             canv.restoreState()
+
+
+@lru_cache(maxsize=64)
+def _font_switch(size: float, leading: float) -> str:
+    """The size and leading that follow a font's name in a ``Tf`` switch, as reportlab writes them."""
+    return f"{fp_str(size)} Tf {fp_str(leading)} TL"
 
 
 def _subset_text(text_object, font, font_name: str, text: str, font_switch: str) -> None:
