@@ -423,6 +423,7 @@ class TextBlock(Flowable):
         text_object = canv.beginText()
         code, format_text = text_object._code, text_object._formatText
         current_font = current_color = subset_font = font_switch = None
+        opaque = canv._extgstate.getValue("ca") == 1  # then an opaque colour sets no transparency
         for number, line in enumerate(self._lines):
             baseline = top - (number + 1) * leading + (leading - size) / 2 + 0.22 * size
             avail = self.width - style.indent
@@ -437,7 +438,12 @@ class TextBlock(Flowable):
                 if text:
                     color = span.color or style.color
                     if color != current_color:
-                        text_object.setFillColor(color)
+                        fill = _fill_op(color) if opaque else None
+                        if fill is None:
+                            text_object.setFillColor(color)
+                        else:
+                            code.append(fill)
+                            canv._doc.ensureMinPdfVersion("transparency")  # as setFillColor's alpha does
                         current_color = color
                     if font != current_font:
                         text_object.setFont(font, size)
@@ -461,9 +467,24 @@ class TextBlock(Flowable):
                     else:
                         canv.linkURL(span.url, rect, relative=1)
         if current_font is not None:  # one text object per block, its colour kept inside it
-            canv.saveState()
-            canv.drawText(text_object)
-            canv.restoreState()
+            # saveState(), drawText(), restoreState() as the operators they write: the text
+            # object changes no state of the canvas that would need restoring
+            canv._code.extend(("q", text_object.getCode(), "Q"))
+
+
+_FILL_OPS: dict[tuple[float, float, float, float], str] = {}
+
+
+def _fill_op(color) -> str | None:
+    """The operator a text object's ``setFillColor`` writes for an opaque RGB colour (None for
+    any other kind of colour, which then goes through reportlab)."""
+    if type(color) is not Color or getattr(color, "alpha", 1) != 1:
+        return None
+    key = (color.red, color.green, color.blue, color.alpha)
+    op = _FILL_OPS.get(key)
+    if op is None:
+        op = _FILL_OPS[key] = f"{fp_str((color.red, color.green, color.blue))} rg"
+    return op
 
 
 @lru_cache(maxsize=64)
