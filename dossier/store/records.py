@@ -431,6 +431,29 @@ def raw_cursor(conn: Connection) -> Iterator[sqlite3.Cursor]:
         cur.close()
 
 
+#: Inserting at least this many rows, and more than a table holds, builds its indexes afterwards.
+_BULK_ROWS = 10_000
+
+
+@contextlib.contextmanager
+def _indexes_built_after(cur: sqlite3.Cursor, table: str, adding: int, held: int) -> Iterator[None]:
+    """For a bulk insert into an (almost) empty table: drop its plain secondary indexes first and
+    create them again from their own SQL afterwards, sorting once instead of inserting row by
+    row into every index. Both are part of the transaction, so a failed write leaves them as
+    they were; unique indexes and constraints are kept and check every row as it comes."""
+    if adding < _BULK_ROWS or held > adding:
+        yield
+        return
+    indexes = cur.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
+        "AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY name", (table,)).fetchall()
+    for name, _sql in indexes:
+        cur.execute(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        cur.execute(sql)
+
+
 def _insert_sql(table: Table, columns: Sequence[str]) -> str:
     return (f"INSERT INTO {table.name} ({', '.join(columns)}) "
             f"VALUES ({', '.join('?' * len(columns))})")
@@ -485,8 +508,9 @@ def _write_records_sqlite(conn: Connection, collection: str, records: Sequence,
             cur.executemany(f"UPDATE {table.name} SET {sets} WHERE id = ?",
                             [(*row_of(r)[1:], existing[r.id]) for r in replaced])
         if added:
-            cur.executemany(_insert_sql(table, ["id", "uid", *names]),
-                            [(keys[r.id], *row_of(r)) for r in added])
+            with _indexes_built_after(cur, table.name, len(added), top):
+                cur.executemany(_insert_sql(table, ["id", "uid", *names]),
+                                [(keys[r.id], *row_of(r)) for r in added])
         if self_refs:
             refs.setdefault(collection, {}).update(keys)
             own = refs[collection]
@@ -501,8 +525,10 @@ def _write_records_sqlite(conn: Connection, collection: str, records: Sequence,
                                 [(existing[r.id],) for r in replaced])
             rows = list(_child_rows(child, records, keys, refs))
             if rows:
-                cur.executemany(
-                    _insert_sql(child.table, [child.owner, "ordinal", *(c.column for c in child.columns)]), rows)
+                held = cur.execute(f"SELECT max(id) FROM {child.table.name}").fetchone()[0] or 0
+                with _indexes_built_after(cur, child.table.name, len(rows), held):
+                    cur.executemany(
+                        _insert_sql(child.table, [child.owner, "ordinal", *(c.column for c in child.columns)]), rows)
     return keys
 
 

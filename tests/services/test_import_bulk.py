@@ -1,0 +1,131 @@
+"""The bulk paths of an import: the depth limit wherever deep nesting hides, the quick field
+checks agreeing with the full ones, indexes rebuilt inside the transaction, all or nothing."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from conftest_interchange import encode, export_dict, full_doc, new_workspace, normalised, record
+
+from dossier.errors import InterchangeError, ValidationError, WorkspaceWriteError
+from dossier.model.records import COLLECTIONS
+from dossier.model.schema import record_checker, validate_record
+from dossier.services import interchange
+from dossier.store import records as store
+
+DEEP = "[" * 70 + "]" * 70
+
+
+def _with_raw(doc: dict, collection: str, rid: str, key: str, raw_json: str) -> bytes:
+    """The document's bytes with ``key`` of one record set to raw JSON text."""
+    marker = "__raw_value__"
+    record(doc, collection, rid)[key] = marker
+    return encode(doc).replace(json.dumps(marker).encode(), raw_json.encode())
+
+
+@pytest.mark.parametrize("where", ["unknown field", "text field", "list item", "citation"])
+def test_deep_nesting_anywhere_in_a_record_is_refused_as_too_deep(where):
+    doc = full_doc()
+    if where == "unknown field":
+        data = _with_raw(doc, "people", "per-1", "extra", DEEP)
+    elif where == "text field":
+        data = _with_raw(doc, "people", "per-1", "bio", DEEP)
+    elif where == "list item":
+        data = _with_raw(doc, "people", "per-1", "aliases", f"[{DEEP}]")
+    else:
+        data = _with_raw(doc, "positions", record(doc, "positions", doc["positions"][0]["id"])["id"],
+                         "sources", f'[{{"source": "s-1", "credibility": 2, "quote": {DEEP}}}]')
+    with pytest.raises(InterchangeError, match="nested deeper than 64"):
+        interchange.read_document(data)
+
+
+def test_deep_nesting_wins_over_a_wrong_format():
+    doc = full_doc()
+    doc["format"] = "something else"
+    data = _with_raw(doc, "people", "per-1", "notes", DEEP)
+    with pytest.raises(InterchangeError, match="nested deeper than 64"):
+        interchange.read_document(data)
+
+
+def test_nesting_at_the_limit_is_read():
+    doc = full_doc()
+    data = _with_raw(doc, "people", "per-1", "extra", "[" * 61 + "]" * 61)  # 3 levels above it: 64
+    with pytest.raises(ValidationError) as info:
+        interchange.read_document(data)
+    assert [e.message for e in info.value.errors] == ["unknown field"]
+
+
+def _resolver_ids(doc: dict) -> dict[str, set[str]]:
+    return {name: {r["id"] for r in doc.get(name, [])} for name in COLLECTIONS}
+
+
+@pytest.mark.parametrize("collection", list(COLLECTIONS))
+def test_quick_checks_pass_only_what_the_full_check_passes(collection):
+    """Every valid record passes; changing any field to a wrong value makes the quick check
+    say no whenever the full check finds a problem."""
+    doc = interchange.read_document(encode(full_doc()))
+    ids = {name: {r.id for r in doc.collection(name)} for name in COLLECTIONS}
+
+    class Resolver:
+        def exists(self, name, rid):
+            return rid in ids[name]
+
+        def negotiation_of(self, name, rid):
+            return None
+
+    quick = record_checker(collection, ids)
+    bad_values = [None, "", " ", "\x00", "\ud800", 0, -1, 7, 1.5, True, [], {}, ["x"], "9999-99",
+                  "2025-02-30", "XX", "xx", "nope", "B", "s-1", "per-1", "n-1"]
+    for rec in doc.collection(collection):
+        assert quick(rec)
+        assert validate_record(collection, rec, Resolver()) == []
+        for name in interchange.FIELDS[collection]:
+            for value in bad_values:
+                changed = type(rec)(**{**vars(rec), name: value})
+                if quick(changed):
+                    assert validate_record(collection, changed, Resolver()) == [], (name, value)
+
+
+def _many_positions(doc: dict, n: int) -> dict:
+    template = doc["positions"][0]
+    doc["positions"] = [{**template, "id": f"p-{i:05d}", "sources": []} for i in range(n)]
+    return doc
+
+
+def test_a_bulk_import_keeps_the_schema_and_exports_what_it_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "_BULK_ROWS", 50)
+    doc = _many_positions(full_doc(), 300)
+    fresh = tmp_path / "fresh.sqlite"
+    with new_workspace(fresh):
+        pass
+    target = tmp_path / "w.sqlite"
+    with new_workspace(target) as ws:
+        interchange.import_json(ws, encode(doc))
+        assert export_dict(ws) == normalised(doc)
+    query = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+    assert sqlite3.connect(target).execute(query).fetchall() == sqlite3.connect(fresh).execute(query).fetchall()
+    assert sqlite3.connect(target).execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+def test_a_failed_bulk_import_leaves_nothing_behind(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "_BULK_ROWS", 50)
+    doc = _many_positions(full_doc(), 300)
+    path = tmp_path / "w.sqlite"
+    query = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+    with new_workspace(path) as ws:
+        before_schema = sqlite3.connect(path).execute(query).fetchall()
+        before = export_dict(ws)
+        original = store._child_rows
+
+        def failing(child, records, keys, refs):  # the citations of positions cannot be written
+            if child.table.name == "citations" and records and type(records[0]).__name__ == "Position":
+                raise sqlite3.OperationalError("disk I/O error")
+            return original(child, records, keys, refs)
+
+        monkeypatch.setattr(store, "_child_rows", failing)
+        with pytest.raises(WorkspaceWriteError):
+            interchange.import_json(ws, encode(doc))
+        assert export_dict(ws) == before
+    assert sqlite3.connect(path).execute(query).fetchall() == before_schema
