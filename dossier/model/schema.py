@@ -330,9 +330,10 @@ def _quick_check(kind: FieldKind, resolver_ids: dict[str, set[str]], valid_dates
         item = _quick_check(kind.item, resolver_ids, valid_dates)
         return lambda v: v.__class__ is list and all(map(item, v))
     if isinstance(kind, Obj):
-        checks = [(attrgetter(name), _quick_check(sub, resolver_ids, valid_dates)) for name, sub in kind.fields.items()]
+        checks = [_quick_check(sub, resolver_ids, valid_dates) for sub in kind.fields.values()]
+        get = attrgetter(*kind.fields) if len(kind.fields) > 1 else (lambda v, g=attrgetter(*kind.fields): (g(v),))
         cls = kind.cls
-        return lambda v: v.__class__ is cls and all(check(get(v)) for get, check in checks)
+        return lambda v: v.__class__ is cls and all(map(call, checks, get(v)))
     return lambda v: False
 
 

@@ -353,13 +353,14 @@ def _read_value(value: object) -> tuple[Document, bool]:
         for record, i in zip(doc.collection(name), raw_indices.get(name, []), strict=True):
             if len(errors) >= MAX_ERRORS:
                 raise ValidationError(errors[:MAX_ERRORS], truncated=True)
-            if not fields_ok(record):
+            valid = fields_ok(record)
+            if not valid:
                 all_simple = False
                 errors.extend(validate_record(name, record, resolver, index=i))
             elif agree is None or not agree(record):
                 errors.extend(cross_field_errors(name, record, resolver, index=i))
             rid = record.id
-            if is_valid_id(rid):
+            if valid or is_valid_id(rid):  # a record whose fields are valid has a valid id
                 if rid in seen:
                     errors.append(
                         FieldError(f"{name}[{rid}].id", f"duplicate id, also at {name}[#{seen[rid]}]")
