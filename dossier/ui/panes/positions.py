@@ -252,15 +252,10 @@ class PositionsPane(Pane):
     def delete_selected(self) -> None:
         position_id = selected_record(self.list.table)
         if position_id and self.tabs.currentWidget() is self.list:
-            push_delete(self.ctx, "positions", position_id, self, self._shown_version(position_id))
+            push_delete(self.ctx, "positions", position_id, self, self.form.version_shown(position_id))
 
     def show_history(self) -> None:
         self.form.show_history()
-
-    def _shown_version(self, record_id: str) -> int | None:
-        """The version of the record the form shows, when it is ``record_id``."""
-        form = self.form
-        return form.version if form.record is not None and form.record.id == record_id else None
 
     def save_state(self) -> None:
         self.ctx.settings.setValue("positions/tab", self.tabs.currentIndex())

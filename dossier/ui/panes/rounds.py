@@ -276,15 +276,10 @@ class RoundsPane(Pane):
     def delete_selected(self) -> None:
         round_id = selected_record(self.table)
         if round_id:
-            push_delete(self.ctx, "rounds", round_id, self, self._shown_version(round_id))
+            push_delete(self.ctx, "rounds", round_id, self, self.form.version_shown(round_id))
 
     def show_history(self) -> None:
         self.form.show_history()
-
-    def _shown_version(self, record_id: str) -> int | None:
-        """The version of the record the form shows, when it is ``record_id``."""
-        form = self.form
-        return form.version if form.record is not None and form.record.id == record_id else None
 
     def save_state(self) -> None:
         self.ctx.settings.setValue("rounds/splitter", self.splitter.saveState())

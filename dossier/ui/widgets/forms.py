@@ -226,6 +226,10 @@ class RecordForm(QWidget):
         if self.record is not None:
             show_history(self.ctx.ws, collection_of(self.record), self.record.id, record_label(self.record), self)
 
+    def version_shown(self, record_id: str) -> int | None:
+        """The version of the record this form shows, when it is ``record_id``."""
+        return self.version if self.record is not None and self.record.id == record_id else None
+
     # ------------------------------------------------------------- errors
     def clear_errors(self) -> None:
         for label in [self.general_error, *self.errors.values()]:
