@@ -413,10 +413,30 @@ class TextBlock(Flowable):
         return [self._part(head_paras, self._lines[:fits], True), self._part(tail_paras, tail_lines, False)]
 
     # -- drawing
-    def draw(self):
-        canv = self.canv
-        if getattr(canv, "layout_only", False):  # a pass that only finds where things go
+    def drawOn(self, canvas, x, y, _sW=0):
+        """``Flowable.drawOn`` without saving the canvas state and translating it: the block
+        writes its text at (x, y) itself, inside a save and restore of its own."""
+        if getattr(canvas, "layout_only", False):  # a pass that only finds where things go
             return
+        if getattr(self, "_showBoundary", False):
+            super().drawOn(canvas, x, y, _sW)
+            return
+        self.canv = canvas
+        try:
+            self._draw_text(self._hAlignAdjust(x, _sW), y)
+        finally:
+            del self.canv
+
+    def draw(self):
+        if getattr(self.canv, "layout_only", False):
+            return
+        self._draw_text(0.0, 0.0)
+
+    def _draw_text(self, dx: float, dy: float) -> None:
+        """Draw the lines with the block's bottom left corner at (dx, dy): the text object is
+        moved there with its own ``cm`` inside its save and restore, as a translated canvas
+        would have it, so readers that extract text see the same structure."""
+        canv = self.canv
         style = self.style
         leading, size = style.leading, style.size
         top = self.height
@@ -461,7 +481,8 @@ class TextBlock(Flowable):
                     else:
                         _subset_text(text_object, subset_font, font, text, font_switch)
                 if span.link or span.url:
-                    rect = (left + x, baseline - 0.25 * size, left + x + width, baseline + 0.8 * size)
+                    rect = (dx + left + x, dy + baseline - 0.25 * size, dx + left + x + width,
+                            dy + baseline + 0.8 * size)
                     if span.link:
                         canv.linkRect("", span.link, rect, relative=1)
                     else:
@@ -469,7 +490,10 @@ class TextBlock(Flowable):
         if current_font is not None:  # one text object per block, its colour kept inside it
             # saveState(), drawText(), restoreState() as the operators they write: the text
             # object changes no state of the canvas that would need restoring
-            canv._code.extend(("q", text_object.getCode(), "Q"))
+            if dx or dy:
+                canv._code.extend(("q", f"1 0 0 1 {fp_str(dx, dy)} cm", text_object.getCode(), "Q"))
+            else:
+                canv._code.extend(("q", text_object.getCode(), "Q"))
 
 
 _FILL_OPS: dict[tuple[float, float, float, float], str] = {}
