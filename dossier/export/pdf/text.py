@@ -31,7 +31,7 @@ import arabic_reshaper
 from bidi import algorithm as bidi_algorithm
 from bidi.mirror import MIRRORED
 from reportlab.lib.colors import Color, black
-from reportlab.lib.rl_accel import fp_str
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus.flowables import Flowable
 
@@ -491,7 +491,7 @@ class TextBlock(Flowable):
             # saveState(), drawText(), restoreState() as the operators they write: the text
             # object changes no state of the canvas that would need restoring
             if dx or dy:
-                canv._code.extend(("q", f"1 0 0 1 {fp_str(dx, dy)} cm", text_object.getCode(), "Q"))
+                canv._code.extend(("q", f"1 0 0 1 {dx:.3f} {dy:.3f} cm", text_object.getCode(), "Q"))
             else:
                 canv._code.extend(("q", text_object.getCode(), "Q"))
 
@@ -511,6 +511,15 @@ def _fill_op(color) -> str | None:
     return op
 
 
+#: byte -> how it is written inside a PDF string, as reportlab's escapePDF writes it
+_ESCAPES = {code: escapePDF(bytes([code])) for code in range(256)}
+
+
+def _escape(piece: bytes | str) -> str:
+    """``escapePDF`` in one ``str.translate`` (reportlab's runs a Python loop per byte here)."""
+    return (piece.decode("latin-1") if isinstance(piece, bytes) else piece).translate(_ESCAPES)
+
+
 @lru_cache(maxsize=64)
 def _font_switch(size: float, leading: float) -> str:
     """The size and leading that follow a font's name in a ``Tf`` switch, as reportlab writes them."""
@@ -528,8 +537,7 @@ def _subset_text(text_object, font, font_name: str, text: str, font_switch: str)
     key = (font_name, text)
     pieces = pieces_of.get(key)
     if pieces is None:
-        escape = canv._escape
-        pieces = pieces_of[key] = [(subset, f"({escape(t)}) Tj") for subset, t in font.splitString(text, doc)]
+        pieces = pieces_of[key] = [(subset, f"({_escape(t)}) Tj") for subset, t in font.splitString(text, doc)]
     code = text_object._code
     for subset, shown in pieces:
         if subset != text_object._curSubset:
