@@ -118,6 +118,11 @@ class DossierBuilder:
             self.contents.append((level, title, key))
         return [CondPageBreak(style.leading * 4), Anchor(key, title, level, contents), TextBlock(title, style)]
 
+    def subheading(self, title: str) -> list[Flowable]:
+        """A heading inside a section, moved to the next page when too little room is left
+        for it and a few lines of what follows."""
+        return [CondPageBreak(styles.H3.leading + 4 * styles.BODY.leading), TextBlock(title, styles.H3)]
+
     def section(self, title: str, *, new_page: bool = True) -> list[Flowable]:
         flow: list[Flowable] = [PageBreak()] if new_page else []
         return flow + self.heading(title, 0, styles.H1) + [
@@ -274,7 +279,7 @@ class DossierBuilder:
                 rows.append([self.cell(self.topic_title(gap.topic), bold=True),
                              TextBlock(self.position_spans(gap.claim, with_party=True), styles.CELL),
                              _stack([TextBlock(s, styles.CELL) for s in against])])
-            flow += [TextBlock("Conflicting positions", styles.H3), _table(rows, [0.22 * w, 0.39 * w, 0.39 * w])]
+            flow += [*self.subheading("Conflicting positions"), _table(rows, [0.22 * w, 0.39 * w, 0.39 * w])]
         else:
             flow.append(self.note("No conflicting latest positions between the parties."))
         if gaps.open_demands:
@@ -283,7 +288,7 @@ class DossierBuilder:
                 rows.append([self.cell(self.topic_title(item.topic), bold=True),
                              TextBlock(self.position_spans(item.claim, with_party=True), styles.CELL),
                              self.cell(", ".join(self.party_name(p) for p in item.unanswered_by))])
-            flow += [TextBlock("Open demands", styles.H3), _table(rows, [0.22 * w, 0.56 * w, 0.22 * w])]
+            flow += [*self.subheading("Open demands"), _table(rows, [0.22 * w, 0.56 * w, 0.22 * w])]
         else:
             flow.append(self.note("No unanswered demands or red lines."))
         return flow
@@ -367,7 +372,7 @@ class DossierBuilder:
         if rnd.sources:
             flow.append(TextBlock([Span("Sources:", bold=True, color=styles.MUTED)] + self.cite_spans(rnd.sources),
                                   styles.SMALL.but(space_after=4)))
-        flow.append(TextBlock("Participants", styles.H3))
+        flow += self.subheading("Participants")
         if rnd.participants:
             rows = [self.head_row("Party", "Person", "Role in the round")]
             groups: dict[str | None, list] = {}
@@ -382,7 +387,7 @@ class DossierBuilder:
             flow.append(_table(rows, [0.22 * w, 0.48 * w, 0.30 * w], zebra=False))
         else:
             flow.append(self.note("No participants recorded."))
-        flow.append(TextBlock("Agenda", styles.H3))
+        flow += self.subheading("Agenda")
         if rnd.topics:
             for topic_id in rnd.topics:
                 topic = self.topics.get(topic_id)
@@ -394,7 +399,7 @@ class DossierBuilder:
             flow.append(self.note("No agenda recorded."))
         put = sorted((p for p in self.doc.positions if p.round == rnd.id),
                      key=analysis.position_order(self.doc, rnd.negotiation))
-        flow.append(TextBlock("Positions put forward", styles.H3))
+        flow += self.subheading("Positions put forward")
         if put:
             rows = [self.head_row("Party", "Topic", "Kind", "Position")]
             for position in put:
@@ -402,7 +407,7 @@ class DossierBuilder:
             flow.append(_table(rows, [0.14 * w, 0.2 * w, 0.13 * w, 0.53 * w], extra=self.kind_fills(put, 2)))
         else:
             flow.append(self.note("No positions recorded for this round."))
-        flow.append(TextBlock("Movement since the previous round", styles.H3))
+        flow += self.subheading("Movement since the previous round")
         moves = analysis.movement(self.doc, rnd.id)
         if moves:
             rows = [self.head_row("Topic", "Party", "Before", "Now", "Change")]
@@ -454,7 +459,7 @@ class DossierBuilder:
                                            if p.role in ROLE_ORDER else 9)
                    if any(k[0] == p.party for k in latest)]
         parties += sorted({k[0] for k in latest} - set(parties))
-        topic_ids = [t.id for t in self.doc.topics if t.negotiation == neg.id and any(k[1] == t.id for k in latest)]
+        topic_ids = [t.id for t in analysis.ordered_topics(self.doc, neg.id) if any(k[1] == t.id for k in latest)]
         flow.append(self.legend())
         if not latest:
             return flow + [self.note("No positions are recorded" + (" as of this round." if as_of else "."))]
@@ -539,8 +544,8 @@ class DossierBuilder:
                                 ("Title", person.title),
                                 ("Also written", "; ".join(person.aliases) if person.aliases else None)]))
         if person.bio:
-            flow += [TextBlock("Biography", styles.H3), TextBlock(person.bio, styles.BODY)]
-        flow.append(TextBlock("Roles", styles.H3))
+            flow += [*self.subheading("Biography"), TextBlock(person.bio, styles.BODY)]
+        flow += self.subheading("Roles")
         if person.roles:
             rows = [self.head_row("Title", "Organization", "Period")]
             ordered = sorted(person.roles, key=lambda r: sort_key(r.start))
@@ -554,7 +559,7 @@ class DossierBuilder:
             flow.append(self.note("No roles recorded."))
         rounds = [r for r in (analysis.ordered_rounds(self.doc, neg.id) if neg else [])
                   if any(p.person == person.id for p in r.participants) or r.mediator == person.id]
-        flow.append(TextBlock("Rounds attended", styles.H3))
+        flow += self.subheading("Rounds attended")
         if rounds:
             for rnd in rounds:
                 role = next((p.role for p in rnd.participants if p.person == person.id and p.role), None)
@@ -570,7 +575,7 @@ class DossierBuilder:
             flow.append(self.note("No rounds attended on record."))
         positions = [p for p in self.doc.positions if p.person == person.id and (neg is None or
                                                                                p.negotiation == neg.id)]
-        flow.append(TextBlock("Positions stated", styles.H3))
+        flow += self.subheading("Positions stated")
         if positions:
             positions.sort(key=lambda p: (sort_key(p.date), p.id))
             rows = [self.head_row("Party", "Topic", "Kind", "Position")]
@@ -579,7 +584,7 @@ class DossierBuilder:
         else:
             flow.append(self.note("No positions stated on record."))
         if person.notes:
-            flow += [TextBlock("Analyst notes", styles.H3), TextBlock(Span(person.notes, italic=True), styles.BODY)]
+            flow += [*self.subheading("Analyst notes"), TextBlock(Span(person.notes, italic=True), styles.BODY)]
         return flow
 
     # ------------------------------------------------------------ sources
