@@ -104,13 +104,6 @@ def search(conn: Connection, query: str, limit: int = 50, kinds: list[str] | Non
 
 def rebuild(conn: Connection) -> int:
     """Index every record afresh; returns how many were indexed."""
-    from dossier.store.records import keys_for, read_records
+    from dossier.store.search_index import rebuild_with
 
-    clear(conn)
-    count = 0
-    for collection in COLLECTIONS:
-        records = read_records(conn, collection)
-        keys = keys_for(conn, collection, (r.id for r in records))
-        put(conn, collection, [(keys[r.id], r) for r in records])
-        count += len(records)
-    return count
+    return rebuild_with(conn, clear, put)
