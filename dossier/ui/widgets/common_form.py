@@ -121,6 +121,24 @@ class TextField(QPlainTextEdit):
             self.edited.emit()
 
 
+def _beside_add_remove(owner: QWidget, editor: QWidget, add_tip: str, remove_tip: str,
+                       on_add, on_remove) -> tuple[QToolButton, QToolButton]:
+    """Lay ``editor`` out in ``owner`` with + and − buttons beside it; return the buttons."""
+    add_button = _small_button("+", add_tip)
+    remove_button = _small_button("−", remove_tip)
+    add_button.clicked.connect(on_add)
+    remove_button.clicked.connect(on_remove)
+    buttons = QVBoxLayout()
+    buttons.addWidget(add_button)
+    buttons.addWidget(remove_button)
+    buttons.addStretch(1)
+    layout = QHBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(editor, 1)
+    layout.addLayout(buttons)
+    return add_button, remove_button
+
+
 def _small_button(text: str, tip: str) -> QToolButton:
     button = QToolButton()
     button.setText(text)
@@ -144,18 +162,8 @@ class StringListEditor(QWidget):
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.list.setMaximumHeight(64)
         self.list.itemChanged.connect(self._item_changed)
-        self.add_button = _small_button("+", self.tr("Add"))
-        self.remove_button = _small_button("−", self.tr("Remove the selected entry"))
-        self.add_button.clicked.connect(self.add_item)
-        self.remove_button.clicked.connect(self.remove_current)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list, 1)
-        layout.addLayout(buttons)
+        self.add_button, self.remove_button = _beside_add_remove(
+            self, self.list, self.tr("Add"), self.tr("Remove the selected entry"), self.add_item, self.remove_current)
         self._loading = False
 
     def set_values(self, values: list[str]) -> None:
@@ -216,18 +224,9 @@ class ItemTableEditor(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setMaximumHeight(96)
         self.table.itemChanged.connect(self._changed)
-        self.add_button = _small_button("+", self.tr("Add a row"))
-        self.remove_button = _small_button("−", self.tr("Remove the selected row"))
-        self.add_button.clicked.connect(self.add_row)
-        self.remove_button.clicked.connect(self.remove_current)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        self.add_button, self.remove_button = _beside_add_remove(
+            self, self.table, self.tr("Add a row"), self.tr("Remove the selected row"), self.add_row,
+            self.remove_current)
         self._loading = False
 
     def set_rows(self, rows: list[list[str | None]]) -> None:
