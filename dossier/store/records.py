@@ -187,25 +187,23 @@ def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
 
 
 # ---------------------------------------------------------------- ids
+def _lookup(conn: Connection, collection: str, by: str, give: str, values: Iterable) -> dict:
+    """``{value of column by: value of column give}`` for the rows whose ``by`` is in ``values``."""
+    table = table_of(collection)
+    found: dict = {}
+    for chunk in _chunks(sorted(set(values))):
+        found.update(conn.execute(select(table.c[by], table.c[give]).where(table.c[by].in_(chunk))).all())
+    return found
+
+
 def keys_for(conn: Connection, collection: str, uids: Iterable[str]) -> dict[str, int]:
     """Integer keys of the records with these external ids (missing ones are left out)."""
-    table = table_of(collection)
-    wanted = sorted(set(uids))
-    found: dict[str, int] = {}
-    for chunk in _chunks(wanted):
-        for uid, pk in conn.execute(select(table.c.uid, table.c.id).where(table.c.uid.in_(chunk))):
-            found[uid] = pk
-    return found
+    return _lookup(conn, collection, "uid", "id", uids)
 
 
 def uids_for(conn: Connection, collection: str, keys: Iterable[int]) -> dict[int, str]:
-    table = table_of(collection)
-    wanted = sorted(set(keys))
-    found: dict[int, str] = {}
-    for chunk in _chunks(wanted):
-        for pk, uid in conn.execute(select(table.c.id, table.c.uid).where(table.c.id.in_(chunk))):
-            found[pk] = uid
-    return found
+    """External ids of the records with these integer keys (missing ones are left out)."""
+    return _lookup(conn, collection, "id", "uid", keys)
 
 
 def all_uid_maps(conn: Connection) -> dict[str, dict[int, str]]:

@@ -96,9 +96,7 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
     _ensure_platform(screenshot)
     app = make_application()
 
-    from dossier.errors import DossierError
-    from dossier.services.workspace import open_workspace
-    from dossier.ui.dialogs.open_problems import Opened, open_interactively
+    from dossier.ui.dialogs.open_problems import open_interactively
     from dossier.ui.main_window import MainWindow
 
     from dossier.ui.dialogs.preferences import apply_analyst_name
@@ -109,10 +107,8 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
     address = team_address(path)
     if address is not None:
         if screenshot:
-            try:
-                opened = Opened(open_workspace(address, readonly=readonly), [])
-            except DossierError as exc:
-                print(f"dossier: {exc}", file=sys.stderr)
+            opened = _open_quietly(address, readonly)
+            if opened is None:
                 return 1
         else:
             opened = open_team_interactively(None, address, readonly=readonly)
@@ -131,10 +127,8 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
     else:
         target = Path(path)
     if screenshot:
-        try:
-            opened = Opened(open_workspace(target, readonly=readonly), [])
-        except DossierError as exc:
-            print(f"dossier: {exc}", file=sys.stderr)
+        opened = _open_quietly(target, readonly)
+        if opened is None:
             return 1
     else:
         # locked: offer read-only; damaged: offer the newest good backup; else say why
@@ -174,6 +168,19 @@ def _show(app, window, settings, screenshot: str | None, pane: str | None) -> in
         window.close()
     settings.sync()
     return code
+
+
+def _open_quietly(target, readonly: bool):
+    """Open without dialogs (for screenshots): a problem is one line on stderr and None."""
+    from dossier.errors import DossierError
+    from dossier.services.workspace import open_workspace
+    from dossier.ui.dialogs.open_problems import Opened
+
+    try:
+        return Opened(open_workspace(target, readonly=readonly), [])
+    except DossierError as exc:
+        print(f"dossier: {exc}", file=sys.stderr)
+        return None
 
 
 def _screenshot(app, window, out: Path) -> int:
