@@ -108,6 +108,38 @@ def test_truncated_file_is_refused_untouched_and_a_backup_offered(tmp_path):
     assert path.read_bytes() == before
 
 
+def test_a_checkpoint_cut_off_part_way_is_not_taken_for_a_truncated_file(tmp_path):
+    """Killed mid-checkpoint, the file has its new page 1 (and page count) but not yet the
+    pages after it; the write-ahead log still holds them all, so nothing is lost."""
+    path = tmp_path / "w.sqlite"
+    open_workspace(path, daily_backup=False).close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    with conn:
+        conn.executemany("INSERT INTO people (uid, name, bio) VALUES (?, ?, ?)",
+                         [(f"p-{i}", f"Person {i}", "x" * 3000) for i in range(60)])
+    short = path.read_bytes()
+    wal = Path(f"{path}-wal").read_bytes()
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    page = int.from_bytes(short[16:18], "big")
+    full_first_page = path.read_bytes()[:page]
+    conn.close()
+    for extra in ("-wal", "-shm"):
+        Path(f"{path}{extra}").unlink(missing_ok=True)
+    crashed = full_first_page + short[page:]
+    assert int.from_bytes(crashed[28:32], "big") * page > len(crashed)
+    path.write_bytes(crashed)
+    Path(f"{path}-wal").write_bytes(wal)
+    with open_workspace(path, daily_backup=False) as ws:
+        assert check_workspace(ws).ok
+        assert len(people.list_people(ws)) == 60
+    # Without its log the same file really is cut short.
+    path.write_bytes(crashed)
+    Path(f"{path}-wal").unlink(missing_ok=True)
+    with pytest.raises(WorkspaceDamagedError, match="cut short"):
+        open_workspace(path, daily_backup=False)
+
+
 def test_garbage_pages_are_detected(tmp_path):
     path = make_demo(tmp_path / "w.sqlite")
     data = bytearray(path.read_bytes())
