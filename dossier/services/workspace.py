@@ -83,6 +83,10 @@ class Workspace:
 
     def close(self) -> None:
         try:
+            if self.lock is not None:
+                # Closing folds the write-ahead log into the file and removes it: a process
+                # killed after that but before the lock goes must not look like lost changes.
+                self.lock.mark(closing=True)
             self.db.close()
         finally:
             if self.lock is not None:
@@ -163,7 +167,8 @@ def _holds_sqlite(path: Path) -> bool:
 def _refuse_damaged(path: Path, lock: WorkspaceLock | None) -> None:
     problem = structure_problem(path)
     if problem is None and lock is not None and lock.found_stale:
-        if lock.previous_state().get("opened") and not Path(f"{path}-wal").exists():
+        state = lock.previous_state()
+        if state.get("opened") and not state.get("closing") and not Path(f"{path}-wal").exists():
             problem = ("it was not closed properly and its write-ahead log "
                        f"({path.name}-wal) is missing, so its latest changes are lost")
     problem = problem or wal_problem(path) or content_problem(path)

@@ -187,6 +187,28 @@ def test_missing_wal_after_a_crash_is_detected(tmp_path):
     assert path.read_bytes() == before
 
 
+def test_killed_after_closing_the_database_but_before_the_lock_went(tmp_path):
+    """The close folded the log into the file and removed it; only the lock file is left."""
+    path = make_demo(tmp_path / "w.sqlite")
+    code = (
+        "import os, signal\n"
+        "from dataclasses import replace\n"
+        "from dossier.services import people\n"
+        "from dossier.services.workspace import open_workspace\n"
+        f"ws = open_workspace({str(path)!r})\n"
+        "p = people.get(ws, 'ron-dermer')\n"
+        "people.update(ws, replace(p, notes='saved, then closed'))\n"
+        "ws.lock.release = lambda: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "ws.close()\n"
+    )
+    subprocess.run([sys.executable, "-c", code], timeout=60)
+    assert lock_path(path).exists()
+    assert not Path(f"{path}-wal").exists()
+    with open_workspace(path) as ws:
+        assert ws.lock.found_stale
+        assert people.get(ws, "ron-dermer").notes == "saved, then closed"
+
+
 def test_damaged_wal_is_detected(tmp_path):
     path = make_demo(tmp_path / "w.sqlite")
     _crash_after_edit(path)
