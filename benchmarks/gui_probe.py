@@ -29,8 +29,8 @@ def _report(app, memory: bool) -> None:
     if memory and window is not None:
         import resource
 
-        for pane in window.panes:
-            window.show_pane(pane.key)
+        for key in window.pane_keys:  # each pane is built when first shown
+            window.show_pane(key)
             app.processEvents()
         positions = window.pane("positions")
         positions.tabs.setCurrentWidget(positions.list)

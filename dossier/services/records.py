@@ -34,6 +34,7 @@ from dossier.services import history
 from dossier.services.history import Edit
 from dossier.services.workspace import Change, Workspace
 from dossier.store import records as store
+from dossier.store.tables import nocase
 from dossier.store.records import DeleteOutcome, MissingReference
 from dossier.store import search_index as fulltext
 
@@ -95,6 +96,16 @@ def list_all(ws: Workspace, collection: str) -> list:
     """Every record of a collection, sorted by id."""
     with ws.db.read() as conn:
         return store.read_records(conn, collection)
+
+
+def choices(ws: Workspace, collection: str, *columns: str) -> list[tuple]:
+    """``(id, column, …)`` of every record of a collection, ordered by the first column
+    (case-insensitively) then id: what a drop-down offers, without reading whole records."""
+    table = store.table_of(collection)
+    shown = [table.c[name] for name in columns]
+    query = select(table.c.uid, *shown).order_by(nocase(shown[0]), table.c.uid)
+    with ws.db.read() as conn:
+        return [tuple(row) for row in conn.execute(query)]
 
 
 def exists(ws: Workspace, collection: str, record_id: str) -> bool:

@@ -52,6 +52,9 @@ class Pane(QWidget):
 
     key: str = ""
     title: str = ""
+    #: the collections whose records ``show_record`` can show: the window builds a pane
+    #: only when it is first shown, and asks only the panes that can show a record
+    shows: tuple[str, ...] = ()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)

@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -162,7 +162,7 @@ class MainWindow(QMainWindow):
         self.persist = persist
         self.ctx: AppContext | None = None
         self.live: LiveUpdates | None = None
-        self.panes: list[Pane] = []
+        self._built: dict[str, Pane] = {}  # panes are built when first shown
         self._pane_actions: list[QAction] = []
         self.setMinimumSize(QSize(900, 560))
 
@@ -308,24 +308,21 @@ class MainWindow(QMainWindow):
         self.ctx.set_negotiation(chosen)
         self._select_negotiation(chosen)
 
-        self.panes = []
-        for cls in PANE_CLASSES:
-            self.panes.append(cls(self.ctx))
-        for i, pane in enumerate(self.panes):
-            self.stack.addWidget(pane)
-            item = QListWidgetItem(pane.title or pane.key.capitalize())
-            item.setData(Qt.ItemDataRole.UserRole, pane.key)
+        self._built = {}
+        for i, cls in enumerate(PANE_CLASSES):
+            self.stack.addWidget(QWidget())  # stands in until the pane is first shown
+            title = QCoreApplication.translate(cls.__name__, cls.title) or cls.key.capitalize()
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, cls.key)
             item.setSizeHint(QSize(130, 34))
             self.sidebar.addItem(item)
-            action = QAction(pane.title or pane.key.capitalize(), self)
+            action = QAction(title, self)
             action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
-            action.triggered.connect(lambda _c=False, k=pane.key: self.show_pane(k))
+            action.triggered.connect(lambda _c=False, k=cls.key: self.show_pane(k))
             self.view_menu.insertAction(self._view_separator, action)
             self._pane_actions.append(action)
-            if self.persist:
-                pane.restore_state()
         last = self.settings.value("window/pane", "people", type=str) if self.persist else "people"
-        self.show_pane(last if any(p.key == last for p in self.panes) else "people")
+        self.show_pane(last if last in self.pane_keys else "people")
         self._update_title()
         self._show_write_access()
         self.live = LiveUpdates(self.ctx, self)
@@ -349,8 +346,6 @@ class MainWindow(QMainWindow):
         self.banner.show()
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
-        for pane in self.panes:
-            lock_forms(pane)
 
     def _show_file_only_actions(self) -> None:
         """Backup and restore copy the workspace file: a team workspace has none (its server is backed up)."""
@@ -384,16 +379,7 @@ class MainWindow(QMainWindow):
         if self.persist:
             for pane in self.panes:
                 pane.save_state()
-        for action in self._pane_actions:
-            self.view_menu.removeAction(action)
-        self._pane_actions = []
-        self.sidebar.blockSignals(True)
-        self.sidebar.clear()
-        self.sidebar.blockSignals(False)
-        for pane in self.panes:
-            self.stack.removeWidget(pane)
-            pane.deleteLater()
-        self.panes = []
+        self._remove_panes()
         self.ctx.undo_stack.blockSignals(True)
         self.ctx.detach()
         self.ctx.ws.close()
@@ -401,21 +387,50 @@ class MainWindow(QMainWindow):
         self.ctx = None
 
     # ------------------------------------------------------------------ panes
+    @property
+    def pane_keys(self) -> list[str]:
+        return [cls.key for cls in PANE_CLASSES]
+
+    @property
+    def panes(self) -> list[Pane]:
+        """The panes built so far (each is built when first shown), in sidebar order."""
+        return [self._built[key] for key in self.pane_keys if key in self._built]
+
     def current_pane(self) -> Pane:
-        return self.panes[max(0, self.stack.currentIndex())]
+        return self._pane_at(max(0, self.stack.currentIndex()))
 
     def pane(self, key: str) -> Pane:
-        return next(p for p in self.panes if p.key == key)
+        """The pane ``key``, built now if it has not been shown yet."""
+        return self._pane_at(self.pane_keys.index(key))
+
+    def _pane_at(self, index: int) -> Pane:
+        cls = PANE_CLASSES[index]
+        pane = self._built.get(cls.key)
+        if pane is None:
+            pane = cls(self.ctx)
+            self._built[cls.key] = pane
+            current = self.stack.currentIndex()
+            stand_in = self.stack.widget(index)
+            self.stack.insertWidget(index, pane)
+            self.stack.removeWidget(stand_in)
+            stand_in.deleteLater()
+            self.stack.setCurrentIndex(current)
+            if self.persist:
+                pane.restore_state()
+            if self.ctx.ws.readonly:
+                lock_forms(pane)
+        return pane
 
     def show_pane(self, key: str) -> None:
-        for i, pane in enumerate(self.panes):
-            if pane.key == key:
-                self.sidebar.setCurrentRow(i)
-                self.stack.setCurrentIndex(i)
-                return
+        if key in self.pane_keys:
+            i = self.pane_keys.index(key)
+            self._pane_at(i)
+            self.sidebar.setCurrentRow(i)
+            self.stack.setCurrentIndex(i)
 
     def _on_sidebar(self, row: int) -> None:
-        if 0 <= row < len(self.panes):
+        if 0 <= row < len(PANE_CLASSES):
+            self._pane_at(row)
             self.stack.setCurrentIndex(row)
 
     def open_record(self, collection: str, record_id: str) -> bool:
@@ -424,10 +439,13 @@ class MainWindow(QMainWindow):
             self._select_negotiation(record_id)
             self.ctx.set_negotiation(record_id)
             return True
-        order = [self.current_pane()] + [p for p in self.panes if p is not self.current_pane()]
-        for pane in order:
-            if pane.show_record(collection, record_id):
-                self.show_pane(pane.key)
+        current = self.current_pane()
+        if current.show_record(collection, record_id):
+            return True
+        for cls in PANE_CLASSES:
+            if collection in cls.shows and cls.key != current.key \
+                    and self.pane(cls.key).show_record(collection, record_id):
+                self.show_pane(cls.key)
                 return True
         self.statusBar().showMessage(
             self.tr("No pane shows {0} {1}").format(SINGULAR.get(collection, collection), record_id), 6000)
@@ -539,17 +557,22 @@ class MainWindow(QMainWindow):
             self._install(fallback.ws)
         return False
 
-    def _discard_partial_install(self) -> None:
-        for pane in self.panes:
-            self.stack.removeWidget(pane)
-            pane.deleteLater()
-        self.panes = []
+    def _remove_panes(self) -> None:
+        """Take every pane (and stand-in) out of the window, with its sidebar entry and menu action."""
         for action in self._pane_actions:
             self.view_menu.removeAction(action)
         self._pane_actions = []
         self.sidebar.blockSignals(True)
         self.sidebar.clear()
         self.sidebar.blockSignals(False)
+        while self.stack.count():
+            widget = self.stack.widget(0)
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self._built = {}
+
+    def _discard_partial_install(self) -> None:
+        self._remove_panes()
         if self.ctx is not None:
             self._stop_live()
             self.ctx.undo_stack.blockSignals(True)

@@ -58,6 +58,7 @@ class PartyField(QComboBox):
 
 class PeoplePane(RecordPane):
     key = "people"
+    shows = ("people",)
     title = "People"
     COLLECTION = "people"
     MODEL = PeopleTableModel

@@ -21,7 +21,7 @@ from dossier.errors import NotFoundError
 from dossier.model import analysis
 from dossier.model.enums import PositionKind
 from dossier.model.records import Position
-from dossier.services import people, records, sources
+from dossier.services import records
 from dossier.services.workspace import Change
 from dossier.ui.commands import push_delete
 from dossier.ui.context import AppContext, Pane
@@ -80,9 +80,9 @@ class PositionForm(RecordForm):
         _fill(self.topic, [(t.title, t.id) for t in doc.topics], None)
         _fill(self.round, [(round_label(r), r.id) for r in analysis.ordered_rounds(doc, negotiation_id)],
               self.tr("(between rounds)"))
-        everyone = sorted(people.list_people(self.ctx.ws), key=lambda p: p.name.casefold())
-        _fill(self.person, [(p.name, p.id) for p in everyone], self.tr("(not named)"))
-        self.citations.set_sources(sources.list_sources(self.ctx.ws))
+        everyone = records.choices(self.ctx.ws, "people", "name")
+        _fill(self.person, [(name, person_id) for person_id, name in everyone], self.tr("(not named)"))
+        self.citations.set_sources(records.choices(self.ctx.ws, "sources", "title", "reliability"))
 
     def load(self, position: Position | None) -> None:
         for combo, value in ((self.party, position.party if position else None),
@@ -172,6 +172,7 @@ class PositionList(QWidget):
 
 class PositionsPane(Pane):
     key = "positions"
+    shows = ("positions",)
     title = "Positions"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):

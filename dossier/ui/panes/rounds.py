@@ -21,7 +21,7 @@ from dossier.errors import NotFoundError
 from dossier.model.dates import display_range
 from dossier.model.enums import RoundStatus
 from dossier.model.records import Round
-from dossier.services import people, records, sources
+from dossier.services import people, records
 from dossier.services.workspace import Change
 from dossier.ui.commands import push_delete
 from dossier.ui.context import AppContext, Pane
@@ -105,7 +105,7 @@ class RoundForm(RecordForm):
         self.negotiation_id = negotiation_id
         all_people = people.list_people(self.ctx.ws)
         self.participants.set_choices(all_people, doc.parties)
-        self.citations.set_sources(sources.list_sources(self.ctx.ws))
+        self.citations.set_sources(records.choices(self.ctx.ws, "sources", "title", "reliability"))
         chosen = self.mediator.currentData()
         self.mediator.blockSignals(True)
         self.mediator.clear()
@@ -164,6 +164,7 @@ class RoundForm(RecordForm):
 
 class RoundsPane(Pane):
     key = "rounds"
+    shows = ("rounds",)
     title = "Rounds"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):

@@ -85,6 +85,7 @@ class ChoiceField(QComboBox):
 
 class SourcesPane(RecordPane):
     key = "sources"
+    shows = ("sources",)
     title = "Sources"
     COLLECTION = "sources"
     MODEL = SourcesTableModel

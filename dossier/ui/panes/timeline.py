@@ -18,6 +18,7 @@ SHOWN = ("rounds", "events", "negotiations")
 
 class TimelinePane(Pane):
     key = "timeline"
+    shows = ("events",)
     title = "Timeline"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):

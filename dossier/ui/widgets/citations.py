@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QTableWidgetItem, QWidget
 
 from dossier.model.enums import CREDIBILITY_LABELS
-from dossier.model.records import Citation, Source
+from dossier.model.records import Citation
 from dossier.ui.widgets.list_editor import ListEditor, choice_combo
 from dossier.ui.widgets.text import is_rtl
 
@@ -32,8 +32,9 @@ class CitationsEditor(ListEditor):
         self.table.setColumnWidth(CREDIBILITY, 170)
         self.table.itemChanged.connect(lambda _item: self._changed(self.tr("Edit quote")))
 
-    def set_sources(self, sources: list[Source]) -> None:
-        self.sources = [(f"{s.title} ({s.reliability})", s.id) for s in sources]
+    def set_sources(self, sources: list[tuple[str, str, str]]) -> None:
+        """The sources a citation may name: ``(id, title, reliability)`` as ``records.choices`` gives."""
+        self.sources = [(f"{title} ({reliability})", source_id) for source_id, title, reliability in sources]
 
     def set_citations(self, citations: list[Citation]) -> None:
         self._loading = True
