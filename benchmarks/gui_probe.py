@@ -4,12 +4,13 @@
     python benchmarks/gui_probe.py app [--memory] -- DOSSIER-ARGS…
 
 ``bare`` shows a plain ``QMainWindow``; ``app`` runs the ``dossier`` command with the
-given arguments. Either way, once the event loop has started and the shown window's
-pending events are processed, one JSON line goes to stdout: the wall-clock time it was
-shown (the parent compares it with the time it started the process), the modules
-loaded by then, and with ``--memory`` the peak resident memory after visiting every
-pane and scrolling the Positions list to its end. The window is then closed normally,
-so the workspace is closed as a user would close it.
+given arguments. One JSON line goes to stdout with wall-clock times (the parent compares
+them with the time it started the process): ``painted``, when the main window was first
+drawn; ``shown``, when its workspace is shown too (Dossier draws its window first and
+opens the workspace right after) and the pending events are processed; the modules
+loaded by then; and with ``--memory`` the peak resident memory after visiting every pane
+and scrolling the Positions list to its end. The window is then closed normally, so the
+workspace is closed as a user would close it.
 """
 
 from __future__ import annotations
@@ -20,12 +21,31 @@ import sys
 import time
 
 
+PAINTED: list[float] = []
+
+
+def _main_window(app):
+    return next((w for w in app.topLevelWidgets() if w.isWindow() and w.isVisible()
+                 and w.metaObject().className() in ("QMainWindow", "MainWindow")), None)
+
+
+def _report_when_ready(app, memory: bool) -> None:
+    """Report once the window shows its workspace (a bare window at once)."""
+    from PySide6.QtCore import QTimer
+
+    window = _main_window(app)
+    if window is not None and getattr(window, "ctx", True) is None:
+        QTimer.singleShot(1, lambda: _report_when_ready(app, memory))
+        return
+    _report(app, memory)
+
+
 def _report(app, memory: bool) -> None:
     app.processEvents()
     shown = time.time()
-    out = {"shown": shown, "modules": sorted(m for m in sys.modules if "." not in m)}
-    window = next((w for w in app.topLevelWidgets() if w.isWindow() and w.isVisible()
-                   and w.metaObject().className() in ("QMainWindow", "MainWindow")), None)
+    out = {"shown": shown, "painted": PAINTED[0] if PAINTED else shown,
+           "modules": sorted(m for m in sys.modules if "." not in m)}
+    window = _main_window(app)
     if memory and window is not None:
         import resource
 
@@ -49,14 +69,23 @@ def _report(app, memory: bool) -> None:
 
 
 def _hook_exec(memory: bool) -> None:
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
     original = QApplication.exec
 
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event) -> bool:
+            if not PAINTED and event.type() == QEvent.Type.Paint and obj.isWidgetType() and obj.isWindow() \
+                    and obj.metaObject().className() in ("QMainWindow", "MainWindow"):
+                PAINTED.append(time.time())
+            return False
+
     def exec_and_report(*_args):
         app = QApplication.instance()
-        QTimer.singleShot(0, lambda: _report(app, memory))
+        app.installEventFilter(watcher := FirstPaint(app))
+        exec_and_report.watcher = watcher
+        QTimer.singleShot(0, lambda: _report_when_ready(app, memory))
         return original()
 
     QApplication.exec = staticmethod(exec_and_report)

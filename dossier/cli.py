@@ -105,9 +105,8 @@ def _open(args, *, readonly: bool = False):
 def _target(args) -> Path | str:
     """The workspace ``--db`` names: a file path, or a postgresql:// URL kept as written."""
     from dossier import config
-    from dossier.store.postgres.connect import is_postgres_url
 
-    if is_postgres_url(args.db):
+    if config.is_postgres_url(args.db):
         return args.db
     return Path(args.db) if args.db else config.default_workspace_path()
 
@@ -275,10 +274,10 @@ def cmd_gui(args) -> int:
     from dossier import config
 
     if args.demo:
-        from dossier.services.demo import build_demo
-
         path = _target(args) if args.db else config.demo_workspace_path()
         if isinstance(path, str) or not path.exists():
+            from dossier.services.demo import build_demo
+
             ws, _ = build_demo(path)
             ws.close()
     else:

@@ -64,3 +64,8 @@ def analyst_name() -> str | None:
         return name
     value = read_settings().get("analyst_name")
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def is_postgres_url(target: object) -> bool:
+    """Whether ``target`` names a team workspace on PostgreSQL rather than a file."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgresql+psycopg://", "postgres://"))

@@ -6,6 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 _PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
 
@@ -80,8 +81,10 @@ def certainly_before(end: str, start: str) -> bool:
     return e.truncated(p) < s.truncated(p)
 
 
+@lru_cache(maxsize=8192)
 def sort_key(text: str | None) -> tuple[int, int, int]:
-    """Order partial dates; a partial date sorts before fuller dates inside its range; None last."""
+    """Order partial dates; a partial date sorts before fuller dates inside its range; None last.
+    (Cached: sorting a negotiation's positions asks for the same few dates thousands of times.)"""
     if text is None:
         return (10000, 0, 0)
     d = PartialDate.parse(text)

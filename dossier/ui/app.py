@@ -90,55 +90,73 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
             readonly: bool = False) -> int:
     """Open the main window on the workspace at ``path`` (None: the last or default one).
 
-    With ``screenshot`` the window is rendered at a fixed size to that PNG and the app
-    exits without waiting for the user.
+    The window is shown first and the workspace opened as soon as it has been drawn, so
+    the app answers at once however large the workspace; problems opening it (locked,
+    damaged, a team server asking for a password) are asked over the window. With
+    ``screenshot`` the window is rendered at a fixed size to that PNG and the app exits
+    without waiting for the user.
     """
     _ensure_platform(screenshot)
     app = make_application()
 
-    from dossier.ui.dialogs.open_problems import open_interactively
-    from dossier.ui.main_window import MainWindow
-
     from dossier.ui.dialogs.preferences import apply_analyst_name
-    from dossier.ui.dialogs.team import is_team_address, open_team_interactively
+    from dossier.ui.main_window import MainWindow
 
     settings = make_settings()
     apply_analyst_name(settings)
+    if screenshot:
+        opened = _open_quietly(team_address(path) or (Path(path) if path is not None
+                                                       else config.default_workspace_path()), readonly)
+        if opened is None:
+            return 1
+        window = MainWindow(opened.ws, settings, persist=False, notes=opened.notes)
+        if pane:
+            window.show_pane(pane)
+        return _screenshot(app, window, Path(screenshot))
+
+    window = MainWindow(None, settings)
+
+    def open_first() -> None:
+        opened = _open_first(window, settings, path, readonly)
+        if opened is None:
+            window.close()
+            app.exit(1)
+            return
+        window.show_workspace(opened.ws, opened.notes, pane)
+
+    window.after_first_paint(open_first)
+    window.show()
+    code = app.exec()
+    if window.ctx is not None:  # quitting without closing the window still closes the workspace
+        window.close()
+    settings.sync()
+    return code
+
+
+def _open_first(window, settings, path, readonly: bool):
+    """The workspace the app starts on, asking over ``window`` when it is locked or damaged;
+    None when none could be opened."""
+    from dossier.ui.dialogs.open_problems import open_interactively
+    from dossier.ui.dialogs.team import is_team_address, open_team_interactively
+
     address = team_address(path)
     if address is not None:
-        if screenshot:
-            opened = _open_quietly(address, readonly)
-            if opened is None:
-                return 1
-        else:
-            opened = open_team_interactively(None, address, readonly=readonly)
-            if opened is None:
-                return 1
-        return _show(app, MainWindow(opened.ws, settings, persist=not screenshot, notes=opened.notes),
-                     settings, screenshot, pane)
+        return open_team_interactively(window, address, readonly=readonly)
     if path is None:
         last = settings.value("workspace/last", "", type=str)
-        if last and is_team_address(last) and not screenshot:
-            opened = open_team_interactively(None, last)
+        if last and is_team_address(last):
+            opened = open_team_interactively(window, last)
             if opened is not None:
-                return _show(app, MainWindow(opened.ws, settings, notes=opened.notes), settings, None, pane)
+                return opened
             last = ""
-        target = Path(last) if last and Path(last).exists() and not screenshot else config.default_workspace_path()
+        target = Path(last) if last and Path(last).exists() else config.default_workspace_path()
     else:
         target = Path(path)
-    if screenshot:
-        opened = _open_quietly(target, readonly)
-        if opened is None:
-            return 1
-    else:
-        # locked: offer read-only; damaged: offer the newest good backup; else say why
-        opened = open_interactively(None, target, readonly=readonly)
-        if opened is None and path is None and target != config.default_workspace_path():
-            opened = open_interactively(None, config.default_workspace_path())
-        if opened is None:
-            return 1
-    window = MainWindow(opened.ws, settings, persist=not screenshot, notes=opened.notes)
-    return _show(app, window, settings, screenshot, pane)
+    # locked: offer read-only; damaged: offer the newest good backup; else say why
+    opened = open_interactively(window, target, readonly=readonly)
+    if opened is None and path is None and target != config.default_workspace_path():
+        opened = open_interactively(window, config.default_workspace_path())
+    return opened
 
 
 def team_address(path: str | os.PathLike | None) -> str | None:
@@ -155,19 +173,6 @@ def team_address(path: str | os.PathLike | None) -> str | None:
         if text.startswith(scheme + ":/"):
             return scheme + "://" + text[len(scheme) + 2:]
     return None
-
-
-def _show(app, window, settings, screenshot: str | None, pane: str | None) -> int:
-    if pane:
-        window.show_pane(pane)
-    if screenshot:
-        return _screenshot(app, window, Path(screenshot))
-    window.show()
-    code = app.exec()
-    if window.ctx is not None:  # quitting without closing the window still closes the workspace
-        window.close()
-    settings.sync()
-    return code
 
 
 def _open_quietly(target, readonly: bool):

@@ -7,11 +7,14 @@ refreshes what it shows of it. A pane asks for navigation through ``sig_open_rec
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from dossier.services.workspace import Change, Workspace
+if TYPE_CHECKING:  # the window shows before the services load
+    from dossier.services.workspace import Change, Workspace
 
 
 class AppContext(QObject):

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -34,24 +36,31 @@ from PySide6.QtWidgets import (
 from dossier import APP_NAME, config
 from dossier.errors import DossierError
 from dossier.model.records import SINGULAR
-from dossier.services import interchange, records, search
-from dossier.services.workspace import Change, Workspace, backup_workspace, open_workspace, restore_backup
 from dossier.ui.app import show_error
 from dossier.ui.context import AppContext, Pane
-from dossier.ui.dialogs.open_problems import Opened, ask, open_interactively
 from dossier.ui.dialogs.preferences import PreferencesDialog, apply_analyst_name
 from dossier.ui.dialogs.restore import choose_backup
 from dossier.ui.dialogs.team import TeamAddressDialog, is_team_address, open_team_interactively, without_password
-from dossier.ui.live import LiveUpdates
-from dossier.ui.panes.people import PeoplePane
-from dossier.ui.panes.positions import PositionsPane
-from dossier.ui.panes.rounds import RoundsPane
-from dossier.ui.panes.sources import SourcesPane
-from dossier.ui.panes.timeline import TimelinePane
-from dossier.ui.widgets.common_readonly import lock_forms
 from dossier.ui.workers import run_task
 
-PANE_CLASSES: tuple[type[Pane], ...] = (PeoplePane, RoundsPane, PositionsPane, SourcesPane, TimelinePane)
+# The services, the panes and what they import (SQLAlchemy among them) load when a
+# workspace is first shown, so the window itself appears as soon as Qt can draw it.
+if TYPE_CHECKING:
+    from dossier.services.workspace import Change, Workspace
+    from dossier.ui.dialogs.open_problems import Opened
+    from dossier.ui.live import LiveUpdates
+
+
+@cache
+def pane_classes() -> tuple[type[Pane], ...]:
+    """The sidebar's panes, in order."""
+    from dossier.ui.panes.people import PeoplePane
+    from dossier.ui.panes.positions import PositionsPane
+    from dossier.ui.panes.rounds import RoundsPane
+    from dossier.ui.panes.sources import SourcesPane
+    from dossier.ui.panes.timeline import TimelinePane
+
+    return PeoplePane, RoundsPane, PositionsPane, SourcesPane, TimelinePane
 MAX_RECENT = 8
 SEARCH_LIMIT = 30
 
@@ -87,6 +96,8 @@ class SearchBox(QLineEdit):
         if not query:
             self.hits.hide()
             return []
+        from dossier.services import search
+
         try:
             found = search.search(self.window_.ctx.ws, query, limit=SEARCH_LIMIT)
         except DossierError as exc:
@@ -154,8 +165,9 @@ class SearchBox(QLineEdit):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ws: Workspace, settings: QSettings, *, persist: bool = True,
+    def __init__(self, ws: Workspace | None, settings: QSettings, *, persist: bool = True,
                  notes: list[str] | None = None):
+        """The window on ``ws``; with None, an empty window that ``show_workspace`` fills later."""
         super().__init__()
         self.settings = settings
         apply_analyst_name(settings)
@@ -208,13 +220,34 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.shared_label)
         self.statusBar().addPermanentWidget(self.workspace_label)
         self._build_menus()
-        self._install(ws)
-        self._tell_opened(None, notes or [])
+        self._on_first_paint: list = []
+        if ws is not None:
+            self._install(ws)
+            self._tell_opened(None, notes or [])
         if self.persist:
             self._restore_window()
         self.setStyleSheet(STYLE)
 
     # ------------------------------------------------------------------ set-up
+    def after_first_paint(self, callback) -> None:
+        """Call ``callback`` once the window has been drawn for the first time."""
+        if not self._on_first_paint:
+            self.installEventFilter(self)
+        self._on_first_paint.append(callback)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self and event.type() == QEvent.Type.Paint and self._on_first_paint:
+            callbacks, self._on_first_paint = self._on_first_paint, []
+            self.removeEventFilter(self)
+            for callback in callbacks:  # once this paint has reached the screen
+                QTimer.singleShot(0, callback)
+        return super().eventFilter(obj, event)
+
+    def show_workspace(self, ws: Workspace, notes: list[str], pane: str | None = None) -> None:
+        """Fill a window made without a workspace (see ``__init__``)."""
+        self._install(ws, pane)
+        self._tell_opened(None, notes)
+
     def _build_toolbar(self) -> None:
         bar = QToolBar(self.tr("Navigation"))
         bar.setObjectName("navigation")
@@ -287,8 +320,10 @@ class MainWindow(QMainWindow):
         self._action(help_menu, self.tr("&Keyboard shortcuts"), self.show_shortcuts, "F1")
         self._action(help_menu, self.tr("&About Dossier"), self.show_about)
 
-    def _install(self, ws: Workspace) -> None:
-        """Show the workspace ``ws``: a fresh context and fresh panes."""
+    def _install(self, ws: Workspace, pane: str | None = None) -> None:
+        """Show the workspace ``ws``: a fresh context and fresh panes (``pane`` first, else the last shown)."""
+        from dossier.ui.live import LiveUpdates
+
         self.ctx = AppContext(ws, self.settings, self)
         self.ctx.sig_status.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.ctx.sig_open_record.connect(self.open_record)
@@ -309,7 +344,7 @@ class MainWindow(QMainWindow):
         self._select_negotiation(chosen)
 
         self._built = {}
-        for i, cls in enumerate(PANE_CLASSES):
+        for i, cls in enumerate(pane_classes()):
             self.stack.addWidget(QWidget())  # stands in until the pane is first shown
             title = QCoreApplication.translate(cls.__name__, cls.title) or cls.key.capitalize()
             item = QListWidgetItem(title)
@@ -322,7 +357,8 @@ class MainWindow(QMainWindow):
             self.view_menu.insertAction(self._view_separator, action)
             self._pane_actions.append(action)
         last = self.settings.value("window/pane", "people", type=str) if self.persist else "people"
-        self.show_pane(last if last in self.pane_keys else "people")
+        first = pane if pane in self.pane_keys else last
+        self.show_pane(first if first in self.pane_keys else "people")
         self._update_title()
         self._show_write_access()
         self.live = LiveUpdates(self.ctx, self)
@@ -389,7 +425,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ panes
     @property
     def pane_keys(self) -> list[str]:
-        return [cls.key for cls in PANE_CLASSES]
+        return [cls.key for cls in pane_classes()]
 
     @property
     def panes(self) -> list[Pane]:
@@ -404,7 +440,7 @@ class MainWindow(QMainWindow):
         return self._pane_at(self.pane_keys.index(key))
 
     def _pane_at(self, index: int) -> Pane:
-        cls = PANE_CLASSES[index]
+        cls = pane_classes()[index]
         pane = self._built.get(cls.key)
         if pane is None:
             pane = cls(self.ctx)
@@ -418,6 +454,8 @@ class MainWindow(QMainWindow):
             if self.persist:
                 pane.restore_state()
             if self.ctx.ws.readonly:
+                from dossier.ui.widgets.common_readonly import lock_forms
+
                 lock_forms(pane)
         return pane
 
@@ -429,7 +467,7 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentIndex(i)
 
     def _on_sidebar(self, row: int) -> None:
-        if 0 <= row < len(PANE_CLASSES):
+        if 0 <= row < len(pane_classes()):
             self._pane_at(row)
             self.stack.setCurrentIndex(row)
 
@@ -442,7 +480,7 @@ class MainWindow(QMainWindow):
         current = self.current_pane()
         if current.show_record(collection, record_id):
             return True
-        for cls in PANE_CLASSES:
+        for cls in pane_classes():
             if collection in cls.shows and cls.key != current.key \
                     and self.pane(cls.key).show_record(collection, record_id):
                 self.show_pane(cls.key)
@@ -464,6 +502,8 @@ class MainWindow(QMainWindow):
         current = box.currentData()
         box.blockSignals(True)
         box.clear()
+        from dossier.services import records
+
         for neg in records.find(self.ctx.ws, "negotiations", order_by=("title", "uid")):
             box.addItem(neg.title, neg.id)
         if box.count() == 0:
@@ -510,6 +550,8 @@ class MainWindow(QMainWindow):
         another Dossier holds can be opened read-only; a damaged one restored from its
         newest good backup (see ``open_interactively``).
         """
+        from dossier.ui.dialogs.open_problems import open_interactively
+
         if is_team_address(path):
             return self.switch_team_workspace(str(path))
         path = Path(path)
@@ -590,6 +632,9 @@ class MainWindow(QMainWindow):
 
     def restore_from_backup(self) -> bool:
         """File ▸ Restore from backup…: put a chosen backup in the workspace's place and reopen it."""
+        from dossier.services.workspace import restore_backup
+        from dossier.ui.dialogs.open_problems import ask, open_interactively
+
         if not self._writable() or self.ctx.ws.is_shared:
             return False
         path = self.ctx.ws.path
@@ -619,6 +664,9 @@ class MainWindow(QMainWindow):
 
     def _fallback_workspace(self) -> Opened | None:
         """The user's default workspace, when the one shown could not be reopened; else close the window."""
+        from dossier.services.workspace import open_workspace
+        from dossier.ui.dialogs.open_problems import Opened
+
         try:
             return Opened(open_workspace(config.default_workspace_path()), [])
         except DossierError as exc:
@@ -683,6 +731,8 @@ class MainWindow(QMainWindow):
             self.start_import(Path(path))
 
     def start_import(self, path: Path):
+        from dossier.services import interchange
+
         ws = self.ctx.ws
 
         def work(progress, is_cancelled):
@@ -703,6 +753,8 @@ class MainWindow(QMainWindow):
             self.start_export_json(Path(path))
 
     def start_export_json(self, path: Path):
+        from dossier.services import interchange
+
         ws = self.ctx.ws
 
         def work(progress, is_cancelled):
@@ -743,6 +795,8 @@ class MainWindow(QMainWindow):
             self.start_backup(Path(path))
 
     def start_backup(self, path: Path):
+        from dossier.services.workspace import backup_workspace
+
         ws = self.ctx.ws
         return run_task(self, self.tr("Backup"), self.tr("Copying to {0}…").format(path.name),
                         lambda progress, is_cancelled: backup_workspace(ws, path),

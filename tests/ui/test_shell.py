@@ -158,3 +158,41 @@ def test_screenshot_command_writes_a_png(tmp_path):
 
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1400, 860)
+
+
+def test_panes_are_built_when_first_shown(main_window):
+    assert [p.key for p in main_window.panes] == ["people"]
+    assert main_window.stack.count() == 5  # the others are stand-ins until shown
+    rnd = records.find(main_window.ctx.ws, "rounds")[0]
+    assert main_window.open_record("rounds", rnd.id)
+    assert main_window.current_pane().key == "rounds"
+    assert [p.key for p in main_window.panes] == ["people", "rounds"]
+    assert main_window.pane("rounds").form.record.id == rnd.id
+    main_window.show_pane("timeline")
+    assert main_window.stack.currentWidget() is main_window.pane("timeline")
+    assert [p.key for p in main_window.panes] == ["people", "rounds", "timeline"]
+
+
+def test_the_window_is_drawn_before_the_workspace_opens(qtbot, demo_ws, qsettings_tmp):
+    window = MainWindow(None, qsettings_tmp, persist=False)
+    qtbot.addWidget(window)
+    seen: list[object] = []
+    window.after_first_paint(lambda: seen.append(window.ctx))
+    window.show()
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen == [None] and window.panes == []
+    window.show_workspace(demo_ws, ["note"], "positions")
+    assert window.current_pane().key == "positions"
+    assert [p.key for p in window.panes] == ["positions"]
+    assert window.pane("positions").list.model.rowCount() > 0
+    assert "note" in window.statusBar().currentMessage()
+    window.close()
+
+
+def test_the_window_module_loads_without_the_storage_layer():
+    """What runs before the window is drawn does not import SQLAlchemy or the services."""
+    code = ("import sys, dossier.cli, dossier.ui.app, dossier.ui.main_window\n"
+            "print(sorted(m for m in sys.modules if m == 'sqlalchemy' or m.startswith('dossier.services')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

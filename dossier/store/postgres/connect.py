@@ -6,14 +6,13 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from dossier.config import is_postgres_url  # noqa: F401 - where the store's callers look for it
 from dossier.errors import NotAWorkspaceError, WorkspaceError
 
 #: Seconds to wait for the server to answer before saying it cannot be reached.
 CONNECT_TIMEOUT = 10
 
 
-def is_postgres_url(target: object) -> bool:
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgresql+psycopg://", "postgres://"))
 
 
 def make_engine(url: str) -> Engine:

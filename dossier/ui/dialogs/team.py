@@ -8,6 +8,7 @@ be reached or refuses the login is said in plain words.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -22,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.errors import DossierError
-from dossier.services.workspace import open_workspace
 from dossier.ui.app import show_error
-from dossier.ui.dialogs.open_problems import Opened
+
+if TYPE_CHECKING:
+    from dossier.ui.dialogs.open_problems import Opened
 
 SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 #: How many times a wrong password may be typed before giving up.
@@ -152,6 +154,9 @@ def open_team_interactively(parent: QWidget | None, url: str, *, readonly: bool 
 
     Returns None when the user cancels or it cannot be opened (after saying why, plainly).
     """
+    from dossier.services.workspace import open_workspace
+    from dossier.ui.dialogs.open_problems import Opened
+
     problem = address_problem(url)
     if problem:
         show_error(parent, tr("Cannot open team workspace"), problem)
