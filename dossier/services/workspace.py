@@ -3,7 +3,9 @@ a PostgreSQL database a team shares (``postgresql://user@host:port/name``)."""
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +90,8 @@ class Workspace:
                 # killed after that but before the lock goes must not look like lost changes.
                 self.lock.mark(closing=True)
             self.db.close()
+            if self.lock is not None:
+                remember_clean_close(self.db.path)
         finally:
             if self.lock is not None:
                 self.lock.release()
@@ -171,9 +175,58 @@ def _refuse_damaged(path: Path, lock: WorkspaceLock | None) -> None:
         if state.get("opened") and not state.get("closing") and not Path(f"{path}-wal").exists():
             problem = ("it was not closed properly and its write-ahead log "
                        f"({path.name}-wal) is missing, so its latest changes are lost")
-    problem = problem or wal_problem(path) or content_problem(path)
+    unchanged = lock is not None and not lock.found_stale and unchanged_since_clean_close(path)
+    problem = problem or wal_problem(path) or (None if unchanged else content_problem(path))
     if problem:
         raise WorkspaceDamagedError(path, problem, backups.newest_good_backup(path))
+
+
+#: Files this user's Dossier closed cleanly, with their size, modification time and inode then.
+CLEAN_CLOSES = "clean-closes.json"
+_CLEAN_CLOSES_KEPT = 50
+
+
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def _clean_closes() -> dict[str, list[int]]:
+    try:
+        known = json.loads((config.data_dir() / CLEAN_CLOSES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return known if isinstance(known, dict) else {}
+
+
+def remember_clean_close(path: Path) -> None:
+    """Note a workspace file as this process closed it, its log folded in. Opened again unchanged
+    (same size, time and inode), its pages need not all be read through for damage: they are
+    as SQLite left them after the check at the previous opening. Best effort only."""
+    try:
+        if Path(f"{path}-wal").exists():
+            return  # another reader keeps the log: the file will change at its next checkpoint
+        key = str(path.resolve())
+        known = _clean_closes()
+        known.pop(key, None)
+        known[key] = _stamp(path)
+        kept = dict(list(known.items())[-_CLEAN_CLOSES_KEPT:])
+        folder = config.data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".clean-closes-", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(kept, out)
+        os.replace(tmp, folder / CLEAN_CLOSES)
+    except OSError:
+        pass
+
+
+def unchanged_since_clean_close(path: Path) -> bool:
+    """Whether ``path`` is exactly as this user's Dossier last closed it cleanly."""
+    try:
+        return _clean_closes().get(str(path.resolve())) == _stamp(path)
+    except OSError:
+        return False
 
 
 def restore_backup(path: str | os.PathLike, backup: str | os.PathLike, *, lock_timeout: float = 0.0) -> Path:

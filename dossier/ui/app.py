@@ -72,7 +72,6 @@ def make_application():
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
-    register_fonts()
     return app
 
 
@@ -105,6 +104,7 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
     settings = make_settings()
     apply_analyst_name(settings)
     if screenshot:
+        register_fonts()
         opened = _open_quietly(team_address(path) or (Path(path) if path is not None
                                                        else config.default_workspace_path()), readonly)
         if opened is None:
@@ -117,6 +117,7 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
     window = MainWindow(None, settings)
 
     def open_first() -> None:
+        register_fonts()  # for names in Arabic and Hebrew scripts: the window's own text needs none
         opened = _open_first(window, settings, path, readonly)
         if opened is None:
             window.close()

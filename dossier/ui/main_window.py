@@ -35,11 +35,9 @@ from PySide6.QtWidgets import (
 
 from dossier import APP_NAME, config
 from dossier.errors import DossierError
-from dossier.model.records import SINGULAR
 from dossier.ui.app import show_error
 from dossier.ui.context import AppContext, Pane
 from dossier.ui.dialogs.preferences import PreferencesDialog, apply_analyst_name
-from dossier.ui.dialogs.restore import choose_backup
 from dossier.ui.dialogs.team import TeamAddressDialog, is_team_address, open_team_interactively, without_password
 from dossier.ui.workers import run_task
 
@@ -96,6 +94,7 @@ class SearchBox(QLineEdit):
         if not query:
             self.hits.hide()
             return []
+        from dossier.model.records import SINGULAR
         from dossier.services import search
 
         try:
@@ -485,6 +484,8 @@ class MainWindow(QMainWindow):
                     and self.pane(cls.key).show_record(collection, record_id):
                 self.show_pane(cls.key)
                 return True
+        from dossier.model.records import SINGULAR
+
         self.statusBar().showMessage(
             self.tr("No pane shows {0} {1}").format(SINGULAR.get(collection, collection), record_id), 6000)
         return False
@@ -638,6 +639,8 @@ class MainWindow(QMainWindow):
         if not self._writable() or self.ctx.ws.is_shared:
             return False
         path = self.ctx.ws.path
+        from dossier.ui.dialogs.restore import choose_backup
+
         backup = choose_backup(self, path)
         if backup is None:
             return False

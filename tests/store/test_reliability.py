@@ -140,6 +140,23 @@ def test_a_checkpoint_cut_off_part_way_is_not_taken_for_a_truncated_file(tmp_pat
         open_workspace(path, daily_backup=False)
 
 
+def test_a_clean_close_is_remembered_and_any_change_after_it_noticed(tmp_path):
+    from dossier.services.workspace import unchanged_since_clean_close
+
+    path = make_demo(tmp_path / "w.sqlite")
+    assert unchanged_since_clean_close(path)
+    with open_workspace(path) as ws:
+        people.update(ws, replace(people.get(ws, "ron-dermer"), notes="edited"))
+    assert unchanged_since_clean_close(path)  # closed cleanly again, after the edit
+    data = bytearray(path.read_bytes())
+    data[-100] ^= 0xFF  # same size, new contents and time
+    path.write_bytes(bytes(data))
+    assert not unchanged_since_clean_close(path)
+    copy = tmp_path / "elsewhere.sqlite"
+    copy.write_bytes(path.read_bytes())
+    assert not unchanged_since_clean_close(copy)
+
+
 def test_garbage_pages_are_detected(tmp_path):
     path = make_demo(tmp_path / "w.sqlite")
     data = bytearray(path.read_bytes())
