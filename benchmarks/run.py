@@ -74,6 +74,8 @@ def _median_time(fn: Callable[[], object], repeat: int) -> float:
 def _gui_env(ctx: Context) -> dict:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOSSIER_HOME=str(ctx.tmp / "home"))
     env.pop("PYTHONPROFILEIMPORTTIME", None)
+    # As installed: bytecode cached after the first (warm-up) start, as pip and Python do for users.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
