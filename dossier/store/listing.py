@@ -1,22 +1,35 @@
 """Pages of rows for the desktop app's tables: sorted, filtered and counted in SQL.
 
-A page is found by keyset paging: the rows after the last one shown, in the order
-``(sort value, key)``, never by ``OFFSET`` (which would re-read every earlier row). The
-integer key breaks ties, so the order is total and the walk through a table with
-100,000 rows costs the same on its last page as on its first.
+A page is found by keyset paging: the rows after the last one shown, never by ``OFFSET``
+(which would re-read every earlier row), and never by sorting every matching row again:
+each order is one an index gives, so the walk through a table of 100,000 rows costs the
+same on its last page as on its first.
 
-NULL sort values come first in ascending order and last in descending order (SQLite's
-own rule); the keyset condition spells both cases out so an index can still serve it.
+An order is a sort value, then (for a value taken from a joined record: a position's
+party, topic, round or person) that record's id, then the row's own integer key, which
+makes it total. Rows without a value come first going up and last going down (SQLite's
+rule for NULL). Each order is walked in up to three segments, every one served by an
+index without an ``OR`` that would stop it seeking:
+
+* rows without the joined record (a position stated by nobody): by key;
+* rows whose value is NULL (a position without a date): by joined id, then key;
+* rows with a value: by value, joined id, key. For a joined value the query loops over
+  the joined table in the order of its index and looks up its rows (on SQLite a
+  ``CROSS JOIN`` keeps that loop outermost), so a page reads about a page of rows.
+
+A page that runs out of one segment goes on into the next.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Integer,
     String,
     and_,
     case,
@@ -26,6 +39,9 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.selectable import Join
 
 from dossier.model.enums import PositionKind, RoundStatus
 from dossier.store import tables as t
@@ -47,22 +63,82 @@ class ListRow:
     """One table row: the record's id, where it sits in the order, and its display texts."""
 
     id: str
-    sort_key: tuple  # (sort value, integer key): pass as ``after`` to get the next page
+    #: (sort value, [joined record's id,] integer key): pass as ``after`` to get the next page
+    sort_key: tuple
     cells: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Join:
+    """A record joined to each row through the row's ``key`` column (``alias.id = key``)."""
+
+    alias: object
+    key: ColumnElement
+    outer: bool = False  # the key may be NULL; such rows are kept, without the record
+
+
+@dataclass(frozen=True)
+class _Sort:
+    """One order of a listing: by ``value``, taken from the row or from the record joined by ``via``."""
+
+    value: ColumnElement
+    via: _Join | None = None
+    nullable: bool = False  # the value can be NULL even where its record is there
 
 
 @dataclass(frozen=True)
 class _Listing:
     table: object
     #: cell name -> SQL expression giving the value shown (None shown as "")
-    cells: Callable[[], dict[str, ColumnElement]]
-    #: sort name -> SQL expression it orders by
-    sorts: Callable[[], dict[str, ColumnElement]]
+    cells: dict[str, ColumnElement]
+    #: sort name -> the order it gives
+    sorts: dict[str, _Sort]
     #: filter name -> function(value) -> SQL condition
     filters: dict[str, Callable[[object], ColumnElement]]
     #: columns searched by the text filter
     text_columns: Callable[[], list[ColumnElement]]
-    joins: Callable[[object], object] = lambda q: q
+    joins: tuple[_Join, ...] = ()
+    #: filters whose index leaves fewer rows than walking a joined table's index would read:
+    #: with one of them set, an order by a joined value sorts the rows they leave instead
+    narrowing: frozenset[str] = frozenset()
+
+
+class _LoopFirst(Join):
+    """An inner join whose left side is the outer loop: SQLite's ``CROSS JOIN`` (which its planner
+    never reorders); elsewhere a plain ``JOIN`` the planner orders by its statistics."""
+
+    inherit_cache = True
+
+
+@compiles(_LoopFirst, "sqlite")
+def _cross_join(join: _LoopFirst, compiler, from_linter=None, **kw) -> str:
+    if from_linter:
+        from_linter.edges.update(itertools.product(join.left._from_objects, join.right._from_objects))
+    kw.pop("asfrom", None)
+    return (f"{compiler.process(join.left, asfrom=True, from_linter=from_linter, **kw)} CROSS JOIN "
+            f"{compiler.process(join.right, asfrom=True, from_linter=from_linter, **kw)} ON "
+            f"{compiler.process(join.onclause, from_linter=from_linter, **kw)}")
+
+
+class _Unindexed(FunctionElement):
+    """An id the keyset compares but no index should serve: ``+id`` on SQLite.
+
+    Paging rows ordered first by a joined record's id, SQLite would carry ``id > ?`` over
+    to the row's own key column (``round_id > ?``) and look rows up by that range instead
+    of by the join's equality, reading every later record's rows for each record."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(_Unindexed)
+def _unindexed_plain(element: _Unindexed, compiler, **kw) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(_Unindexed, "sqlite")
+def _unindexed_plus(element: _Unindexed, compiler, **kw) -> str:
+    return f"+{compiler.process(element.clauses, **kw)}"
 
 
 def _ref_filter(column, ref_table) -> Callable[[object], ColumnElement]:
@@ -83,6 +159,7 @@ def _nocase(column) -> ColumnElement:
 
 # ---------------------------------------------------------------- people
 _person_party = parties.alias("person_party")
+_PERSON_PARTY = _Join(_person_party, people.c.party_id, outer=True)
 
 
 def _rounds_attended():
@@ -105,11 +182,11 @@ def _people_cells():
 
 def _people_sorts():
     return {
-        "name": _nocase(people.c.name),
-        "native_name": people.c.native_name,
-        "party": _nocase(_person_party.c.name),
-        "title": _nocase(people.c.title),
-        "rounds": _rounds_attended(),
+        "name": _Sort(_nocase(people.c.name)),
+        "native_name": _Sort(people.c.native_name, nullable=True),
+        "party": _Sort(_nocase(_person_party.c.name), _PERSON_PARTY),
+        "title": _Sort(_nocase(people.c.title), nullable=True),
+        "rounds": _Sort(_rounds_attended()),
     }
 
 
@@ -127,6 +204,10 @@ _pos_party = parties.alias("pos_party")
 _pos_topic = topics.alias("pos_topic")
 _pos_round = rounds.alias("pos_round")
 _pos_person = people.alias("pos_person")
+_POS_PARTY = _Join(_pos_party, positions.c.party_id)
+_POS_TOPIC = _Join(_pos_topic, positions.c.topic_id)
+_POS_ROUND = _Join(_pos_round, positions.c.round_id, outer=True)
+_POS_PERSON = _Join(_pos_person, positions.c.person_id, outer=True)
 
 
 def _round_label(table) -> ColumnElement:
@@ -155,13 +236,13 @@ def _positions_cells():
 
 def _positions_sorts():
     return {
-        "date": positions.c.date,
-        "party": _nocase(_pos_party.c.name),
-        "topic": _nocase(_pos_topic.c.title),
-        "kind": positions.c.kind,
-        "summary": _nocase(positions.c.summary),
-        "round": _pos_round.c.number,
-        "person": _nocase(_pos_person.c.name),
+        "date": _Sort(positions.c.date, nullable=True),
+        "party": _Sort(_nocase(_pos_party.c.name), _POS_PARTY),
+        "topic": _Sort(_nocase(_pos_topic.c.title), _POS_TOPIC),
+        "kind": _Sort(positions.c.kind),
+        "summary": _Sort(_nocase(positions.c.summary)),
+        "round": _Sort(_pos_round.c.number, _POS_ROUND, nullable=True),
+        "person": _Sort(_nocase(_pos_person.c.name), _POS_PERSON),
     }
 
 
@@ -189,16 +270,17 @@ def _rounds_cells():
 
 def _rounds_sorts():
     return {
-        "number": rounds.c.number,
-        "title": _nocase(rounds.c.title),
-        "dates": rounds.c.start,
-        "venue": _nocase(rounds.c.venue),
-        "status": rounds.c.status,
+        "number": _Sort(rounds.c.number, nullable=True),
+        "title": _Sort(_nocase(rounds.c.title), nullable=True),
+        "dates": _Sort(rounds.c.start, nullable=True),
+        "venue": _Sort(_nocase(rounds.c.venue), nullable=True),
+        "status": _Sort(rounds.c.status),
     }
 
 
 # ---------------------------------------------------------------- sources
 _via = sources.alias("via_source")
+_SOURCE_VIA = _Join(_via, sources.c.via_id, outer=True)
 
 
 def _citations_count() -> ColumnElement:
@@ -219,24 +301,25 @@ def _sources_cells():
 
 def _sources_sorts():
     return {
-        "title": _nocase(sources.c.title),
-        "publisher": _nocase(sources.c.publisher),
-        "reliability": sources.c.reliability,
-        "published": sources.c.published,
-        "via": _nocase(_via.c.title),
-        "cited": _citations_count(),
+        "title": _Sort(_nocase(sources.c.title)),
+        "publisher": _Sort(_nocase(sources.c.publisher), nullable=True),
+        "reliability": _Sort(sources.c.reliability),
+        "published": _Sort(sources.c.published, nullable=True),
+        "via": _Sort(_nocase(_via.c.title), _SOURCE_VIA),
+        "cited": _Sort(_citations_count()),
     }
 
 
 LISTINGS: dict[str, _Listing] = {
     "people": _Listing(
-        people, _people_cells, _people_sorts,
+        people, _people_cells(), _people_sorts(),
         {"party": _ref_filter(people.c.party_id, parties)},
         lambda: [people.c.name, people.c.native_name, people.c.title, _person_party.c.name],
-        lambda q: q.outerjoin(_person_party, _person_party.c.id == people.c.party_id),
+        (_PERSON_PARTY,),
+        narrowing=frozenset({"party"}),
     ),
     "positions": _Listing(
-        positions, _positions_cells, _positions_sorts,
+        positions, _positions_cells(), _positions_sorts(),
         {
             "negotiation": _ref_filter(positions.c.negotiation_id, negotiations),
             "party": _ref_filter(positions.c.party_id, parties),
@@ -246,13 +329,11 @@ LISTINGS: dict[str, _Listing] = {
             "kind": _eq_filter(positions.c.kind),
         },
         lambda: [positions.c.summary, _pos_party.c.name, _pos_topic.c.title, _pos_person.c.name],
-        lambda q: (q.join(_pos_party, _pos_party.c.id == positions.c.party_id)
-                   .join(_pos_topic, _pos_topic.c.id == positions.c.topic_id)
-                   .outerjoin(_pos_round, _pos_round.c.id == positions.c.round_id)
-                   .outerjoin(_pos_person, _pos_person.c.id == positions.c.person_id)),
+        (_POS_PARTY, _POS_TOPIC, _POS_ROUND, _POS_PERSON),
+        narrowing=frozenset({"party", "topic", "round", "person", "kind"}),
     ),
     "rounds": _Listing(
-        rounds, _rounds_cells, _rounds_sorts,
+        rounds, _rounds_cells(), _rounds_sorts(),
         {
             "negotiation": _ref_filter(rounds.c.negotiation_id, negotiations),
             "status": _eq_filter(rounds.c.status),
@@ -260,20 +341,21 @@ LISTINGS: dict[str, _Listing] = {
         lambda: [rounds.c.title, rounds.c.venue, rounds.c.summary],
     ),
     "sources": _Listing(
-        sources, _sources_cells, _sources_sorts,
+        sources, _sources_cells(), _sources_sorts(),
         {
             "reliability": _eq_filter(sources.c.reliability),
             "via": _ref_filter(sources.c.via_id, _via),
         },
         lambda: [sources.c.title, sources.c.publisher, sources.c.url, sources.c.notes],
-        lambda q: q.outerjoin(_via, _via.c.id == sources.c.via_id),
+        (_SOURCE_VIA,),
+        narrowing=frozenset({"via"}),
     ),
 }
 
 #: The cell names of each collection's rows, in their natural column order.
-CELLS = {name: tuple(listing.cells()) for name, listing in LISTINGS.items()}
+CELLS = {name: tuple(listing.cells) for name, listing in LISTINGS.items()}
 #: The sort names each collection accepts.
-SORTS = {name: tuple(listing.sorts()) for name, listing in LISTINGS.items()}
+SORTS = {name: tuple(listing.sorts) for name, listing in LISTINGS.items()}
 FILTERS = {name: tuple(listing.filters) for name, listing in LISTINGS.items()}
 
 
@@ -300,16 +382,63 @@ def _conditions(collection: str, filters: dict[str, object], text_filter: str | 
     return conds
 
 
-def _after(sort_expr, key_col, after: tuple, descending: bool) -> ColumnElement:
-    value, key = after
-    if not descending:
-        if value is None:
-            return or_(and_(sort_expr.is_(None), key_col > key), sort_expr.is_not(None))
-        # the first term adds nothing to the meaning; it lets an index seek to the page's start
-        return and_(sort_expr >= value, or_(sort_expr > value, and_(sort_expr == value, key_col > key)))
-    if value is None:
-        return and_(sort_expr.is_(None), key_col < key)
-    return or_(sort_expr < value, and_(sort_expr == value, key_col < key), sort_expr.is_(None))
+@dataclass(frozen=True)
+class _Segment:
+    """Rows of one order that one index walks: which rows (``where``), the columns they are
+    ordered by (none NULL among them) and, for rows having the joined record, its join."""
+
+    where: ColumnElement | None
+    keys: tuple[ColumnElement, ...]
+    holds: Callable[[tuple], bool]  # whether a sort key not held by an earlier segment is here
+    joined: _Join | None = None
+    seek: tuple[ColumnElement, ...] | None = None  # what the keyset compares, if not ``keys``
+
+
+def _segments(table, sort: _Sort) -> list[_Segment]:
+    """The segments of ``sort`` in ascending order (see the module's docstring)."""
+    key = table.c.id
+    via, value = sort.via, sort.value
+    ref = () if via is None else (via.alias.c.id,)
+    out = []
+    if via is not None and via.outer:
+        out.append(_Segment(via.key.is_(None), (key,), lambda k: k[1] is None))
+    if sort.nullable:
+        out.append(_Segment(value.is_(None), (*ref, key), lambda k: k[0] is None, via,
+                            tuple(_Unindexed(r) for r in ref) + (key,)))
+    has_value = value.is_not(None) if sort.nullable else None
+    out.append(_Segment(has_value, (value, *ref, key), lambda k: True, via))
+    return out
+
+
+#: (collection, sort name) -> the segments of that order, ascending
+_SEGMENTS = {(name, sort_name): _segments(listing.table, sort)
+             for name, listing in LISTINGS.items() for sort_name, sort in listing.sorts.items()}
+
+
+def _after(keys: tuple, values: tuple, descending: bool) -> ColumnElement:
+    """Rows after ``values`` in the order of ``keys``, none of them NULL."""
+    def beyond(key, value):
+        return key < value if descending else key > value
+
+    cond = beyond(keys[-1], values[-1])
+    for key, value in zip(keys[-2::-1], values[-2::-1], strict=True):
+        cond = or_(beyond(key, value), and_(key == value, cond))
+    if len(keys) > 1:  # adds nothing to the meaning; lets an index seek to the page's start
+        cond = and_(keys[0] <= values[0] if descending else keys[0] >= values[0], cond)
+    return cond
+
+
+def _from(listing: _Listing, joined: _Join | None, loop_first: bool):
+    """The listing's table with its joins; ``joined`` inner, and the outer loop if ``loop_first``."""
+    if joined is not None and loop_first:
+        frm = _LoopFirst(joined.alias, listing.table, joined.alias.c.id == joined.key)
+    else:
+        frm = listing.table
+    for join in listing.joins:
+        if join is joined and loop_first:
+            continue
+        frm = frm.join(join.alias, join.alias.c.id == join.key, isouter=join.outer and join is not joined)
+    return frm
 
 
 def page(conn: Connection, collection: str, *, filters: dict[str, object] | None = None,
@@ -317,42 +446,50 @@ def page(conn: Connection, collection: str, *, filters: dict[str, object] | None
          after: tuple | None = None, limit: int = 200) -> list[ListRow]:
     listing = LISTINGS[collection]
     table = listing.table
-    sorts = listing.sorts()
+    sorts = listing.sorts
     sort = sort or next(iter(sorts))
     if sort not in sorts:
         raise KeyError(f"{collection} cannot be sorted by {sort!r}")
-    sort_expr = sorts[sort]
-    cells = listing.cells()
-    q = select(table.c.id, table.c.uid, sort_expr.label("_sort"), *(e.label(n) for n, e in cells.items()))
-    q = listing.joins(q.select_from(table))
-    conds = _conditions(collection, filters or {}, text_filter)
-    if after is not None:
-        conds.append(_after(sort_expr, table.c.id, after, descending))
-    if conds:
-        q = q.where(*conds)
-    spell_nulls = conn.dialect.name != "sqlite"  # elsewhere NULL does not sort first by itself
+    order = sorts[sort]
+    filters = filters or {}
+    conds = _conditions(collection, filters, text_filter)
+    loop_first = not listing.narrowing.intersection(filters)
+    segments = _SEGMENTS[collection, sort]
+    if after is not None:  # the page goes on in the segment of ``after``
+        at = next(i for i, s in enumerate(segments) if s.holds(after))
+        segments = segments[:at + 1] if descending else segments[at:]
     if descending:
-        q = q.order_by(sort_expr.desc().nulls_last() if spell_nulls else sort_expr.desc(), table.c.id.desc())
-    else:
-        q = q.order_by(sort_expr.asc().nulls_first() if spell_nulls else sort_expr.asc(), table.c.id.asc())
-    q = q.limit(limit)
-    out = []
-    for row in conn.execute(q).mappings():
-        out.append(ListRow(
-            id=row["uid"],
-            sort_key=(row["_sort"], row["id"]),
-            cells={n: "" if row[n] is None else str(row[n]) for n in cells},
-        ))
+        segments = segments[::-1]
+    cells = listing.cells
+    key_columns = [order.value, *([] if order.via is None else [order.via.alias.c.id]), table.c.id]
+    columns = [table.c.uid, *key_columns, *(e.label(n) for n, e in cells.items())]
+    texts = slice(1 + len(key_columns), None)
+    out: list[ListRow] = []
+    for i, segment in enumerate(segments):
+        where = [*conds]
+        if segment.where is not None:
+            where.append(segment.where)
+        if i == 0 and after is not None:
+            where.append(_after(segment.seek or segment.keys, after[-len(segment.keys):], descending))
+        q = (select(*columns).select_from(_from(listing, segment.joined, loop_first)).where(*where)
+             .order_by(*(k.desc() if descending else k.asc() for k in segment.keys)).limit(limit - len(out)))
+        for row in conn.execute(q):  # read by position: a row makes no objects but its ListRow's
+            out.append(ListRow(
+                id=row[0],
+                sort_key=row[1:texts.start],
+                cells={n: "" if v is None else str(v) for n, v in zip(cells, row[texts], strict=True)},
+            ))
+        if len(out) >= limit:
+            break
     return out
 
 
 def count(conn: Connection, collection: str, *, filters: dict[str, object] | None = None,
           text_filter: str | None = None) -> int:
     listing = LISTINGS[collection]
-    q = select(func.count()).select_from(listing.table)
-    if text_filter and text_filter.strip():
-        # the joins only add columns to match against: every row has its required references
-        q = listing.joins(q)
+    # the joins only add columns to match against: every row has its required references
+    frm = _from(listing, None, False) if text_filter and text_filter.strip() else listing.table
+    q = select(func.count()).select_from(frm)
     conds = _conditions(collection, filters or {}, text_filter)
     if conds:
         q = q.where(*conds)

@@ -104,6 +104,9 @@ class PartyRow(Base):
     )
 
 
+Index("ix_parties_name_nocase", PartyRow.__table__.c.name.collate("NOCASE"))
+
+
 class PersonRow(Base):
     __tablename__ = "people"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -208,6 +211,9 @@ class TopicRow(Base):
     )
 
 
+Index("ix_topics_title_nocase", TopicRow.__table__.c.title.collate("NOCASE"))
+
+
 class RoundRow(Base):
     __tablename__ = "rounds"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -236,6 +242,7 @@ class RoundRow(Base):
         CheckConstraint(checks.partial_date("start"), name="start"),
         CheckConstraint(checks.partial_date("end"), name="end"),
         Index("ix_rounds_negotiation_start", "negotiation_id", "start"),
+        Index("ix_rounds_number", "number"),
     )
 
 
@@ -284,7 +291,17 @@ class PositionRow(Base):
         Index("ix_positions_negotiation_topic_party", "negotiation_id", "topic_id", "party_id"),
         Index("ix_positions_negotiation_kind_date", "negotiation_id", "kind", "date"),
         Index("ix_positions_date", "date"),
+        # one negotiation's positions in each order of the Positions table (listing.py)
+        Index("ix_positions_negotiation_party", "negotiation_id", "party_id"),
+        Index("ix_positions_negotiation_topic", "negotiation_id", "topic_id"),
+        Index("ix_positions_negotiation_round", "negotiation_id", "round_id"),
+        Index("ix_positions_negotiation_person", "negotiation_id", "person_id"),
+        Index("ix_positions_negotiation_kind", "negotiation_id", "kind"),
     )
+
+
+Index("ix_positions_negotiation_summary_nocase", PositionRow.__table__.c.negotiation_id,
+      PositionRow.__table__.c.summary.collate("NOCASE"))  # SQLite only (see migration 0006)
 
 
 class SourceRow(Base):
