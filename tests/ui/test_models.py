@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
@@ -9,6 +11,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 from dossier.model.records import Document, Party, Person
 from dossier.services import interchange
 from dossier.services.workspace import open_workspace
+from dossier.ui.models.base import RecordIdRole
 from dossier.ui.models.tables import (
     PeopleTableModel,
     PositionsTableModel,
@@ -90,3 +93,39 @@ def test_reload_keeps_loaded_rows(qapp, crowd):
     model.fetchMore()
     model.reload()
     assert model.rowCount() == 600
+
+
+@pytest.mark.parametrize("model_class", [PeopleTableModel, PositionsTableModel, RoundsTableModel,
+                                         SourcesTableModel])
+def test_small_pages_show_the_rows_and_texts_of_one_query_in_every_order(qapp, demo_ws, model_class):
+    from dossier.services import listing
+
+    model = model_class(demo_ws, page_size=3)
+    for column, spec in enumerate(model.columns):
+        if not spec.sort:
+            continue
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            model.sort(column, order)
+            while model.canFetchMore():
+                model.fetchMore()
+            whole = listing.page(demo_ws, model.COLLECTION, sort=spec.sort,
+                                 descending=order == Qt.SortOrder.DescendingOrder, limit=100_000)
+            assert [model.record_id(r) for r in range(model.rowCount())] == [r.id for r in whole]
+            assert [model.cells(r) for r in range(model.rowCount())] == [r.cells for r in whole]
+            last = model.index(model.rowCount() - 1, column)
+            assert model.data(last) == whole[-1].cells[spec.key]
+            assert model.data(last, RecordIdRole) == whole[-1].id
+
+
+def test_rows_kept_add_no_objects_for_the_garbage_collector(qapp, crowd):
+    """A full collection walks every container; 100,000 rows of them would make each one
+    long enough to stall the step of scrolling it falls in."""
+    model = PeopleTableModel(crowd)
+    model.fetchMore()  # the query of a next page is compiled and cached
+    gc.collect()
+    before = len(gc.get_objects())
+    while model.canFetchMore():
+        model.fetchMore()
+    gc.collect()
+    assert model.rowCount() == 3000
+    assert len(gc.get_objects()) - before < 100  # for 2,600 rows more
