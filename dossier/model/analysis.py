@@ -105,12 +105,24 @@ def position_order(doc: Document, negotiation_id: str):
     return lambda p: (rank(p), sort_key(p.date), p.id)
 
 
-def positions_as_of(doc: Document, negotiation_id: str, as_of_round_id: str | None = None) -> list[Position]:
-    """The negotiation's positions in position order, cut at ``as_of_round_id`` when given."""
+Ordered = list[tuple[tuple, Position]]
+
+
+def ordered_positions(doc: Document, negotiation_id: str) -> Ordered:
+    """The negotiation's positions in position order, each with its sort key. Callers that
+    ask several questions of one document (as of two rounds, latest and gaps) sort once and
+    pass this as ``ordered``."""
     key = position_order(doc, negotiation_id)
-    positions = sorted((p for p in doc.positions if p.negotiation == negotiation_id), key=key)
+    return sorted(((key(p), p) for p in doc.positions if p.negotiation == negotiation_id), key=lambda kp: kp[0])
+
+
+def positions_as_of(doc: Document, negotiation_id: str, as_of_round_id: str | None = None, *,
+                    ordered: Ordered | None = None) -> list[Position]:
+    """The negotiation's positions in position order, cut at ``as_of_round_id`` when given."""
+    if ordered is None:
+        ordered = ordered_positions(doc, negotiation_id)
     if as_of_round_id is None:
-        return positions
+        return [p for _key, p in ordered]
     rounds = rounds_as_of(doc, as_of_round_id)
     if rounds[-1].negotiation != negotiation_id:
         raise NotFoundError("rounds", as_of_round_id)
@@ -120,15 +132,15 @@ def positions_as_of(doc: Document, negotiation_id: str, as_of_round_id: str | No
     def dated_after(position: Position) -> bool:
         return bool(position.date and last_day and PartialDate.parse(position.date).first_day() > last_day)
 
-    return [p for p in positions if key(p)[0] <= limit and not dated_after(p)]
+    return [p for key, p in ordered if key[0] <= limit and not dated_after(p)]
 
 
 def latest_positions(
-    doc: Document, negotiation_id: str, as_of_round_id: str | None = None
+    doc: Document, negotiation_id: str, as_of_round_id: str | None = None, *, ordered: Ordered | None = None
 ) -> dict[tuple[str, str], Position]:
     """Each party's latest position per topic: ``{(party_id, topic_id): Position}``."""
     latest: dict[tuple[str, str], Position] = {}
-    for position in positions_as_of(doc, negotiation_id, as_of_round_id):
+    for position in positions_as_of(doc, negotiation_id, as_of_round_id, ordered=ordered):
         latest[(position.party, position.topic)] = position
     return latest
 
@@ -175,7 +187,8 @@ def _claim_order(claim: Position, topic_rank: dict[str, int]) -> tuple:
     return (claim.kind != PositionKind.RED_LINE, topic_rank.get(claim.topic, 1 << 30), claim.party)
 
 
-def gaps(doc: Document, negotiation_id: str, as_of_round_id: str | None = None) -> Gaps:
+def gaps(doc: Document, negotiation_id: str, as_of_round_id: str | None = None, *,
+         ordered: Ordered | None = None) -> Gaps:
     """Conflicting and unanswered claims between the principal parties (role ``party``).
 
     Only latest positions count (as of ``as_of_round_id`` when given). Mediators,
@@ -183,7 +196,7 @@ def gaps(doc: Document, negotiation_id: str, as_of_round_id: str | None = None) 
     then topics in reading order (``ordered_topics``).
     """
     principals = principal_parties(doc, negotiation_id)
-    latest = latest_positions(doc, negotiation_id, as_of_round_id)
+    latest = latest_positions(doc, negotiation_id, as_of_round_id, ordered=ordered)
     topic_rank = {t.id: i for i, t in enumerate(ordered_topics(doc, negotiation_id))}
     conflicts: list[Gap] = []
     open_demands: list[OpenDemand] = []
@@ -243,7 +256,7 @@ class Movement:
         return str(self.change)
 
 
-def movement(doc: Document, round_id: str) -> list[Movement]:
+def movement(doc: Document, round_id: str, *, ordered: Ordered | None = None) -> list[Movement]:
     """Movement per topic and party in ``round_id`` against the previous round.
 
     Topics covered: this round's agenda, then topics with positions put forward in this
@@ -253,8 +266,10 @@ def movement(doc: Document, round_id: str) -> list[Movement]:
     """
     rnd = find(doc.rounds, round_id, "rounds")
     prev = previous_round(doc, round_id)
-    before = latest_positions(doc, rnd.negotiation, prev.id) if prev else {}
-    now = latest_positions(doc, rnd.negotiation, round_id)
+    if ordered is None:
+        ordered = ordered_positions(doc, rnd.negotiation)
+    before = latest_positions(doc, rnd.negotiation, prev.id, ordered=ordered) if prev else {}
+    now = latest_positions(doc, rnd.negotiation, round_id, ordered=ordered)
     topics: list[str] = []
     put_topics = [p.topic for p in doc.positions if p.round == round_id]
     for topic in [*rnd.topics, *put_topics, *(prev.topics if prev else [])]:

@@ -22,6 +22,12 @@ class PartialDate:
         """Parse an ISO partial date, raising ``ValueError`` with a plain reason."""
         if not isinstance(text, str):
             raise ValueError("expected a date YYYY, YYYY-MM or YYYY-MM-DD")
+        if cls is PartialDate:
+            return _parse(text)  # the same few dates are parsed over and over: cached
+        return cls._parse_uncached(text)
+
+    @classmethod
+    def _parse_uncached(cls, text: str) -> PartialDate:
         m = _PATTERN.fullmatch(text)
         if not m:
             raise ValueError("expected a date YYYY, YYYY-MM or YYYY-MM-DD")
@@ -72,6 +78,11 @@ class PartialDate:
         if self.day is None:
             return f"{mon} {self.year}"
         return f"{self.day} {mon} {self.year}"
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str) -> PartialDate:
+    return PartialDate._parse_uncached(text)
 
 
 def certainly_before(end: str, start: str) -> bool:

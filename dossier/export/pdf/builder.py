@@ -104,6 +104,7 @@ class DossierBuilder:
         self.topics = {t.id: t for t in self.doc.topics}
         self.sources = {s.id: s for s in self.doc.sources}
         self.rounds = {r.id: r for r in self.doc.rounds}
+        self._ordered: dict[str, analysis.Ordered] = {}
         self._keys = 0
 
     # ------------------------------------------------------------ small pieces
@@ -146,6 +147,12 @@ class DossierBuilder:
     def topic_title(self, topic_id: str) -> str:
         topic = self.topics.get(topic_id)
         return topic.title if topic else topic_id
+
+    def ordered(self, negotiation_id: str) -> analysis.Ordered:
+        """The negotiation's positions in position order, sorted once per document."""
+        if negotiation_id not in self._ordered:
+            self._ordered[negotiation_id] = analysis.ordered_positions(self.doc, negotiation_id)
+        return self._ordered[negotiation_id]
 
     def round_title(self, rnd: Round) -> str:
         if rnd.number is not None and rnd.title:
@@ -254,7 +261,7 @@ class DossierBuilder:
                   + (f", {latest.venue}" if latest.venue else "") if latest else "none recorded"),
                  ("Positions", str(sum(1 for p in self.doc.positions if p.negotiation == neg.id)) or "0"),
                  ("Events", str(sum(1 for e in self.doc.events if e.negotiation == neg.id)))]
-        gaps = analysis.gaps(self.doc, neg.id)
+        gaps = analysis.gaps(self.doc, neg.id, ordered=self.ordered(neg.id))
         flow += self.heading("Gaps", 1, styles.H2, contents=False)
         flow.append(TextBlock("A gap is a demand or red line of one party that the other party's latest "
                               "position on the topic contradicts (it is not an offer, concession or "
@@ -408,7 +415,7 @@ class DossierBuilder:
         else:
             flow.append(self.note("No positions recorded for this round."))
         flow += self.subheading("Movement since the previous round")
-        moves = analysis.movement(self.doc, rnd.id)
+        moves = analysis.movement(self.doc, rnd.id, ordered=self.ordered(rnd.negotiation))
         if moves:
             rows = [self.head_row("Topic", "Party", "Before", "Now", "Change")]
             for move in moves:
@@ -454,7 +461,8 @@ class DossierBuilder:
     def matrix(self, neg: Negotiation, as_of: Round | None = None) -> list[Flowable]:
         title = "Position matrix" + (f" as of {self.round_title(as_of)}" if as_of else "")
         flow = self.section(title)
-        latest = analysis.latest_positions(self.doc, neg.id, as_of.id if as_of else None)
+        latest = analysis.latest_positions(self.doc, neg.id, as_of.id if as_of else None,
+                                           ordered=self.ordered(neg.id))
         parties = [p.party for p in sorted(neg.parties, key=lambda p: ROLE_ORDER.index(p.role)
                                            if p.role in ROLE_ORDER else 9)
                    if any(k[0] == p.party for k in latest)]

@@ -30,6 +30,7 @@ from dossier.ui.widgets.citations import CitationsEditor
 from dossier.ui.widgets.common import record_table, select_record, selected_record
 from dossier.ui.widgets.forms import PlainTextField, RecordForm
 from dossier.ui.widgets.kinds import KIND_ORDER, kind_label
+from dossier.ui.widgets.list_editor import fit_long_list
 from dossier.ui.widgets.matrix import MatrixView
 from dossier.ui.widgets.negotiation_data import load_negotiation, round_label
 
@@ -46,6 +47,7 @@ def _fill(combo: QComboBox, choices: list[tuple[str, object]], none_text: str | 
     for text, data in choices:
         combo.addItem(text, data)
     combo.setCurrentIndex(max(0, combo.findData(keep)) if keep is not None else 0)
+    fit_long_list(combo)
     combo.blockSignals(False)
 
 

@@ -21,17 +21,18 @@ from dossier.errors import NotFoundError
 from dossier.model.dates import display_range
 from dossier.model.enums import RoundStatus
 from dossier.model.records import Round
-from dossier.services import people, records
+from dossier.services import records
 from dossier.services.workspace import Change
 from dossier.ui.commands import push_delete
 from dossier.ui.context import AppContext, Pane
 from dossier.ui.models.tables import RoundsTableModel
 from dossier.ui.widgets.citations import CitationsEditor
+from dossier.ui.widgets.list_editor import fit_long_list
 from dossier.ui.widgets.common import record_table, select_record, selected_record
 from dossier.ui.widgets.forms import PlainTextField, RecordForm
 from dossier.ui.widgets.movement import MovementView
 from dossier.ui.widgets.negotiation_data import load_negotiation
-from dossier.ui.widgets.participants import ParticipantsEditor
+from dossier.ui.widgets.participants import ParticipantsEditor, PersonChoice
 
 SHOWN = ("rounds", "positions", "topics", "people", "parties", "sources", "negotiations")
 DATES_SEPARATOR = " – "  # between start and end in the listing's dates cell
@@ -103,16 +104,17 @@ class RoundForm(RecordForm):
     def set_choices(self, negotiation_id: str, doc) -> None:
         """People, parties, topics and sources the fields offer."""
         self.negotiation_id = negotiation_id
-        all_people = people.list_people(self.ctx.ws)
+        all_people = [PersonChoice(*row) for row in records.choices(self.ctx.ws, "people", "name", "party")]
         self.participants.set_choices(all_people, doc.parties)
         self.citations.set_sources(records.choices(self.ctx.ws, "sources", "title", "reliability"))
         chosen = self.mediator.currentData()
         self.mediator.blockSignals(True)
         self.mediator.clear()
         self.mediator.addItem(self.tr("(none)"), None)
-        for person in sorted(all_people, key=lambda p: p.name.casefold()):
+        for person in all_people:
             self.mediator.addItem(person.name, person.id)
         self.mediator.setCurrentIndex(max(0, self.mediator.findData(chosen)))
+        fit_long_list(self.mediator)
         self.mediator.blockSignals(False)
         self._topics = [(t.id, t.title) for t in doc.topics]
 

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QPushButton, QTableWidgetItem, QWidget
 
 from dossier.model.enums import CREDIBILITY_LABELS
 from dossier.model.records import Citation
-from dossier.ui.widgets.list_editor import ListEditor, choice_combo
+from dossier.ui.widgets.list_editor import ListEditor, choice_combo, choice_model
 from dossier.ui.widgets.text import is_rtl
 
 SOURCE, CREDIBILITY, QUOTE = range(3)
@@ -21,6 +21,7 @@ class CitationsEditor(ListEditor):
     def __init__(self, parent: QWidget | None = None):
         super().__init__([self.tr("Source"), self.tr("Credibility"), self.tr("Quote")], parent)
         self.sources: list[tuple[str, str]] = []
+        self._source_model = choice_model([], self)
         self.add_button = QPushButton(self.tr("Add citation"), self)
         self.add_button.clicked.connect(self.add_citation)
         self.buttons.addWidget(self.add_button)
@@ -35,6 +36,7 @@ class CitationsEditor(ListEditor):
     def set_sources(self, sources: list[tuple[str, str, str]]) -> None:
         """The sources a citation may name: ``(id, title, reliability)`` as ``records.choices`` gives."""
         self.sources = [(f"{title} ({reliability})", source_id) for source_id, title, reliability in sources]
+        self._source_model = choice_model(self.sources, self)
 
     def set_citations(self, citations: list[Citation]) -> None:
         self._loading = True
@@ -48,7 +50,7 @@ class CitationsEditor(ListEditor):
     def _append(self, citation: Citation) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        source = choice_combo(self.sources, citation.source, self.table)
+        source = choice_combo(self._source_model, citation.source, self.table)
         source.setAccessibleName(self.tr("Source"))
         source.activated.connect(lambda _i: self._changed(self.tr("Change cited source")))
         credibility = choice_combo(credibility_choices(self.tr), citation.credibility, self.table)

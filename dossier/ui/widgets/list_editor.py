@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -60,11 +61,41 @@ class ListEditor(QWidget):
             self.sig_edited.emit(text)
 
 
-def choice_combo(choices: list[tuple[str, object]], current: object, parent: QWidget | None = None) -> QComboBox:
-    """A combo box of (text, data) choices with ``current`` selected (added when unknown)."""
-    combo = QComboBox(parent)
+def choice_model(choices: list[tuple[str, object]], parent: QObject) -> QStandardItemModel:
+    """(text, data) choices as one model that many combo boxes can share (see ``choice_combo``)."""
+    model = QStandardItemModel(parent)
     for text, data in choices:
-        combo.addItem(text, data)
+        item = QStandardItem(text)
+        item.setData(data, Qt.ItemDataRole.UserRole)
+        model.appendRow(item)
+    return model
+
+
+#: Longer lists than this are not measured item by item to size their combo box.
+_MEASURED_CHOICES = 200
+
+
+def fit_long_list(combo: QComboBox) -> None:
+    """Size a combo box of thousands of choices (people, sources) without measuring each one."""
+    if combo.count() > _MEASURED_CHOICES:
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(24)
+
+
+def choice_combo(choices: list[tuple[str, object]] | QStandardItemModel, current: object,
+                 parent: QWidget | None = None) -> QComboBox:
+    """A combo box of (text, data) choices with ``current`` selected (added when unknown).
+
+    ``choices`` may be a shared ``choice_model``: a table of citations then holds one list
+    of thousands of sources, not one per row.
+    """
+    combo = QComboBox(parent)
+    if isinstance(choices, QStandardItemModel):
+        combo.setModel(choices)
+    else:
+        for text, data in choices:
+            combo.addItem(text, data)
+    fit_long_list(combo)
     index = combo.findData(current)
     if index < 0 and current is not None:
         combo.addItem(str(current), current)

@@ -76,11 +76,12 @@ class PositionMatrixModel(QAbstractTableModel):
         self._party_names, self._topic_titles = party_names(doc), topic_titles(doc)
         negotiation = analysis.find(doc.negotiations, nid, "negotiations")
         self.roles = {p.party: p.role for p in negotiation.parties}
-        self.latest = analysis.latest_positions(doc, nid, self.as_of)
+        ordered = analysis.ordered_positions(doc, nid)
+        self.latest = analysis.latest_positions(doc, nid, self.as_of, ordered=ordered)
         self.parties = [p.party for p in negotiation.parties]
         self.parties += sorted({party for party, _ in self.latest if party not in self.parties})
         self.topics = [t.id for t in analysis.ordered_topics(doc, nid)]
-        found = analysis.gaps(doc, nid, self.as_of)
+        found = analysis.gaps(doc, nid, self.as_of, ordered=ordered)
         for gap in found.open_demands:
             self.gap_of.setdefault(gap.topic, GAP_OPEN)
             self._add_note(gap.topic, self.tr("{party}'s {kind} is not answered by {others}").format(

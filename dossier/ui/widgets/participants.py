@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QTableWidgetItem, QWidget
 
-from dossier.model.records import Participant, Party, Person
-from dossier.ui.widgets.list_editor import ListEditor
+from dossier.model.records import Participant, Party
+from dossier.ui.widgets.list_editor import ListEditor, fit_long_list
 from dossier.ui.widgets.text import is_rtl
 
 PERSON, PARTY, ROLE = range(3)
 
 
+class PersonChoice(NamedTuple):
+    """A person as the editor offers them: no need to read whole records."""
+
+    id: str
+    name: str
+    party: str | None
+
+
 class ParticipantsEditor(ListEditor):
     def __init__(self, parent: QWidget | None = None):
         super().__init__([self.tr("Person"), self.tr("Party"), self.tr("Role")], parent)
-        self.people: dict[str, Person] = {}
+        self.people: dict[str, PersonChoice] = {}
         self.parties: dict[str, Party] = {}
         self.entries: list[Participant] = []
         self.person_combo = QComboBox(self)
@@ -38,12 +48,14 @@ class ParticipantsEditor(ListEditor):
         self.layout().insertLayout(1, adder)
         self.finish_buttons()
 
-    def set_choices(self, people: list[Person], parties: list[Party]) -> None:
+    def set_choices(self, people: list[PersonChoice], parties: list[Party]) -> None:
+        """``people`` in the order to offer them (``records.choices(ws, "people", "name", "party")``)."""
         self.people = {p.id: p for p in people}
         self.parties = {p.id: p for p in parties}
         self.person_combo.clear()
-        for person in sorted(people, key=lambda p: p.name.casefold()):
+        for person in people:
             self.person_combo.addItem(person.name, person.id)
+        fit_long_list(self.person_combo)
         self.party_combo.clear()
         self.party_combo.addItem(self.tr("(no party)"), None)
         for party in parties:
