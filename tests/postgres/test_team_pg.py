@@ -341,3 +341,12 @@ def test_a_feed_whose_connection_is_cut_says_so(pg_url):
         with pytest.raises(WorkspaceError, match="lost the connection"):
             feed.poll(2)
         feed.close()
+
+
+def test_choices_on_the_server_match_the_records(pg_url):
+    with open_workspace(pg_url) as ws:
+        interchange.import_json(ws, demo_bytes())
+        got = records.choices(ws, "people", "name", "party")
+        assert sorted(got) == sorted((p.id, p.name, p.party) for p in records.list_all(ws, "people"))
+        names = [name for _id, name, _party in got]
+        assert names == sorted(names, key=str.lower)

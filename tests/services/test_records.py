@@ -157,3 +157,14 @@ def test_large_text_is_stored_whole(demo_workspace):
     person = replace(people.get(demo_workspace, "ron-dermer"), notes=big)
     people.update(demo_workspace, person)
     assert people.get(demo_workspace, "ron-dermer").notes == big
+
+
+def test_choices_give_ids_and_fields_in_name_order_without_whole_records(demo_workspace):
+    got = records.choices(demo_workspace, "people", "name", "party")
+    everyone = people.list_people(demo_workspace)
+    assert sorted(got) == sorted((p.id, p.name, p.party) for p in everyone)
+    names = [name for _id, name, _party in got]
+    assert names == sorted(names, key=str.casefold)
+    sources = records.choices(demo_workspace, "sources", "title", "reliability")
+    assert {s[0] for s in sources} == {s.id for s in records.list_all(demo_workspace, "sources")}
+    assert all(s[2] in "ABCDEF" for s in sources)
