@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -124,6 +125,9 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
             app.exit(1)
             return
         window.show_workspace(opened.ws, opened.notes, pane)
+        # What is loaded by now (modules, the window) lives as long as the app: keep it out of
+        # the collector's full passes, which would otherwise stall scrolling now and then.
+        gc.freeze()
 
     window.after_first_paint(open_first)
     window.show()
