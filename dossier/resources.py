@@ -7,13 +7,12 @@ in a source checkout they live in the top-level ``resources/`` folder.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 
 @cache
 def resources_root() -> Path:
-    packaged = Path(str(resources.files("dossier"))) / "resources"
+    packaged = Path(__file__).resolve().parent / "resources"  # the package's own folder, as installed
     if packaged.is_dir():
         return packaged
     checkout = Path(__file__).resolve().parent.parent / "resources"

@@ -61,7 +61,9 @@ def make_settings():
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, APP_NAME)
 
 
-def make_application():
+def make_application(*, icon: bool = True):
+    """The QApplication, named for the desktop; with ``icon``, its icon set now (``run_app`` sets
+    it once the window is drawn: reading seven PNGs would delay the first paint)."""
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
@@ -72,7 +74,8 @@ def make_application():
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
-    app.setWindowIcon(app_icon())
+    if icon:
+        app.setWindowIcon(app_icon())
     return app
 
 
@@ -97,7 +100,7 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
     without waiting for the user.
     """
     _ensure_platform(screenshot)
-    app = make_application()
+    app = make_application(icon=bool(screenshot))
 
     from dossier.ui.dialogs.preferences import apply_analyst_name
     from dossier.ui.main_window import MainWindow
@@ -118,6 +121,7 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
     window = MainWindow(None, settings)
 
     def open_first() -> None:
+        app.setWindowIcon(app_icon())
         register_fonts()  # for names in Arabic and Hebrew scripts: the window's own text needs none
         opened = _open_first(window, settings, path, readonly)
         if opened is None:

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QSize, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -37,6 +37,7 @@ from dossier import APP_NAME, config
 from dossier.errors import DossierError
 from dossier.ui.app import show_error
 from dossier.ui.context import AppContext, Pane
+from dossier.ui.lazyqt import Qt
 from dossier.ui.dialogs.preferences import PreferencesDialog, apply_analyst_name
 from dossier.ui.dialogs.team import TeamAddressDialog, is_team_address, open_team_interactively, without_password
 from dossier.ui.workers import run_task
@@ -72,14 +73,7 @@ class SearchBox(QLineEdit):
         self.setPlaceholderText(self.tr("Search everything (Ctrl+K)"))
         self.setClearButtonEnabled(True)
         self.setMinimumWidth(320)
-        self.hits = QListWidget(window)
-        self.hits.setObjectName("searchHits")
-        self.hits.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.hits.setUniformItemSizes(False)
-        self.hits.setWordWrap(False)
-        self.hits.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.hits.hide()
-        self.hits.itemClicked.connect(self._open_item)
+        self._hits: QListWidget | None = None  # made at the first search, after the window is drawn
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
@@ -87,6 +81,23 @@ class SearchBox(QLineEdit):
         self.textEdited.connect(lambda _t: self._timer.start())
         self.returnPressed.connect(self._open_current)
         self.installEventFilter(self)
+
+    @property
+    def hits(self) -> QListWidget:
+        """The drop-down list of hits."""
+        if self._hits is None:
+            hits = self._hits = QListWidget(self.window_)
+            hits.setObjectName("searchHits")
+            hits.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            hits.setUniformItemSizes(False)
+            hits.setWordWrap(False)
+            hits.setTextElideMode(Qt.TextElideMode.ElideRight)
+            hits.hide()
+            hits.itemClicked.connect(self._open_item)
+        return self._hits
+
+    def hits_shown(self) -> bool:
+        return self._hits is not None and self._hits.isVisible()
 
     def run_search(self) -> list:
         query = self.text().strip()
@@ -129,7 +140,7 @@ class SearchBox(QLineEdit):
         self.hits.setGeometry(x, top_left.y() + 2, width, height)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if obj is self and event.type() == QEvent.Type.KeyPress and self.hits.isVisible():
+        if obj is self and event.type() == QEvent.Type.KeyPress and self.hits_shown():
             key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
                 step = 1 if key == Qt.Key.Key_Down else -1
@@ -185,7 +196,6 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.banner = QLabel()
         self.banner.setObjectName("readonlyBanner")
-        self.banner.setTextFormat(Qt.TextFormat.PlainText)
         self.banner.setWordWrap(True)
         self.banner.hide()
         central = QWidget()
@@ -209,10 +219,8 @@ class MainWindow(QMainWindow):
         self.search_box = SearchBox(self)
         self._build_toolbar()
         self.workspace_label = QLabel()
-        self.workspace_label.setTextFormat(Qt.TextFormat.PlainText)
         self.shared_label = QLabel(self.tr("Shared"))
         self.shared_label.setObjectName("sharedMark")
-        self.shared_label.setTextFormat(Qt.TextFormat.PlainText)
         self.shared_label.setToolTip(self.tr("A team workspace: others can change it while you work; "
                                              "their changes appear here as they save them"))
         self.shared_label.hide()
@@ -260,17 +268,25 @@ class MainWindow(QMainWindow):
         spacer.setSizePolicy(spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred)
         bar.addWidget(spacer)
         bar.addWidget(self.search_box)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.addToolBar(bar)  # at the top
+
+    def _bind_shortcuts(self) -> None:
+        for action, keys in self._shortcuts:
+            action.setShortcuts([QKeySequence(key) for key in keys])
+        self._shortcuts = []
 
     def _action(self, menu: QMenu, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            self._shortcuts.append((action, [shortcut]))
         action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         return action
 
     def _build_menus(self) -> None:
+        """The menus; their shortcuts are bound by ``_bind_shortcuts`` once a workspace is shown
+        (binding one makes PySide6 build all of Qt's enums, which would delay the first paint)."""
+        self._shortcuts: list[tuple[QAction, list]] = []
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
         self._action(file_menu, self.tr("&New workspace…"), self.new_workspace, QKeySequence.StandardKey.New)
@@ -291,10 +307,10 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu(self.tr("&Edit"))
         self.edit_menu = edit_menu
         self.undo_action = QAction(self.tr("&Undo"), self)
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self._shortcuts.append((self.undo_action, ["Ctrl+Z"]))
         self.undo_action.triggered.connect(lambda: self.ctx.undo_stack.undo() if self._writable() else None)
         self.redo_action = QAction(self.tr("&Redo"), self)
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self._shortcuts.append((self.redo_action, ["Ctrl+Shift+Z", "Ctrl+Y"]))
         self.redo_action.triggered.connect(lambda: self.ctx.undo_stack.redo() if self._writable() else None)
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
@@ -321,6 +337,9 @@ class MainWindow(QMainWindow):
 
     def _install(self, ws: Workspace, pane: str | None = None) -> None:
         """Show the workspace ``ws``: a fresh context and fresh panes (``pane`` first, else the last shown)."""
+        for label in (self.banner, self.workspace_label, self.shared_label):  # user text is never markup
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        self._bind_shortcuts()
         from dossier.ui.live import LiveUpdates
 
         self.ctx = AppContext(ws, self.settings, self)
@@ -856,7 +875,7 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self.search_box.hits.isVisible():
+        if self.search_box.hits_shown():
             self.search_box._place()
 
 

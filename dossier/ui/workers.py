@@ -13,10 +13,11 @@ import threading
 import traceback
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from dossier.errors import CancelledError, DossierError
+from dossier.ui.lazyqt import Qt
 
 Work = Callable[[Callable[[int, int], None], Callable[[], bool]], object]
 

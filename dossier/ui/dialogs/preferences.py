@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from dossier import config
+from dossier.ui.lazyqt import Qt
 
 SETTING = "analyst/name"
 #: The name given in the environment when Dossier started, if any: it wins over the preference.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from dossier.errors import DossierError
 from dossier.ui.app import show_error
+from dossier.ui.lazyqt import Qt
 
 if TYPE_CHECKING:
     from dossier.ui.dialogs.open_problems import Opened
