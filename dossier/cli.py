@@ -29,8 +29,19 @@ def _db_arg(p: argparse.ArgumentParser, required: bool = False) -> None:
                         "(default: dossier.sqlite in the user data directory; DOSSIER_HOME overrides the directory)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="dossier", description="Dossier: people, rounds and positions of negotiations, "
+class _NotTheApp(Exception):
+    """The arguments are not a plain start of the app: parse them with every sub-command."""
+
+
+class _AppParser(_Parser):
+    def error(self, message: str):
+        raise _NotTheApp(message)
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The command line; without ``commands``, only the options of the app itself (quicker
+    to build, so the window appears sooner; anything else falls back to the whole parser)."""
+    parser = (_Parser if commands else _AppParser)(prog="dossier", description="Dossier: people, rounds and positions of negotiations, "
                                                   "printed as PDF dossiers.")
     parser.add_argument("--version", action="version", version=f"Dossier {__version__}")
     _db_arg(parser)
@@ -39,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--pane", choices=["people", "rounds", "positions", "sources", "timeline"],
                         help="the pane to show first")
     parser.add_argument("--read-only", action="store_true", help="open the workspace read-only")
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("demo", help="create or refresh the demo workspace and print its summary")
@@ -347,8 +361,17 @@ COMMANDS = {
 }
 
 
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    if not any(arg in COMMANDS or arg in ("-h", "--help") for arg in argv):
+        try:
+            return build_parser(commands=False).parse_args(argv)
+        except _NotTheApp:
+            pass  # the whole parser says what is wrong, naming the sub-commands
+    return build_parser().parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(sys.argv[1:] if argv is None else argv)
     from dossier.errors import DossierError, ValidationError
 
     handler = COMMANDS.get(args.command, cmd_gui)
