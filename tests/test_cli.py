@@ -138,3 +138,14 @@ def test_export_pdf_unknown_id_leaves_no_file(home, tmp_path, flag, value, messa
     assert code == 1 and message in err
     assert not target.exists()
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".pdf" or "pdf" in p.name] == []
+
+
+def test_the_app_start_and_the_sub_commands_parse_alike():
+    from dossier.cli import parse_arguments
+
+    app = parse_arguments(["--demo", "--pane", "rounds", "--read-only"])
+    assert (app.command, app.demo, app.pane, app.read_only) == (None, True, "rounds", True)
+    search = parse_arguments(["search", "--limit", "3", "shaybani"])
+    assert (search.command, search.limit, search.query) == ("search", 3, ["shaybani"])
+    with pytest.raises(SystemExit):
+        parse_arguments(["demoo"])  # not an app option: the whole parser names the sub-commands
