@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, func, insert, select, text, update
+from sqlalchemy import Connection, String, func, insert, literal, select, text, update
 
 from dossier.model.records import COLLECTIONS
 from dossier.model.schema import FIELDS
@@ -122,18 +122,32 @@ def bump_versions(conn: Connection, collection: str, keys: Sequence[int]) -> Non
         conn.execute(update(table).where(table.c.id.in_(keys[i:i + 500])).values(version=table.c.version + 1))
 
 
-def imported(conn: Connection, collection: str, records: Sequence, replaced: dict[str, int]) -> None:
-    """After an import wrote ``records`` (``replaced``: uid -> key of those that existed before):
-    raise the replaced records' versions and write one ``import`` row per record."""
+def imported(conn: Connection, collection: str, records: Sequence, replaced: dict[str, int],
+             keys: dict[str, int]) -> None:
+    """After an import wrote ``records`` (``keys``: uid -> key of each; ``replaced``: uid -> key of
+    those that existed before): raise the replaced records' versions and write one ``import``
+    row per record."""
     if not records:
         return
     bump_versions(conn, collection, list(replaced.values()))
     who, origin = _writer(conn)
     at = now_utc()
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO history (collection, uid, action, at, who, origin) "  # straight to the driver: fast
-           f"VALUES ({mark}, {mark}, 'import', {mark}, {mark}, {mark})")
-    conn.exec_driver_sql(sql, [(collection, r.id, at, who, origin) for r in records])
+    rest = records  # rows written from here, one a record
+    added = [keys[r.id] for r in records if r.id not in replaced]
+    if len(added) > 1 and max(added) - min(added) == len(added) - 1 and len(set(added)) == len(added):
+        # The new records' keys fill a block that holds nothing else: one statement copies their ids.
+        table = store.table_of(collection)
+        rows = (select(literal(collection, String), table.c.uid, literal("import", String),
+                       literal(at, String), literal(who, String), literal(origin, String))
+                .where(table.c.id.between(min(added), max(added))).order_by(table.c.id))
+        columns = ["collection", "uid", "action", "at", "who", "origin"]
+        conn.execute(insert(history).from_select(columns, rows))
+        rest = [r for r in records if r.id in replaced]
+    if rest:
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        sql = (f"INSERT INTO history (collection, uid, action, at, who, origin) "  # straight to the driver
+               f"VALUES ({mark}, {mark}, 'import', {mark}, {mark}, {mark})")
+        conn.exec_driver_sql(sql, [(collection, r.id, at, who, origin) for r in rest])
     notify(conn, [(collection, None, "import")])
 
 

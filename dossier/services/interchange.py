@@ -479,8 +479,9 @@ def import_document(ws: Workspace, doc: Document,
     """Merge a checked document into the workspace by id, all or nothing."""
     added: dict[str, int] = {}
     replaced: dict[str, int] = {}
-    steps = len(WRITE_ORDER)
-    with _no_cycle_collection(), ws.db.write() as conn:
+    indexed: dict[str, list[tuple[int, object]]] = {}
+    steps = len(WRITE_ORDER) + 1  # each collection, then the search index
+    with _no_cycle_collection(), ws.db.write() as conn, store.bulk_page_cache(conn):
         _check_against_workspace(conn, doc)
         for step, name in enumerate(WRITE_ORDER):
             if is_cancelled is not None and is_cancelled():
@@ -488,12 +489,17 @@ def import_document(ws: Workspace, doc: Document,
             records = doc.collection(name)
             existing = store.keys_for(conn, name, (r.id for r in records))
             keys = store.write_records(conn, name, records, existing)
-            fulltext.put(conn, name, [(keys[r.id], r) for r in records])
-            history.imported(conn, name, records, existing)
+            indexed[name] = [(keys[r.id], r) for r in records]
+            history.imported(conn, name, records, existing, keys)
             replaced[name] = len(existing)
             added[name] = len(records) - len(existing)
             if progress is not None:
                 progress(step + 1, steps)
+        if is_cancelled is not None and is_cancelled():
+            raise CancelledError("import")
+        fulltext.put_all(conn, indexed)  # every collection in one go: see put_all
+        if progress is not None:
+            progress(steps, steps)
     ws.announce(Change(everything=True))
     return ImportReport(added, replaced)
 
@@ -502,10 +508,10 @@ def _check_against_workspace(conn, doc: Document) -> None:
     """Clashes between the document and records that exist only in the workspace."""
     errors = []
     incoming = {r.id for r in doc.rounds}
-    for rnd in doc.rounds:
-        if rnd.number is None:
-            continue
-        owner = store.round_number_owner(conn, rnd.negotiation, rnd.number)
+    numbered = [r for r in doc.rounds if r.number is not None]
+    owners = store.round_number_owners(conn, (r.negotiation for r in numbered)) if numbered else {}
+    for rnd in numbered:
+        owner = owners.get((rnd.negotiation, rnd.number))
         if owner is not None and owner not in incoming:
             errors.append(FieldError(
                 f"rounds[{rnd.id}].number",

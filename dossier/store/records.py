@@ -196,8 +196,22 @@ def _lookup(conn: Connection, collection: str, by: str, give: str, values: Itera
     return found
 
 
+#: From this many ids on, reading a collection's whole uid -> key map can be cheaper than asking
+#: for each (500 a query): when the collection holds at most ``_WHOLE_MAP_ROWS_PER_ID`` rows an id.
+_WHOLE_MAP_FROM = 2000
+_WHOLE_MAP_ROWS_PER_ID = 4
+
+
 def keys_for(conn: Connection, collection: str, uids: Iterable[str]) -> dict[str, int]:
     """Integer keys of the records with these external ids (missing ones are left out)."""
+    uids = set(uids)
+    if len(uids) >= _WHOLE_MAP_FROM:
+        table = table_of(collection)
+        largest = conn.execute(select(func.max(table.c.id))).scalar()  # at least the number of rows
+        if largest is None:
+            return {}
+        if largest <= _WHOLE_MAP_ROWS_PER_ID * len(uids):
+            return {uid: pk for uid, pk in conn.execute(select(table.c.uid, table.c.id)) if uid in uids}
     return _lookup(conn, collection, "uid", "id", uids)
 
 
@@ -359,13 +373,12 @@ def write_records(conn: Connection, collection: str, records: Sequence,
     keys = keys_for(conn, collection, (r.id for r in records)) if added else existing
     if self_refs:
         refs.setdefault(collection, {}).update(keys)
-        for col in self_refs:
+        for col in self_refs:  # rows were written without them: only the references need setting
             stmt = update(table).where(table.c.id == bindparam("_pk")).values({col.column: bindparam("_v")})
-            conn.execute(
-                stmt,
-                [{"_pk": keys[r.id], "_v": refs[collection][getattr(r, col.field)]
-                  if getattr(r, col.field) is not None else None} for r in records],
-            )
+            rows = [{"_pk": keys[r.id], "_v": refs[collection][v]}
+                    for r in records if (v := getattr(r, col.field)) is not None]
+            if rows:
+                conn.execute(stmt, rows)
     _write_children(conn, spec, records, keys, refs, replaced_keys=[existing[r.id] for r in replaced])
     return keys
 
@@ -390,23 +403,12 @@ def _resolve_refs(conn: Connection, spec: Spec, records: Sequence, collection: s
     batch_ids = {r.id for r in records}
     refs: dict[str, dict[str, int]] = {}
     for ref, uids in _wanted_refs(spec, records).items():
-        found = _keys_of(conn, ref, uids)
+        found = keys_for(conn, ref, uids)
         missing = uids - set(found) - (batch_ids if ref == collection else set())
         if missing:
             raise MissingReference(ref, sorted(missing)[0])
         refs[ref] = found
     return refs
-
-
-#: Beyond this many ids, reading a collection's whole uid -> key map is cheaper than asking for each.
-_WHOLE_MAP_FROM = 2000
-
-
-def _keys_of(conn: Connection, collection: str, uids: set[str]) -> dict[str, int]:
-    if len(uids) < _WHOLE_MAP_FROM:
-        return keys_for(conn, collection, uids)
-    table = table_of(collection)
-    return {uid: pk for uid, pk in conn.execute(select(table.c.uid, table.c.id)) if uid in uids}
 
 
 def _plain_value(value):
@@ -427,6 +429,28 @@ def raw_cursor(conn: Connection) -> Iterator[sqlite3.Cursor]:
         raise DBAPIError.instance(None, None, exc, sqlite3.Error) from exc
     finally:
         cur.close()
+
+
+#: SQLite's page cache during a bulk write, in KiB (its default is 2 MB): enough to keep what a large
+#: import writes in memory until the commit and to sort each index it builds without temporary files.
+_BULK_CACHE_KIB = 64 * 1024
+
+
+@contextlib.contextmanager
+def bulk_page_cache(conn: Connection) -> Iterator[None]:
+    """On SQLite, a larger page cache for this connection while a bulk write runs, then its own size
+    again. Only memory changes: what is written, and when it is durable, stay the same."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    driver = conn.connection.driver_connection
+    size = driver.execute("PRAGMA cache_size").fetchone()[0]
+    driver.execute(f"PRAGMA cache_size = {-_BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:  # pages past the usual size are let go as the commit leaves them clean
+        with contextlib.suppress(sqlite3.Error):
+            driver.execute(f"PRAGMA cache_size = {size}")
 
 
 #: Inserting at least this many rows, and more than a table holds, builds its indexes afterwards.
@@ -512,10 +536,10 @@ def _write_records_sqlite(conn: Connection, collection: str, records: Sequence,
         if self_refs:
             refs.setdefault(collection, {}).update(keys)
             own = refs[collection]
-            for col in self_refs:
+            for col in self_refs:  # rows were written without them: only the references need setting
                 cur.executemany(
                     f"UPDATE {table.name} SET {col.column} = ? WHERE id = ?",
-                    [(own[v] if (v := getattr(r, col.field)) is not None else None, keys[r.id]) for r in records],
+                    [(own[v], keys[r.id]) for r in records if (v := getattr(r, col.field)) is not None],
                 )
         for child in spec.children:
             if replaced:
@@ -733,6 +757,18 @@ def round_number_owner(conn: Connection, negotiation: str, number: int) -> str |
     q = (select(rounds.c.uid).join(neg, rounds.c.negotiation_id == neg.c.id)
          .where(neg.c.uid == negotiation, rounds.c.number == number))
     return conn.execute(q).scalar_one_or_none()
+
+
+def round_number_owners(conn: Connection, negotiations: Iterable[str]) -> dict[tuple[str, int], str]:
+    """``{(negotiation uid, number): round uid}`` of the numbered rounds of these negotiations."""
+    rounds = t.RoundRow.__table__
+    neg = t.NegotiationRow.__table__
+    owners = {}
+    for chunk in _chunks(sorted(set(negotiations))):
+        q = (select(neg.c.uid, rounds.c.number, rounds.c.uid).join(neg, rounds.c.negotiation_id == neg.c.id)
+             .where(neg.c.uid.in_(chunk), rounds.c.number.is_not(None)))
+        owners.update(((negotiation, number), uid) for negotiation, number, uid in conn.execute(q))
+    return owners
 
 
 def via_of(conn: Connection, uid: str) -> str | None:

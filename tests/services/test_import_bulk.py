@@ -129,3 +129,77 @@ def test_a_failed_bulk_import_leaves_nothing_behind(tmp_path, monkeypatch):
             interchange.import_json(ws, encode(doc))
         assert export_dict(ws) == before
     assert sqlite3.connect(path).execute(query).fetchall() == before_schema
+
+
+def _index_rows(ws) -> list[tuple[int, str, str]]:
+    with ws.db.read() as conn:
+        return conn.exec_driver_sql("SELECT rowid, kind, uid FROM search_index ORDER BY rowid").fetchall()
+
+
+def _import_rows(ws) -> list[tuple[str, str]]:
+    with ws.db.read() as conn:
+        return conn.exec_driver_sql(
+            "SELECT collection, uid FROM history WHERE action = 'import' ORDER BY id").fetchall()
+
+
+def _merged_doc() -> dict:
+    """Replaces two parties and a source of ``full_doc``, adds three parties and a source."""
+    return {"format": "dossier-interchange", "version": 1,
+            "parties": [{"id": "p-a", "name": "Syria (renamed)", "kind": "state"},
+                        {"id": "p-c", "name": "United Nations", "kind": "organization"},
+                        *({"id": f"p-new-{i}", "name": f"Newcomer {i}", "kind": "other"} for i in range(3))],
+            "sources": [{"id": "s-1", "title": "Report", "reliability": "B", "via": None},
+                        {"id": "s-3", "title": "Wire copy", "reliability": "C", "via": "s-1"}]}
+
+
+@pytest.mark.parametrize("look_up_from", [1, 1_000_000])  # which rows exist: looked up, or each deleted
+def test_the_index_holds_one_row_per_record_after_a_merge(tmp_path, monkeypatch, look_up_from):
+    from dossier.services.search import search
+    from dossier.store.sqlite import fulltext
+
+    monkeypatch.setattr(fulltext, "_LOOK_UP_FROM", look_up_from)
+    with new_workspace(tmp_path / "w.sqlite") as ws:
+        interchange.import_json(ws, encode(full_doc()))
+        with ws.db.write() as conn:  # a stray row where the first new party's entry goes
+            next_key = conn.exec_driver_sql("SELECT max(id) + 1 FROM parties").scalar_one()
+            conn.exec_driver_sql(
+                "INSERT INTO search_index (rowid, kind, uid, label, heading, names, body, fields) "
+                "VALUES (?, 'parties', 'stray', 'Stray', 'zebulon', '', '', '{}')",
+                (fulltext.rowid_of("parties", next_key),))
+        interchange.import_json(ws, encode(_merged_doc()))
+        rows = _index_rows(ws)
+        held = {(name, r["id"]) for name in COLLECTIONS for r in export_dict(ws)[name]}
+        assert sorted((kind, uid) for _, kind, uid in rows) == sorted(held)
+        assert [h.id for h in search(ws, "renamed")] == ["p-a"]
+        newcomers = [h.id for h in search(ws, "newcomer", collections=["parties"])]
+        assert newcomers == ["p-new-0", "p-new-1", "p-new-2"]
+        assert search(ws, "zebulon") == [] and search(ws, "united nations")[0].id == "p-c"
+
+
+def test_an_import_writes_one_history_row_per_record_new_or_replaced(tmp_path):
+    with new_workspace(tmp_path / "w.sqlite") as ws:
+        interchange.import_json(ws, encode(full_doc()))
+        first = _import_rows(ws)
+        assert sorted(first) == sorted((name, r["id"]) for name in COLLECTIONS for r in full_doc()[name])
+        interchange.import_json(ws, encode(_merged_doc()))
+        second = _import_rows(ws)[len(first):]
+        merged = _merged_doc()
+        assert sorted(second) == sorted((name, r["id"]) for name in ("parties", "sources")
+                                        for r in merged[name])
+
+
+def test_a_merge_sets_and_clears_the_sources_a_source_came_via(tmp_path):
+    with new_workspace(tmp_path / "w.sqlite") as ws:
+        interchange.import_json(ws, encode(full_doc()))
+        interchange.import_json(ws, encode(_merged_doc()))
+        out = export_dict(ws)
+    assert [(s["id"], s["via"]) for s in out["sources"]] == [("s-1", None), ("s-2", None), ("s-3", "s-1")]
+
+
+def test_progress_counts_each_collection_then_the_search_index(tmp_path):
+    steps: list[tuple[int, int]] = []
+    with new_workspace(tmp_path / "w.sqlite") as ws:
+        interchange.import_document(ws, interchange.read_document(encode(full_doc())),
+                                    progress=lambda done, total: steps.append((done, total)))
+    total = len(store.WRITE_ORDER) + 1
+    assert steps == [(done, total) for done in range(1, total + 1)]

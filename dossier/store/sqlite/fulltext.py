@@ -9,7 +9,9 @@ Persian variants and Latin diacritics match however they are typed.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
+from operator import itemgetter
 
 from sqlalchemy import Connection, text
 
@@ -38,7 +40,22 @@ def create(conn: Connection) -> None:
 def remove(conn: Connection, collection: str, keys: list[int]) -> None:
     if keys:
         with raw_cursor(conn) as cur:
-            cur.executemany(f"DELETE FROM {TABLE} WHERE rowid = ?", [(rowid_of(collection, k),) for k in keys])
+            _delete_rows(cur, [rowid_of(collection, k) for k in keys])
+
+
+#: From this many rowids on, which of them are indexed is looked up rather than each deleted blindly.
+_LOOK_UP_FROM = 1000
+
+
+def _delete_rows(cur: sqlite3.Cursor, rowids: list[int]) -> None:
+    """Delete the index rows with these rowids. For many, first read which of them exist (one
+    scan of their range): indexing a batch of new records then runs no deletes at all."""
+    if len(rowids) >= _LOOK_UP_FROM:
+        wanted = set(rowids)
+        held = cur.execute(f"SELECT rowid FROM {TABLE} WHERE rowid BETWEEN ? AND ?",
+                           (min(rowids), max(rowids)))
+        rowids = [rowid for (rowid,) in held if rowid in wanted]
+    cur.executemany(f"DELETE FROM {TABLE} WHERE rowid = ?", [(rowid,) for rowid in rowids])
 
 
 _encode_fields = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(..., ensure_ascii=False) does
@@ -46,15 +63,27 @@ _encode_fields = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(
 
 def put(conn: Connection, collection: str, keyed_records: list[tuple[int, object]]) -> None:
     """Index (or re-index) records given with their integer keys."""
-    if not keyed_records:
-        return
-    remove(conn, collection, [k for k, _ in keyed_records])
-    kind = _KIND_NUMBER[collection]
+    put_all(conn, {collection: keyed_records})
+
+
+def put_all(conn: Connection, batches: dict[str, list[tuple[int, object]]]) -> None:
+    """``put`` for the records of several collections (collection -> keyed records) at once.
+
+    Rows go in by rowid, which interleaves the collections: FTS5 and its content table then
+    take them in one rising run, rather than flushing pending terms and splitting pages each
+    time the rowid falls back at the start of the next collection."""
     rows = []
-    for key, record in keyed_records:
-        label, heading, names, body, fields = index_parts(record)
-        rows.append((key * _SLOTS + kind, collection, record.id, label, heading, names, body, _encode_fields(fields)))
+    for collection, keyed_records in batches.items():
+        kind = _KIND_NUMBER[collection]
+        for key, record in keyed_records:
+            label, heading, names, body, fields = index_parts(record)
+            rows.append((key * _SLOTS + kind, collection, record.id, label, heading, names, body,
+                         _encode_fields(fields)))
+    if not rows:
+        return
+    rows.sort(key=itemgetter(0))
     with raw_cursor(conn) as cur:
+        _delete_rows(cur, [row[0] for row in rows])
         cur.executemany(f"INSERT INTO {TABLE} (rowid, kind, uid, label, heading, names, body, fields) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
