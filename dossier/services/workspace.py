@@ -3,8 +3,10 @@ a PostgreSQL database a team shares (``postgresql://user@host:port/name``)."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import weakref
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +44,21 @@ class Change:
         return self.everything or collection in self.changed or collection in self.deleted
 
 
+#: Workspaces not closed yet: closed properly when the interpreter exits, even after an
+#: uncaught exception. (Else SQLite's own clean-up would fold in and remove the log while the
+#: lock file stayed, and the next opening would take that for a crash that lost the log.)
+_open_workspaces: weakref.WeakSet[Workspace] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_at_exit() -> None:
+    for ws in list(_open_workspaces):
+        try:
+            ws.close()
+        except Exception:  # noqa: BLE001 - leaving anyway; the next opening checks the file
+            pass
+
+
 class Workspace:
     """An open workspace. Services take it as their first argument."""
 
@@ -52,6 +69,8 @@ class Workspace:
         self.backup_made: Path | None = None
         self.warnings: list[str] = []
         self._listeners: list[Callable[[Change], None]] = []
+        self.closed = False
+        _open_workspaces.add(self)
 
     @property
     def path(self) -> Path | None:
@@ -84,6 +103,10 @@ class Workspace:
             listener(change)
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        _open_workspaces.discard(self)
         try:
             if self.lock is not None:
                 # Closing folds the write-ahead log into the file and removes it: a process

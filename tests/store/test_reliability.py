@@ -226,6 +226,26 @@ def test_killed_after_closing_the_database_but_before_the_lock_went(tmp_path):
         assert people.get(ws, "ron-dermer").notes == "saved, then closed"
 
 
+def test_a_script_that_fails_without_closing_leaves_the_workspace_closed(tmp_path):
+    """An uncaught exception ends the interpreter normally: the workspace is closed on the way
+    out, so its lock goes with its log, and nothing looks like a crash."""
+    path = make_demo(tmp_path / "w.sqlite")
+    code = (
+        "from dataclasses import replace\n"
+        "from dossier.services import people\n"
+        "from dossier.services.workspace import open_workspace\n"
+        f"ws = open_workspace({str(path)!r})\n"
+        "people.update(ws, replace(people.get(ws, 'ron-dermer'), notes='saved, then a bug'))\n"
+        "raise RuntimeError('a bug in the script')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "a bug in the script" in result.stderr
+    assert not lock_path(path).exists()
+    with open_workspace(path) as ws:
+        assert not ws.lock.found_stale
+        assert people.get(ws, "ron-dermer").notes == "saved, then a bug"
+
+
 def test_damaged_wal_is_detected(tmp_path):
     path = make_demo(tmp_path / "w.sqlite")
     _crash_after_edit(path)
