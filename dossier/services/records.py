@@ -280,7 +280,7 @@ def find(ws: Workspace, collection: str, filters: dict[str, object] | None = Non
          order_by: tuple[str, ...] = ("uid",)) -> list:
     """Records whose fields equal the given values, e.g. ``{"negotiation": "il-sy", "kind": "demand"}``."""
     with ws.db.read() as conn:
-        return store.read_records(conn, collection, store.find_keys(conn, collection, filters, order_by))
+        return store.find_records(conn, collection, filters, order_by)
 
 
 def listing(ws: Workspace, collection: str, list_field: str, record_id: str,

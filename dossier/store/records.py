@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from operator import attrgetter
 
-from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from dossier.errors import Reference
@@ -229,11 +229,20 @@ def all_uid_maps(conn: Connection) -> dict[str, dict[int, str]]:
 
 
 # ---------------------------------------------------------------- reading
+def _in_keys(column, keys: Sequence[int], among: Select | None) -> list:
+    """Conditions picking ``column`` values among ``keys``: one with the query ``among`` that
+    selects exactly those keys (for many keys), else one per chunk of bound keys."""
+    if among is not None:
+        return [column.in_(among)]
+    return [column.in_(chunk) for chunk in _chunks(list(keys))]
+
+
 def read_records(conn: Connection, collection: str, keys: Sequence[int] | None = None,
-                 uid_maps: dict[str, dict[int, str]] | None = None) -> list:
+                 uid_maps: dict[str, dict[int, str]] | None = None, *, among: Select | None = None) -> list:
     """Records of a collection as dataclasses: all of them, or those with these integer keys.
 
-    Returns them in the order of ``keys`` (or by uid when reading all).
+    Returns them in the order of ``keys`` (or by uid when reading all). ``among``, a query of
+    the keys' column that selects exactly ``keys``, reads thousands of them in a few queries.
     """
     spec = SPECS[collection]
     cls = COLLECTIONS[collection]
@@ -245,14 +254,14 @@ def read_records(conn: Connection, collection: str, keys: Sequence[int] | None =
         rows = list(conn.execute(select(*columns).order_by(table.c.uid)).mappings())
     else:
         by_pk = {}
-        for chunk in _chunks(list(keys)):
-            for row in conn.execute(select(*columns).where(table.c.id.in_(chunk))).mappings():
+        for condition in _in_keys(table.c.id, keys, among):
+            for row in conn.execute(select(*columns).where(condition)).mappings():
                 by_pk[row["id"]] = row
         rows = [by_pk[k] for k in keys if k in by_pk]
     if not rows:
         return []
-    maps = uid_maps if uid_maps is not None else _maps_for_rows(conn, spec, rows)
-    children = _read_children(conn, spec, [r["id"] for r in rows] if keys is not None else None, maps)
+    maps = uid_maps if uid_maps is not None else _maps_for_rows(conn, spec, rows, among)
+    children = _read_children(conn, spec, [r["id"] for r in rows] if keys is not None else None, maps, among)
     records = []
     for row in rows:
         values = {"id": row["uid"]}
@@ -265,10 +274,17 @@ def read_records(conn: Connection, collection: str, keys: Sequence[int] | None =
     return records
 
 
-def _maps_for_rows(conn: Connection, spec: Spec, rows: list) -> dict[str, dict[int, str]]:
+def _maps_for_rows(conn: Connection, spec: Spec, rows: list,
+                   among: Select | None = None) -> dict[str, dict[int, str]]:
     wanted: dict[str, set[int]] = defaultdict(set)
+    maps: dict[str, dict[int, str]] = defaultdict(dict)
     for col in spec.columns:
-        if col.ref:
+        if col.ref and among is not None:  # one query per reference, however many rows
+            ref_table = table_of(col.ref)
+            used = select(spec.table.c[col.column]).where(spec.table.c.id.in_(among))
+            maps[col.ref].update((key, uid) for key, uid in conn.execute(
+                select(ref_table.c.id, ref_table.c.uid).where(ref_table.c.id.in_(used))))
+        elif col.ref:
             wanted[col.ref].update(r[col.column] for r in rows if r[col.column] is not None)
     owner_keys = [r["id"] for r in rows]
     for child in spec.children:
@@ -276,29 +292,26 @@ def _maps_for_rows(conn: Connection, spec: Spec, rows: list) -> dict[str, dict[i
             if col.ref:
                 ref_table = table_of(col.ref)
                 owner = child.table.c[child.owner]
-                for chunk in _chunks(owner_keys):
+                for condition in _in_keys(owner, owner_keys, among):
                     q = (
                         select(ref_table.c.id, ref_table.c.uid)
                         .join(child.table, child.table.c[col.column] == ref_table.c.id)
-                        .where(owner.in_(chunk))
+                        .where(condition)
                     )
-                    for pk, uid in conn.execute(q):
-                        wanted.setdefault(col.ref, set())
-                        wanted[col.ref].add(pk)
-    maps: dict[str, dict[int, str]] = defaultdict(dict)
+                    maps[col.ref].update((pk, uid) for pk, uid in conn.execute(q))
     for ref, keys in wanted.items():
-        maps[ref].update(uids_for(conn, ref, keys))
+        maps[ref].update(uids_for(conn, ref, keys - maps[ref].keys()))
     return maps
 
 
 def _read_children(conn: Connection, spec: Spec, owner_keys: list[int] | None,
-                   maps: dict[str, dict[int, str]]) -> dict[str, dict[int, list]]:
+                   maps: dict[str, dict[int, str]], among: Select | None = None) -> dict[str, dict[int, list]]:
     out: dict[str, dict[int, list]] = {}
     for child in spec.children:
         owner = child.table.c[child.owner]
         grouped: dict[int, list] = defaultdict(list)
         base = select(child.table).where(owner.is_not(None)).order_by(owner, child.table.c.ordinal)
-        queries = [base] if owner_keys is None else [base.where(owner.in_(c)) for c in _chunks(owner_keys)]
+        queries = [base] if owner_keys is None else [base.where(c) for c in _in_keys(owner, owner_keys, among)]
         for q in queries:
             for row in conn.execute(q).mappings():
                 grouped[row[child.owner]].append(_child_item(child, row, maps))
@@ -787,6 +800,18 @@ def exists(conn: Connection, collection: str, uid: str) -> bool:
 def find_keys(conn: Connection, collection: str, filters: dict[str, object] | None = None,
               order_by: tuple[str, ...] = ("uid",)) -> list[int]:
     """Keys of the records whose fields equal the given values (references by external id)."""
+    return [pk for (pk,) in conn.execute(_find_query(collection, filters, order_by))]
+
+
+def find_records(conn: Connection, collection: str, filters: dict[str, object] | None = None,
+                 order_by: tuple[str, ...] = ("uid",)) -> list:
+    """The records ``find_keys`` names, in its order; many are read through its query, not key by key."""
+    query = _find_query(collection, filters, order_by)
+    keys = [pk for (pk,) in conn.execute(query)]
+    return read_records(conn, collection, keys, among=query.order_by(None) if len(keys) > _CHUNK else None)
+
+
+def _find_query(collection: str, filters: dict[str, object] | None, order_by: tuple[str, ...]) -> Select:
     spec = SPECS[collection]
     table = spec.table
     q = select(table.c.id)
@@ -799,8 +824,7 @@ def find_keys(conn: Connection, collection: str, filters: dict[str, object] | No
             q = q.where(table.c[col.column].is_(None))
         else:
             q = q.where(table.c[col.column] == value)
-    q = q.order_by(*(table.c[name] for name in order_by))
-    return [pk for (pk,) in conn.execute(q)]
+    return q.order_by(*(table.c[name] for name in order_by))
 
 
 def keys_listing(conn: Connection, collection: str, child_field: str, uid: str,

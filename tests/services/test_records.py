@@ -168,3 +168,30 @@ def test_choices_give_ids_and_fields_in_name_order_without_whole_records(demo_wo
     sources = records.choices(demo_workspace, "sources", "title", "reliability")
     assert {s[0] for s in sources} == {s.id for s in records.list_all(demo_workspace, "sources")}
     assert all(s[2] in "ABCDEF" for s in sources)
+
+
+def test_many_records_found_at_once_read_the_same_as_one_by_one(demo_workspace):
+    """Over a few hundred, ``find`` reads through its query instead of key by key."""
+    from dossier.services import interchange
+
+    demo = interchange.export_document(demo_workspace)
+    neg = demo.negotiations[0]
+    party, topic = neg.parties[0].party, next(t.id for t in demo.topics if t.negotiation == neg.id)
+    rnd = next(r.id for r in demo.rounds if r.negotiation == neg.id)
+    everyone = [p.id for p in demo.people]
+    cited = [s.id for s in demo.sources]
+    extra = [Position(id=f"bulk-{i:04d}", negotiation=neg.id, party=party, topic=topic,
+                      round=rnd if i % 3 else None, person=everyone[i % len(everyone)] if i % 4 else None,
+                      date="2026-02" if i % 5 else None, summary=f"Position {i}",
+                      sources=[Citation(source=cited[(i + k) % len(cited)], credibility=2, quote=None)
+                               for k in range(i % 3)])
+             for i in range(1200)]
+    demo.positions.extend(extra)
+    interchange.import_document(demo_workspace, demo)
+    found = records.find(demo_workspace, "positions", {"negotiation": neg.id})
+    assert len(found) > 1200
+    ids = [p.id for p in found]
+    assert ids == sorted(ids)
+    assert found == records.get_many(demo_workspace, "positions", ids)
+    by_id = {p.id: p for p in found}
+    assert all(by_id[p.id] == p for p in extra)
