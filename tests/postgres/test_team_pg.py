@@ -350,3 +350,22 @@ def test_choices_on_the_server_match_the_records(pg_url):
         assert sorted(got) == sorted((p.id, p.name, p.party) for p in records.list_all(ws, "people"))
         names = [name for _id, name, _party in got]
         assert names == sorted(names, key=str.lower)
+
+
+def test_many_records_found_at_once_read_the_same_as_one_by_one_on_the_server(pg_url):
+    from dossier.model.records import Citation, Position
+
+    with open_workspace(pg_url) as ws:
+        interchange.import_json(ws, demo_bytes())
+        doc = interchange.export_document(ws)
+        neg = doc.negotiations[0]
+        topic = next(t.id for t in doc.topics if t.negotiation == neg.id)
+        doc.positions.extend(
+            Position(id=f"bulk-{i:04d}", negotiation=neg.id, party=neg.parties[0].party, topic=topic,
+                     person=doc.people[i % len(doc.people)].id, summary=f"Position {i}",
+                     sources=[Citation(source=doc.sources[i % len(doc.sources)].id, credibility=3)])
+            for i in range(800))
+        interchange.import_document(ws, doc)
+        found = records.find(ws, "positions", {"negotiation": neg.id})
+        assert len(found) > 800
+        assert found == records.get_many(ws, "positions", [p.id for p in found])
