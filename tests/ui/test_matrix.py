@@ -135,3 +135,14 @@ def test_models_pass_the_item_model_tester(pane):
         QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     pane.matrix.set_as_of("round-2")
     pane.matrix.set_as_of(None)
+
+
+def test_the_form_fills_its_drop_downs_when_the_list_is_first_shown(pane):
+    assert pane.tabs.currentWidget() is pane.matrix
+    assert pane.form.person.count() == 0 and not pane.form.isEnabled()
+    pane.tabs.setCurrentWidget(pane.list)
+    assert pane.form.person.count() > 1 and pane.form.isEnabled()
+    assert pane.form.person.findData("ron-dermer") > 0
+    pane.tabs.setCurrentWidget(pane.matrix)
+    pane.reload()  # once filled, they follow every reload
+    assert pane.form.person.findData("ron-dermer") > 0

@@ -192,6 +192,10 @@ class PositionsPane(Pane):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
         self.doc = None
+        #: whether the form's drop-downs (every person and source) are filled: not before the
+        #: List tab is first shown, which keeps opening the pane on the matrix quick
+        self._form_ready = False
+        self.tabs.currentChanged.connect(lambda _i: self._fill_form_when_shown())
         self.reload()
 
     @property
@@ -210,13 +214,24 @@ class PositionsPane(Pane):
         self.matrix.set_document(self.doc, nid)
         if self.doc is not None:
             self.list.set_choices(self.doc)
-            self.form.set_choices(nid, self.doc)
+            if self._form_ready or self.tabs.currentWidget() is self.list:
+                self.form.set_choices(nid, self.doc)
+                self._form_ready = True
         self.list.apply_filters()
         if current:
             select_record(self.list.table, current)
         self._show_selected(unsaved)
 
+    def _fill_form_when_shown(self) -> None:
+        if not self._form_ready and self.doc is not None and self.tabs.currentWidget() is self.list:
+            self.form.set_choices(self.ctx.negotiation_id, self.doc)
+            self._form_ready = True
+            self._show_selected()
+
     def _show_selected(self, unsaved: bool | None = None) -> None:
+        self.form.setEnabled(self._form_ready and self.doc is not None)
+        if not self._form_ready:
+            return  # nothing can be selected before the list is shown
         position_id = selected_record(self.list.table)
         record, version = None, None
         if position_id:
@@ -224,7 +239,6 @@ class PositionsPane(Pane):
                 record, version = records.get_versioned(self.ctx.ws, "positions", position_id)
             except NotFoundError:
                 record = None
-        self.form.setEnabled(self.doc is not None)
         if record is not None or self.form.record is not None:
             self.form.follow(record, version, unsaved)
 
