@@ -102,7 +102,7 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
     _ensure_platform(screenshot)
     app = make_application(icon=bool(screenshot))
 
-    from dossier.ui.dialogs.preferences import apply_analyst_name
+    from dossier.ui.analyst import apply_analyst_name
     from dossier.ui.main_window import MainWindow
 
     settings = make_settings()

@@ -18,14 +18,12 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QSize, 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QStackedWidget,
     QToolBar,
     QHBoxLayout,
@@ -38,7 +36,7 @@ from dossier.errors import DossierError
 from dossier.ui.app import show_error
 from dossier.ui.context import AppContext, Pane
 from dossier.ui.lazyqt import Qt
-from dossier.ui.dialogs.preferences import PreferencesDialog, apply_analyst_name
+from dossier.ui.analyst import apply_analyst_name
 from dossier.ui.dialogs.team import TeamAddressDialog, is_team_address, open_team_interactively, without_password
 from dossier.ui.workers import run_task
 
@@ -652,6 +650,8 @@ class MainWindow(QMainWindow):
 
     def restore_from_backup(self) -> bool:
         """File ▸ Restore from backup…: put a chosen backup in the workspace's place and reopen it."""
+        from PySide6.QtWidgets import QMessageBox
+
         from dossier.services.workspace import restore_backup
         from dossier.ui.dialogs.open_problems import ask, open_interactively
 
@@ -721,6 +721,8 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(self.tr("No recent workspaces")).setEnabled(False)
 
     def _ask_path(self, save: bool, title: str, name_filter: str, suggested: str = "") -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
         start = str(Path(self.settings.value("dialogs/folder", str(Path.home()), type=str)) / suggested)
         if save:
             chosen, _ = QFileDialog.getSaveFileName(self, title, start, name_filter)
@@ -826,6 +828,8 @@ class MainWindow(QMainWindow):
                         lambda message: show_error(self, self.tr("Backup failed"), message))
 
     def show_preferences(self) -> None:
+        from dossier.ui.dialogs.preferences import PreferencesDialog
+
         PreferencesDialog(self.settings, self).exec()
 
     # ------------------------------------------------------------------ help

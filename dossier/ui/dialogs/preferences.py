@@ -7,32 +7,12 @@ workspace is opened (so a new name applies from the next workspace opened). A ``
 
 from __future__ import annotations
 
-import os
-
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from dossier import config
+from dossier.ui.analyst import _STARTED_WITH, SETTING, analyst_preference, apply_analyst_name
 from dossier.ui.lazyqt import Qt
-
-SETTING = "analyst/name"
-#: The name given in the environment when Dossier started, if any: it wins over the preference.
-_STARTED_WITH = (os.environ.get(config.ANALYST_ENV) or "").strip()
-
-
-def analyst_preference(settings: QSettings) -> str:
-    return str(settings.value(SETTING, "", type=str) or "").strip()
-
-
-def apply_analyst_name(settings: QSettings) -> None:
-    """Make the preferred name the one the core records edits under (unless started with one)."""
-    if _STARTED_WITH:
-        return
-    name = analyst_preference(settings)
-    if name:
-        os.environ[config.ANALYST_ENV] = name
-    else:
-        os.environ.pop(config.ANALYST_ENV, None)
 
 
 class PreferencesDialog(QDialog):
