@@ -118,7 +118,10 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
             window.show_pane(pane)
         return _screenshot(app, window, Path(screenshot))
 
+    from PySide6.QtCore import QCoreApplication
+
     window = MainWindow(None, settings)
+    window.statusBar().showMessage(QCoreApplication.translate("run_app", "Opening the workspace…"))
 
     def open_first() -> None:
         app.setWindowIcon(app_icon())

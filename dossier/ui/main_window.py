@@ -250,6 +250,7 @@ class MainWindow(QMainWindow):
 
     def show_workspace(self, ws: Workspace, notes: list[str], pane: str | None = None) -> None:
         """Fill a window made without a workspace (see ``__init__``)."""
+        self.statusBar().clearMessage()
         self._install(ws, pane)
         self._tell_opened(None, notes)
 
