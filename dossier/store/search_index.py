@@ -34,12 +34,7 @@ def put(conn: Connection, collection: str, keyed_records: list[tuple[int, object
 
 def put_all(conn: Connection, batches: dict[str, list[tuple[int, object]]]) -> None:
     """Index (or re-index) the records of several collections, given as collection -> keyed records."""
-    impl = _impl(conn)
-    if conn.dialect.name == "postgresql":
-        for collection, keyed_records in batches.items():
-            impl.put(conn, collection, keyed_records)
-    else:
-        impl.put_all(conn, batches)
+    _impl(conn).put_all(conn, batches)
 
 
 def remove(conn: Connection, collection: str, keys: list[int]) -> None:

@@ -67,6 +67,12 @@ def put(conn: Connection, collection: str, keyed_records: list[tuple[int, object
                       "VALUES (:r, :kind, :uid, :label, :heading, :names, :body, :fields)"), rows)
 
 
+def put_all(conn: Connection, batches: dict[str, list[tuple[int, object]]]) -> None:
+    """``put`` for the records of several collections (collection -> keyed records)."""
+    for collection, keyed_records in batches.items():
+        put(conn, collection, keyed_records)
+
+
 def clear(conn: Connection) -> None:
     conn.execute(text(f"DELETE FROM {TABLE}"))
 
