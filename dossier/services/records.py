@@ -34,7 +34,6 @@ from dossier.services import history
 from dossier.services.history import Edit
 from dossier.services.workspace import Change, Workspace
 from dossier.store import records as store
-from dossier.store.tables import nocase
 from dossier.store.records import DeleteOutcome, MissingReference
 from dossier.store import search_index as fulltext
 
@@ -102,21 +101,8 @@ def choices(ws: Workspace, collection: str, *fields: str) -> list[tuple]:
     """``(id, field, …)`` of every record of a collection, ordered by the first field
     (case-insensitively) then id: what a drop-down offers, without reading whole records.
     A field that refers to another record gives that record's id."""
-    spec = store.SPECS[collection]
-    table = spec.table
-    query = select(table.c.uid)
-    shown = []
-    for name in fields:
-        column = next(c for c in spec.columns if c.field == name)
-        if column.ref:
-            other = store.table_of(column.ref).alias(f"ref_{name}")
-            query = query.outerjoin(other, table.c[column.column] == other.c.id)
-            shown.append(other.c.uid)
-        else:
-            shown.append(table.c[column.column])
-    query = query.add_columns(*shown).select_from(table).order_by(nocase(shown[0]), table.c.uid)
     with ws.db.read() as conn:
-        return [tuple(row) for row in conn.execute(query)]
+        return store.choices(conn, collection, fields)
 
 
 def exists(ws: Workspace, collection: str, record_id: str) -> bool:

@@ -797,6 +797,25 @@ def exists(conn: Connection, collection: str, uid: str) -> bool:
 
 
 
+def choices(conn: Connection, collection: str, fields: Sequence[str]) -> list[tuple]:
+    """``(uid, field, …)`` of every record, by the first field without case, then uid; a
+    reference field gives the referred record's uid."""
+    spec = SPECS[collection]
+    table = spec.table
+    query = select(table.c.uid)
+    shown = []
+    for name in fields:
+        column = next(c for c in spec.columns if c.field == name)
+        if column.ref:
+            other = table_of(column.ref).alias(f"ref_{name}")
+            query = query.outerjoin(other, table.c[column.column] == other.c.id)
+            shown.append(other.c.uid)
+        else:
+            shown.append(table.c[column.column])
+    query = query.add_columns(*shown).select_from(table).order_by(t.nocase(shown[0]), table.c.uid)
+    return [tuple(row) for row in conn.execute(query)]
+
+
 def find_keys(conn: Connection, collection: str, filters: dict[str, object] | None = None,
               order_by: tuple[str, ...] = ("uid",)) -> list[int]:
     """Keys of the records whose fields equal the given values (references by external id)."""
