@@ -22,28 +22,7 @@ class PartialDate:
         """Parse an ISO partial date, raising ``ValueError`` with a plain reason."""
         if not isinstance(text, str):
             raise ValueError("expected a date YYYY, YYYY-MM or YYYY-MM-DD")
-        if cls is PartialDate:
-            return _parse(text)  # the same few dates are parsed over and over: cached
-        return cls._parse_uncached(text)
-
-    @classmethod
-    def _parse_uncached(cls, text: str) -> PartialDate:
-        m = _PATTERN.fullmatch(text)
-        if not m:
-            raise ValueError("expected a date YYYY, YYYY-MM or YYYY-MM-DD")
-        year = int(m.group(1))
-        month = int(m.group(2)) if m.group(2) else None
-        day = int(m.group(3)) if m.group(3) else None
-        if year < 1:
-            raise ValueError("year must be 0001 to 9999")
-        if month is not None and not 1 <= month <= 12:
-            raise ValueError(f"no month {month:02d}")
-        if day is not None:
-            assert month is not None
-            last = calendar.monthrange(year, month)[1]
-            if not 1 <= day <= last:
-                raise ValueError(f"no day {day:02d} in {year:04d}-{month:02d}")
-        return cls(year, month, day)
+        return _parse(text)  # the same few dates are parsed over and over: cached
 
     @property
     def precision(self) -> int:
@@ -82,7 +61,22 @@ class PartialDate:
 
 @lru_cache(maxsize=8192)
 def _parse(text: str) -> PartialDate:
-    return PartialDate._parse_uncached(text)
+    m = _PATTERN.fullmatch(text)
+    if not m:
+        raise ValueError("expected a date YYYY, YYYY-MM or YYYY-MM-DD")
+    year = int(m.group(1))
+    month = int(m.group(2)) if m.group(2) else None
+    day = int(m.group(3)) if m.group(3) else None
+    if year < 1:
+        raise ValueError("year must be 0001 to 9999")
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"no month {month:02d}")
+    if day is not None:
+        assert month is not None
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            raise ValueError(f"no day {day:02d} in {year:04d}-{month:02d}")
+    return PartialDate(year, month, day)
 
 
 def certainly_before(end: str, start: str) -> bool:
