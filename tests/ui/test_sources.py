@@ -93,3 +93,31 @@ def test_new_source_and_grade_filter(main_window, qtbot):
     pane.grade_filter.edited.emit()
     grades = {pane.model.cells(r)["reliability"] for r in range(pane.model.rowCount())}
     assert grades == {"F"} and pane.model.row_of("reuters-wire") is not None
+
+
+def test_citation_rows_share_one_list_of_sources_that_is_not_kept_twice(qapp):
+    from PySide6.QtGui import QStandardItemModel
+
+    from dossier.model.records import Citation
+    from dossier.ui.widgets.citations import CitationsEditor
+
+    editor = CitationsEditor()
+    many = [(f"src-{i}", f"Source {i}", "B") for i in range(300)]
+    editor.set_sources(many)
+    editor.set_citations([Citation(source="src-1", credibility=2), Citation(source="src-7", credibility=3)])
+    first, second = (editor.table.cellWidget(r, 0) for r in range(2))
+    assert first.model() is second.model() and first.count() == 300
+    assert first.currentData() == "src-1" and second.currentData() == "src-7"
+    for _ in range(5):  # every reload of a pane offers the sources again
+        editor.set_sources(many)
+    models = lambda: [m for m in editor.findChildren(QStandardItemModel) if m.rowCount() == 300]  # noqa: E731
+    assert len(models()) == 1
+    editor.set_sources([*many, ("src-new", "A new source", "A")])
+    assert first.count() == 300 and first.currentData() == "src-1"  # shown rows keep their list
+    editor.set_citations([Citation(source="src-new", credibility=1)])
+    qapp.processEvents()
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert models() == []  # the old list went with its rows
+    assert editor.table.cellWidget(0, 0).count() == 301

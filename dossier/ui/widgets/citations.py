@@ -22,6 +22,7 @@ class CitationsEditor(ListEditor):
         super().__init__([self.tr("Source"), self.tr("Credibility"), self.tr("Quote")], parent)
         self.sources: list[tuple[str, str]] = []
         self._source_model = choice_model([], self)
+        self._retired: list = []  # earlier source lists, until the rows using them are gone
         self.add_button = QPushButton(self.tr("Add citation"), self)
         self.add_button.clicked.connect(self.add_citation)
         self.buttons.addWidget(self.add_button)
@@ -35,13 +36,20 @@ class CitationsEditor(ListEditor):
 
     def set_sources(self, sources: list[tuple[str, str, str]]) -> None:
         """The sources a citation may name: ``(id, title, reliability)`` as ``records.choices`` gives."""
-        self.sources = [(f"{title} ({reliability})", source_id) for source_id, title, reliability in sources]
+        offered = [(f"{title} ({reliability})", source_id) for source_id, title, reliability in sources]
+        if offered == self.sources:
+            return  # the rows' drop-downs keep the list they share
+        self.sources = offered
+        self._retired.append(self._source_model)  # rows shown still use it: let go with them
         self._source_model = choice_model(self.sources, self)
 
     def set_citations(self, citations: list[Citation]) -> None:
         self._loading = True
         try:
             self.table.setRowCount(0)
+            for model in self._retired:
+                model.deleteLater()
+            self._retired = []
             for citation in citations:
                 self._append(citation)
         finally:
