@@ -6,8 +6,8 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import weakref
 import tempfile
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,8 +198,9 @@ def _refuse_damaged(path: Path, lock: WorkspaceLock | None) -> None:
         if state.get("opened") and not state.get("closing") and not Path(f"{path}-wal").exists():
             problem = ("it was not closed properly and its write-ahead log "
                        f"({path.name}-wal) is missing, so its latest changes are lost")
-    unchanged = lock is not None and not lock.found_stale and unchanged_since_clean_close(path)
-    problem = problem or wal_problem(path) or (None if unchanged else content_problem(path))
+    problem = problem or wal_problem(path)
+    if problem is None and not (lock is not None and not lock.found_stale and unchanged_since_clean_close(path)):
+        problem = content_problem(path)  # every page read through, unless as it was left cleanly
     if problem:
         raise WorkspaceDamagedError(path, problem, backups.newest_good_backup(path))
 
