@@ -66,6 +66,10 @@ def analyst_name() -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+#: How the address of a team workspace on PostgreSQL begins.
+POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+
+
 def is_postgres_url(target: object) -> bool:
     """Whether ``target`` names a team workspace on PostgreSQL rather than a file."""
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgresql+psycopg://", "postgres://"))
+    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
+from dossier.config import is_postgres_url
 from dossier.errors import WorkspaceError
 from dossier.model.records import COLLECTIONS, Document
 from dossier.services import interchange
@@ -22,7 +23,7 @@ from dossier.services.workspace import Workspace, open_workspace
 from dossier.store import records as store
 from dossier.store import search_index
 from dossier.store.database import SCHEMA_HEAD, workspace_revision
-from dossier.store.postgres.connect import display_name, is_postgres_url
+from dossier.store.postgres.connect import display_name
 from dossier.store.records import WRITE_ORDER
 
 _HISTORY_COLUMNS = ("collection", "uid", "action", "at", "who", "before", "after", "origin")

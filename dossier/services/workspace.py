@@ -15,10 +15,10 @@ from pathlib import Path
 from sqlalchemy import text
 
 from dossier import config
+from dossier.config import is_postgres_url
 from dossier.errors import WorkspaceError
 from dossier.store.database import SCHEMA_HEAD, Database, open_database
 from dossier.store.postgres import backup as postgres_backup
-from dossier.store.postgres.connect import is_postgres_url
 from dossier.store.records import count_records
 from dossier.store.sqlite import backups
 from dossier.store.sqlite.backup import backup_to

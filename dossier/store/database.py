@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from dossier.config import is_postgres_url
 from dossier.errors import (
     MigrationError,
     NewerSchemaError,
@@ -165,7 +166,7 @@ def _upgrade(engine: Engine, migrations: str) -> None:
 def open_database(path: Path | str, *, readonly: bool = False, migrations: str = MIGRATIONS_PACKAGE,
                   known_revisions: tuple[str, ...] = SCHEMA_REVISIONS, analyst: str | None = None) -> Database:
     """Open (creating when absent) the workspace at ``path``: a file, or a ``postgresql://`` URL."""
-    if postgres_connect.is_postgres_url(path):
+    if is_postgres_url(path):
         return _open_postgres(str(path), readonly, migrations, known_revisions, analyst)
     path = Path(path)
     state = inspect_file(path)
@@ -258,7 +259,7 @@ def _refuse_newer(shown: str, revision: str | None, known_revisions: tuple[str, 
 def workspace_revision(target: Path | str) -> str | None:
     """The schema revision of the workspace at ``target`` (a file or a URL), without
     creating or changing anything; None when there is no workspace there yet."""
-    if postgres_connect.is_postgres_url(target):
+    if is_postgres_url(target):
         shown = postgres_connect.display_name(str(target))
         engine = postgres_connect.make_engine(str(target))
         try:

@@ -179,7 +179,7 @@ def team_address(path: str | os.PathLike | None) -> str | None:
     if path is None:
         return None
     text = os.fspath(path)
-    for scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+    for scheme in (s.removesuffix("://") for s in config.POSTGRES_SCHEMES):
         if text.startswith(scheme + "://"):
             return text
         if text.startswith(scheme + ":/"):

@@ -6,7 +6,6 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from dossier.config import is_postgres_url  # noqa: F401 - where the store's callers look for it
 from dossier.errors import NotAWorkspaceError, WorkspaceError
 
 #: Seconds to wait for the server to answer before saying it cannot be reached.

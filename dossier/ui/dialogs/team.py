@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dossier import config
 from dossier.errors import DossierError
 from dossier.ui.app import show_error
 from dossier.ui.lazyqt import Qt
@@ -29,7 +30,7 @@ from dossier.ui.lazyqt import Qt
 if TYPE_CHECKING:
     from dossier.ui.dialogs.open_problems import Opened
 
-SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+SCHEMES = config.POSTGRES_SCHEMES
 #: How many times a wrong password may be typed before giving up.
 PASSWORD_TRIES = 3
 
