@@ -9,6 +9,8 @@ from __future__ import annotations
 from dossier.model.enums import PositionKind
 
 INK = "#1d2430"
+#: secondary text: notes, labels, axis ticks
+MUTED = "#5b6573"
 
 #: kind -> (fill, text colour), as hex strings
 KIND_FILL: dict[PositionKind, tuple[str, str]] = {

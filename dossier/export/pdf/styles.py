@@ -8,6 +8,7 @@ from reportlab.lib.units import mm
 
 from dossier.export.pdf.text import TextStyle
 from dossier.model.enums import PositionKind
+from dossier.model import palette
 from dossier.model.palette import KIND_FILL
 
 PAPERS = {"a4": A4, "letter": LETTER}
@@ -15,8 +16,8 @@ MARGIN_X = 20 * mm
 MARGIN_TOP = 24 * mm
 MARGIN_BOTTOM = 22 * mm
 
-INK = HexColor("#1d2430")
-MUTED = HexColor("#5b6573")
+INK = HexColor(palette.INK)
+MUTED = HexColor(palette.MUTED)
 RULE = HexColor("#c9ced6")
 ACCENT = HexColor("#1f3a5f")
 LINK = HexColor("#1f4e8c")

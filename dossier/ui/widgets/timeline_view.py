@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QGraphicsView,
 )
 
+from dossier.model import palette
 from dossier.model.analysis import ChronologyEntry
 from dossier.model.dates import PartialDate, display_range
 from dossier.ui.widgets.negotiation_data import round_label
@@ -33,8 +34,8 @@ ROUND_FILL = QColor("#1f3a5f")
 ROUND_VAGUE = QColor("#c9d6e8")
 EVENT_FILL = QColor("#b54708")
 EVENT_VAGUE = QColor("#f6dcc4")
-INK = QColor("#1d2430")
-MUTED = QColor("#5b6573")
+INK = QColor(palette.INK)
+MUTED = QColor(palette.MUTED)
 GRID = QColor("#e3e7ed")
 
 LANE_HEIGHT = 30
