@@ -336,11 +336,11 @@ class MainWindow(QMainWindow):
 
     def _install(self, ws: Workspace, pane: str | None = None) -> None:
         """Show the workspace ``ws``: a fresh context and fresh panes (``pane`` first, else the last shown)."""
+        from dossier.ui.live import LiveUpdates
+
         for label in (self.banner, self.workspace_label, self.shared_label):  # user text is never markup
             label.setTextFormat(Qt.TextFormat.PlainText)
         self._bind_shortcuts()
-        from dossier.ui.live import LiveUpdates
-
         self.ctx = AppContext(ws, self.settings, self)
         self.ctx.sig_status.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.ctx.sig_open_record.connect(self.open_record)
@@ -477,8 +477,9 @@ class MainWindow(QMainWindow):
         return pane
 
     def show_pane(self, key: str) -> None:
-        if key in self.pane_keys:
-            i = self.pane_keys.index(key)
+        keys = self.pane_keys
+        if key in keys:
+            i = keys.index(key)
             self._pane_at(i)
             self.sidebar.setCurrentRow(i)
             self.stack.setCurrentIndex(i)

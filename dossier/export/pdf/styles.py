@@ -7,8 +7,8 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 
 from dossier.export.pdf.text import TextStyle
-from dossier.model.enums import PositionKind
 from dossier.model import palette
+from dossier.model.enums import PositionKind
 from dossier.model.palette import KIND_FILL
 
 PAPERS = {"a4": A4, "letter": LETTER}
