@@ -93,9 +93,9 @@ def _probe(ctx: Context, *args: str) -> dict:
     return report
 
 
-def _median_probe(ctx: Context, *args: str, runs: int, field: str = "seconds") -> float:
+def _median_probe(ctx: Context, *args: str, runs: int) -> float:
     _probe(ctx, *args)  # warm-up: file cache, bytecode, the demo's first build, the day's first backup
-    return statistics.median(_probe(ctx, *args)[field] for _ in range(runs))
+    return statistics.median(_probe(ctx, *args)["seconds"] for _ in range(runs))
 
 
 
