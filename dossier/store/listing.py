@@ -344,7 +344,8 @@ LISTINGS: dict[str, _Listing] = {
         sources, _sources_cells(), _sources_sorts(),
         {
             "reliability": _eq_filter(sources.c.reliability),
-            "via": _ref_filter(sources.c.via_id, _via),
+            # its own alias: the sort's joined "via_source" would otherwise correlate the look-up
+            "via": _ref_filter(sources.c.via_id, sources.alias("via_filter")),
         },
         lambda: [sources.c.title, sources.c.publisher, sources.c.url, sources.c.notes],
         (_SOURCE_VIA,),

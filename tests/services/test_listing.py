@@ -104,3 +104,21 @@ def test_demo_cells(demo):
     assert rounds[0].cells["status"] == "Held" and " – " in rounds[0].cells["dates"]
     src = {r.id: r for r in listing.page(demo, "sources")}
     assert src["axios-paris-round-5"].cells["via"] == records.get(demo, "sources", "art-paris-round-5").title
+
+
+@pytest.mark.parametrize("sort", ["title", "via"])
+def test_sources_filtered_by_via_are_those_relayed_by_that_source_whatever_the_sort(tmp_path, sort):
+    from dossier.model.records import Source
+
+    ws = open_workspace(tmp_path / "via.sqlite")
+    try:
+        doc = Document(sources=[Source(id="wire", title="Wire"), Source(id="paper", title="Paper")])
+        doc.sources += [Source(id=f"s{i}", title=f"Story {i}", via="wire" if i % 2 else "paper") for i in range(10)]
+        interchange.import_document(ws, doc)
+        rows = walk(ws, "sources", 3, filters={"via": "wire"}, sort=sort)
+        assert sorted(r.id for r in rows) == [f"s{i}" for i in range(1, 10, 2)]
+        assert {r.cells["via"] for r in rows} == {"Wire"}
+        assert listing.count(ws, "sources", filters={"via": "wire"}) == 5
+        assert {r.id for r in walk(ws, "sources", 3, filters={"via": None}, sort=sort)} == {"wire", "paper"}
+    finally:
+        ws.close()
