@@ -1,4 +1,4 @@
-"""Start-up loads only what showing the main window needs: no reportlab, no Alembic."""
+"""Start-up loads only what showing the main window needs: no reportlab, no Alembic, no ORM."""
 
 from __future__ import annotations
 
@@ -12,10 +12,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SCRIPT = """
 import json, sys
-from dossier.services.demo import build_demo
-ws, _ = build_demo(sys.argv[1]); ws.close()
-for name in [m for m in sys.modules if m.split('.')[0] in ('reportlab', 'alembic')]:
-    del sys.modules[name]
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 original = QApplication.exec
@@ -39,12 +35,18 @@ sys.exit(main(["--db", sys.argv[1]]))
 """
 
 
-def test_main_window_shows_without_reportlab_or_alembic(tmp_path):
+def test_main_window_shows_without_reportlab_alembic_or_the_orm(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOSSIER_HOME=str(tmp_path / "home"))
-    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "ws.sqlite")], cwd=ROOT, env=env,
+    workspace = str(tmp_path / "ws.sqlite")
+    build = "import sys; from dossier.services.demo import build_demo; build_demo(sys.argv[1])[0].close()"
+    built = subprocess.run([sys.executable, "-c", build, workspace], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    proc = subprocess.run([sys.executable, "-c", SCRIPT, workspace], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     modules = json.loads(next(line for line in proc.stdout.splitlines() if line.startswith("[")))
     assert "dossier.ui.main_window" in modules and "dossier.ui.panes.people" in modules
-    loaded = sorted(m for m in modules if m.split(".")[0] in ("reportlab", "alembic"))
+    assert "sqlalchemy" in modules
+    loaded = sorted(m for m in modules if m.split(".")[0] in ("reportlab", "alembic") or m.startswith("sqlalchemy.orm"))
     assert loaded == []

@@ -29,7 +29,7 @@ from dossier.store import records as store
 from dossier.store import tables as t
 from dossier.store.database import Database
 
-history = t.HistoryRow.__table__
+history = t.history
 CHANNEL = "dossier_changes"
 #: More changed records than this in one transaction are announced as one "everything" notice.
 _NOTIFY_EACH_UP_TO = 200

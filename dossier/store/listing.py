@@ -46,16 +46,16 @@ from sqlalchemy.sql.selectable import Join
 from dossier.model.enums import PositionKind, RoundStatus
 from dossier.store import tables as t
 
-people = t.PersonRow.__table__
-parties = t.PartyRow.__table__
-positions = t.PositionRow.__table__
-topics = t.TopicRow.__table__
-rounds = t.RoundRow.__table__
-sources = t.SourceRow.__table__
-negotiations = t.NegotiationRow.__table__
-participants = t.ParticipantRow.__table__
-aliases = t.AliasRow.__table__
-events = t.EventRow.__table__
+people = t.people
+parties = t.parties
+positions = t.positions
+topics = t.topics
+rounds = t.rounds
+sources = t.sources
+negotiations = t.negotiations
+participants = t.round_participants
+aliases = t.person_aliases
+events = t.events
 
 
 @dataclass(frozen=True)
@@ -284,7 +284,7 @@ _SOURCE_VIA = _Join(_via, sources.c.via_id, outer=True)
 
 
 def _citations_count() -> ColumnElement:
-    cit = t.CitationRow.__table__
+    cit = t.citations
     return select(func.count()).select_from(cit).where(cit.c.source_id == sources.c.id).scalar_subquery()
 
 

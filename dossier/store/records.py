@@ -56,7 +56,7 @@ class Spec:
 def _cit(owner: str) -> Child:
     return Child(
         "sources",
-        t.CitationRow.__table__,
+        t.citations,
         owner,
         (Column("source", "source_id", "sources"), Column("credibility", "credibility"), Column("quote", "quote")),
         Citation,
@@ -65,11 +65,11 @@ def _cit(owner: str) -> Child:
 
 SPECS: dict[str, Spec] = {
     "parties": Spec(
-        t.PartyRow.__table__,
+        t.parties,
         (Column("name", "name"), Column("kind", "kind"), Column("country", "country"), Column("notes", "notes")),
     ),
     "people": Spec(
-        t.PersonRow.__table__,
+        t.people,
         (
             Column("name", "name"),
             Column("native_name", "native_name"),
@@ -79,10 +79,10 @@ SPECS: dict[str, Spec] = {
             Column("notes", "notes"),
         ),
         (
-            Child("aliases", t.AliasRow.__table__, "person_id", (Column("", "alias"),)),
+            Child("aliases", t.person_aliases, "person_id", (Column("", "alias"),)),
             Child(
                 "roles",
-                t.RoleRow.__table__,
+                t.person_roles,
                 "person_id",
                 (Column("title", "title"), Column("organization", "organization"), Column("start", "start"),
                  Column("end", "end")),
@@ -91,13 +91,13 @@ SPECS: dict[str, Spec] = {
         ),
     ),
     "negotiations": Spec(
-        t.NegotiationRow.__table__,
+        t.negotiations,
         (Column("title", "title"), Column("summary", "summary"), Column("status", "status"),
          Column("started", "started"), Column("ended", "ended")),
         (
             Child(
                 "parties",
-                t.NegotiationPartyRow.__table__,
+                t.negotiation_parties,
                 "negotiation_id",
                 (Column("party", "party_id", "parties"), Column("role", "role")),
                 NegotiationParty,
@@ -105,12 +105,12 @@ SPECS: dict[str, Spec] = {
         ),
     ),
     "topics": Spec(
-        t.TopicRow.__table__,
+        t.topics,
         (Column("negotiation", "negotiation_id", "negotiations"), Column("title", "title"),
          Column("description", "description"), Column("category", "category")),
     ),
     "rounds": Spec(
-        t.RoundRow.__table__,
+        t.rounds,
         (
             Column("negotiation", "negotiation_id", "negotiations"),
             Column("number", "number"),
@@ -125,18 +125,18 @@ SPECS: dict[str, Spec] = {
         (
             Child(
                 "participants",
-                t.ParticipantRow.__table__,
+                t.round_participants,
                 "round_id",
                 (Column("person", "person_id", "people"), Column("party", "party_id", "parties"),
                  Column("role", "role")),
                 Participant,
             ),
-            Child("topics", t.AgendaRow.__table__, "round_id", (Column("", "topic_id", "topics"),)),
+            Child("topics", t.round_topics, "round_id", (Column("", "topic_id", "topics"),)),
             _cit("round_id"),
         ),
     ),
     "positions": Spec(
-        t.PositionRow.__table__,
+        t.positions,
         (
             Column("negotiation", "negotiation_id", "negotiations"),
             Column("party", "party_id", "parties"),
@@ -150,7 +150,7 @@ SPECS: dict[str, Spec] = {
         (_cit("position_id"),),
     ),
     "sources": Spec(
-        t.SourceRow.__table__,
+        t.sources,
         (
             Column("title", "title"),
             Column("publisher", "publisher"),
@@ -162,11 +162,11 @@ SPECS: dict[str, Spec] = {
         ),
     ),
     "events": Spec(
-        t.EventRow.__table__,
+        t.events,
         (Column("negotiation", "negotiation_id", "negotiations"), Column("date", "date"),
          Column("title", "title"), Column("description", "description")),
         (
-            Child("people", t.EventPersonRow.__table__, "event_id", (Column("", "person_id", "people"),)),
+            Child("people", t.event_people, "event_id", (Column("", "person_id", "people"),)),
             _cit("event_id"),
         ),
     ),
@@ -759,14 +759,14 @@ def negotiation_of(conn: Connection, collection: str, uid: str) -> str | None:
     if collection not in ("topics", "rounds"):
         return None
     table = table_of(collection)
-    neg = t.NegotiationRow.__table__
+    neg = t.negotiations
     q = select(neg.c.uid).join(table, table.c.negotiation_id == neg.c.id).where(table.c.uid == uid)
     return conn.execute(q).scalar_one_or_none()
 
 
 def round_number_owner(conn: Connection, negotiation: str, number: int) -> str | None:
-    rounds = t.RoundRow.__table__
-    neg = t.NegotiationRow.__table__
+    rounds = t.rounds
+    neg = t.negotiations
     q = (select(rounds.c.uid).join(neg, rounds.c.negotiation_id == neg.c.id)
          .where(neg.c.uid == negotiation, rounds.c.number == number))
     return conn.execute(q).scalar_one_or_none()
@@ -774,8 +774,8 @@ def round_number_owner(conn: Connection, negotiation: str, number: int) -> str |
 
 def round_number_owners(conn: Connection, negotiations: Iterable[str]) -> dict[tuple[str, int], str]:
     """``{(negotiation uid, number): round uid}`` of the numbered rounds of these negotiations."""
-    rounds = t.RoundRow.__table__
-    neg = t.NegotiationRow.__table__
+    rounds = t.rounds
+    neg = t.negotiations
     owners = {}
     for chunk in _chunks(sorted(set(negotiations))):
         q = (select(neg.c.uid, rounds.c.number, rounds.c.uid).join(neg, rounds.c.negotiation_id == neg.c.id)
@@ -785,7 +785,7 @@ def round_number_owners(conn: Connection, negotiations: Iterable[str]) -> dict[t
 
 
 def via_of(conn: Connection, uid: str) -> str | None:
-    s = t.SourceRow.__table__
+    s = t.sources
     via = s.alias("via")
     q = select(via.c.uid).select_from(s.join(via, s.c.via_id == via.c.id)).where(s.c.uid == uid)
     return conn.execute(q).scalar_one_or_none()

@@ -41,12 +41,12 @@ def test_migrations_build_exactly_the_declared_tables(tmp_path):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from dossier.store.tables import Base
+    from dossier.store.tables import metadata
 
     db = open_database(tmp_path / "w.sqlite")
     try:
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            diff = compare_metadata(MigrationContext.configure(conn), metadata)
         # the FTS5 virtual table and its shadow tables are created by SQL, not declared
         diff = [d for d in diff if not (d[0] == "remove_table" and d[1].name.startswith("search_index"))]
         assert diff == []

@@ -2,10 +2,10 @@
 
 from alembic import context
 
-from dossier.store.tables import Base
+from dossier.store.tables import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 connection = config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only for `alembic` run by hand on a file

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.engine import make_url
 
 from dossier.errors import WorkspaceError
-from dossier.store.tables import Base
+from dossier.store.tables import metadata
 
 
 def pg_dump_program() -> str | None:
@@ -64,7 +64,7 @@ def dangling_references(conn: Connection) -> list[str]:
     """Rows whose foreign keys name a row that does not exist (the server enforces them;
     this finds damage done around it, e.g. by a restore with triggers disabled)."""
     problems = []
-    for table in Base.metadata.sorted_tables:
+    for table in metadata.sorted_tables:
         for fk in table.foreign_keys:
             target = fk.column.table.alias("target")  # an alias: sources refer to sources
             child, parent = fk.parent, target.c[fk.column.name]
