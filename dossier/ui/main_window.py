@@ -8,9 +8,9 @@ save appear while the window is open (``LiveUpdates``).
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,16 +48,28 @@ if TYPE_CHECKING:
     from dossier.ui.live import LiveUpdates
 
 
-@cache
-def pane_classes() -> tuple[type[Pane], ...]:
-    """The sidebar's panes, in order."""
-    from dossier.ui.panes.people import PeoplePane
-    from dossier.ui.panes.positions import PositionsPane
-    from dossier.ui.panes.rounds import RoundsPane
-    from dossier.ui.panes.sources import SourcesPane
-    from dossier.ui.panes.timeline import TimelinePane
+#: The sidebar's panes in order: key, title, module and class. Each pane's module is imported
+#: when the pane is first shown (``tests/ui/test_shell.py`` checks this agrees with the classes).
+PANES: tuple[tuple[str, str, str, str], ...] = (
+    ("people", "People", "dossier.ui.panes.people", "PeoplePane"),
+    ("rounds", "Rounds", "dossier.ui.panes.rounds", "RoundsPane"),
+    ("positions", "Positions", "dossier.ui.panes.positions", "PositionsPane"),
+    ("sources", "Sources", "dossier.ui.panes.sources", "SourcesPane"),
+    ("timeline", "Timeline", "dossier.ui.panes.timeline", "TimelinePane"),
+)
+PANE_KEYS = tuple(key for key, *_rest in PANES)
 
-    return PeoplePane, RoundsPane, PositionsPane, SourcesPane, TimelinePane
+
+def pane_class(index: int) -> type[Pane]:
+    _key, _title, module, name = PANES[index]
+    return getattr(importlib.import_module(module), name)
+
+
+def pane_classes() -> tuple[type[Pane], ...]:
+    """The sidebar's pane classes, in order (importing every pane)."""
+    return tuple(pane_class(i) for i in range(len(PANES)))
+
+
 MAX_RECENT = 8
 SEARCH_LIMIT = 30
 
@@ -361,16 +373,16 @@ class MainWindow(QMainWindow):
         self._select_negotiation(chosen)
 
         self._built = {}
-        for i, cls in enumerate(pane_classes()):
+        for i, (key, title, _module, class_name) in enumerate(PANES):
             self.stack.addWidget(QWidget())  # stands in until the pane is first shown
-            title = QCoreApplication.translate(cls.__name__, cls.title) or cls.key.capitalize()
+            title = QCoreApplication.translate(class_name, title)
             item = QListWidgetItem(title)
-            item.setData(Qt.ItemDataRole.UserRole, cls.key)
+            item.setData(Qt.ItemDataRole.UserRole, key)
             item.setSizeHint(QSize(130, 34))
             self.sidebar.addItem(item)
             action = QAction(title, self)
             action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
-            action.triggered.connect(lambda _c=False, k=cls.key: self.show_pane(k))
+            action.triggered.connect(lambda _c=False, k=key: self.show_pane(k))
             self.view_menu.insertAction(self._view_separator, action)
             self._pane_actions.append(action)
         last = self.settings.value("window/pane", "people", type=str) if self.persist else "people"
@@ -442,7 +454,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ panes
     @property
     def pane_keys(self) -> list[str]:
-        return [cls.key for cls in pane_classes()]
+        return list(PANE_KEYS)
 
     @property
     def panes(self) -> list[Pane]:
@@ -457,11 +469,11 @@ class MainWindow(QMainWindow):
         return self._pane_at(self.pane_keys.index(key))
 
     def _pane_at(self, index: int) -> Pane:
-        cls = pane_classes()[index]
-        pane = self._built.get(cls.key)
+        key = PANE_KEYS[index]
+        pane = self._built.get(key)
         if pane is None:
-            pane = cls(self.ctx)
-            self._built[cls.key] = pane
+            pane = pane_class(index)(self.ctx)
+            self._built[key] = pane
             current = self.stack.currentIndex()
             stand_in = self.stack.widget(index)
             self.stack.insertWidget(index, pane)
@@ -485,7 +497,7 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentIndex(i)
 
     def _on_sidebar(self, row: int) -> None:
-        if 0 <= row < len(pane_classes()):
+        if 0 <= row < len(PANES):
             self._pane_at(row)
             self.stack.setCurrentIndex(row)
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -171,6 +172,35 @@ def test_panes_are_built_when_first_shown(main_window):
     main_window.show_pane("timeline")
     assert main_window.stack.currentWidget() is main_window.pane("timeline")
     assert [p.key for p in main_window.panes] == ["people", "rounds", "timeline"]
+
+
+def test_the_sidebar_table_agrees_with_the_pane_classes(main_window):
+    from dossier.ui.main_window import PANES, pane_classes
+
+    classes = pane_classes()
+    assert [(key, title, name) for key, title, _module, name in PANES] == \
+        [(cls.key, cls.title, cls.__name__) for cls in classes]
+    sidebar = [main_window.sidebar.item(i).text() for i in range(main_window.sidebar.count())]
+    assert sidebar == [cls.title for cls in classes]
+
+
+def test_a_pane_module_is_imported_when_the_pane_is_first_shown():
+    code = ("import sys, os\n"
+            "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+            "from dossier.services.demo import build_demo\n"
+            "from dossier.ui.app import make_application\n"
+            "from dossier.ui.main_window import MainWindow\n"
+            "from PySide6.QtCore import QSettings\n"
+            "app = make_application(icon=False)\n"
+            "ws, _ = build_demo(sys.argv[1])\n"
+            "window = MainWindow(ws, QSettings(sys.argv[1] + '.ini', QSettings.Format.IniFormat), persist=False)\n"
+            "print(sorted(m for m in sys.modules if m.startswith('dossier.ui.panes.')))\n"
+            "window.close(); ws.close()\n")
+    with tempfile.TemporaryDirectory() as folder:
+        out = subprocess.run([sys.executable, "-c", code, os.path.join(folder, "demo.sqlite")],
+                             capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "['dossier.ui.panes.people']"
 
 
 def test_the_window_is_drawn_before_the_workspace_opens(qtbot, demo_ws, qsettings_tmp):
