@@ -8,9 +8,9 @@ save appear while the window is open (``LiveUpdates``).
 
 from __future__ import annotations
 
-import importlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,26 +48,56 @@ if TYPE_CHECKING:
     from dossier.ui.live import LiveUpdates
 
 
-#: The sidebar's panes in order: key, title, module and class. Each pane's module is imported
-#: when the pane is first shown (``tests/ui/test_shell.py`` checks this agrees with the classes).
-PANES: tuple[tuple[str, str, str, str], ...] = (
-    ("people", "People", "dossier.ui.panes.people", "PeoplePane"),
-    ("rounds", "Rounds", "dossier.ui.panes.rounds", "RoundsPane"),
-    ("positions", "Positions", "dossier.ui.panes.positions", "PositionsPane"),
-    ("sources", "Sources", "dossier.ui.panes.sources", "SourcesPane"),
-    ("timeline", "Timeline", "dossier.ui.panes.timeline", "TimelinePane"),
+def _people() -> type[Pane]:
+    from dossier.ui.panes.people import PeoplePane
+
+    return PeoplePane
+
+
+def _rounds() -> type[Pane]:
+    from dossier.ui.panes.rounds import RoundsPane
+
+    return RoundsPane
+
+
+def _positions() -> type[Pane]:
+    from dossier.ui.panes.positions import PositionsPane
+
+    return PositionsPane
+
+
+def _sources() -> type[Pane]:
+    from dossier.ui.panes.sources import SourcesPane
+
+    return SourcesPane
+
+
+def _timeline() -> type[Pane]:
+    from dossier.ui.panes.timeline import TimelinePane
+
+    return TimelinePane
+
+
+#: The sidebar's panes in order: key, title, class name, and what imports the class. Each
+#: pane's module is imported when the pane is first shown; the imports are written out so
+#: that bundlers see them (``tests/ui/test_shell.py`` checks this agrees with the classes).
+PANES: tuple[tuple[str, str, str, Callable[[], type[Pane]]], ...] = (
+    ("people", "People", "PeoplePane", _people),
+    ("rounds", "Rounds", "RoundsPane", _rounds),
+    ("positions", "Positions", "PositionsPane", _positions),
+    ("sources", "Sources", "SourcesPane", _sources),
+    ("timeline", "Timeline", "TimelinePane", _timeline),
 )
 PANE_KEYS = tuple(key for key, *_rest in PANES)
 
 
 def pane_class(index: int) -> type[Pane]:
-    _key, _title, module, name = PANES[index]
-    return getattr(importlib.import_module(module), name)
+    return PANES[index][3]()
 
 
 def pane_classes() -> tuple[type[Pane], ...]:
     """The sidebar's pane classes, in order (importing every pane)."""
-    return tuple(pane_class(i) for i in range(len(PANES)))
+    return tuple(load() for *_rest, load in PANES)
 
 
 MAX_RECENT = 8
@@ -373,7 +403,7 @@ class MainWindow(QMainWindow):
         self._select_negotiation(chosen)
 
         self._built = {}
-        for i, (key, title, _module, class_name) in enumerate(PANES):
+        for i, (key, title, class_name, _load) in enumerate(PANES):
             self.stack.addWidget(QWidget())  # stands in until the pane is first shown
             title = QCoreApplication.translate(class_name, title)
             item = QListWidgetItem(title)

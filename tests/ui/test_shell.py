@@ -178,7 +178,7 @@ def test_the_sidebar_table_agrees_with_the_pane_classes(main_window):
     from dossier.ui.main_window import PANES, pane_classes
 
     classes = pane_classes()
-    assert [(key, title, name) for key, title, _module, name in PANES] == \
+    assert [(key, title, name) for key, title, name, _load in PANES] == \
         [(cls.key, cls.title, cls.__name__) for cls in classes]
     sidebar = [main_window.sidebar.item(i).text() for i in range(main_window.sidebar.count())]
     assert sidebar == [cls.title for cls in classes]
