@@ -263,10 +263,11 @@ def new_id(ws: Workspace, collection: str, hint: str) -> str:
 
 
 def find(ws: Workspace, collection: str, filters: dict[str, object] | None = None,
-         order_by: tuple[str, ...] = ("uid",)) -> list:
-    """Records whose fields equal the given values, e.g. ``{"negotiation": "il-sy", "kind": "demand"}``."""
+         order_by: tuple[str, ...] = ("uid",), *, lists: bool = True) -> list:
+    """Records whose fields equal the given values, e.g. ``{"negotiation": "il-sy", "kind": "demand"}``.
+    Without ``lists`` their lists are left empty (for views that show none of them)."""
     with ws.db.read() as conn:
-        return store.find_records(conn, collection, filters, order_by)
+        return store.find_records(conn, collection, filters, order_by, lists=lists)
 
 
 def listing(ws: Workspace, collection: str, list_field: str, record_id: str,

@@ -238,11 +238,14 @@ def _in_keys(column, keys: Sequence[int], among: Select | None) -> list:
 
 
 def read_records(conn: Connection, collection: str, keys: Sequence[int] | None = None,
-                 uid_maps: dict[str, dict[int, str]] | None = None, *, among: Select | None = None) -> list:
+                 uid_maps: dict[str, dict[int, str]] | None = None, *, among: Select | None = None,
+                 lists: bool = True) -> list:
     """Records of a collection as dataclasses: all of them, or those with these integer keys.
 
     Returns them in the order of ``keys`` (or by uid when reading all). ``among``, a query of
     the keys' column that selects exactly ``keys``, reads thousands of them in a few queries.
+    Without ``lists`` the records' lists (aliases, participants, citations…) are left empty:
+    for views that show none of them, never for records that may be written back.
     """
     spec = SPECS[collection]
     cls = COLLECTIONS[collection]
@@ -260,21 +263,22 @@ def read_records(conn: Connection, collection: str, keys: Sequence[int] | None =
         rows = [by_pk[k] for k in keys if k in by_pk]
     if not rows:
         return []
-    maps = uid_maps if uid_maps is not None else _maps_for_rows(conn, spec, rows, among)
-    children = _read_children(conn, spec, [r["id"] for r in rows] if keys is not None else None, maps, among)
+    kept = spec.children if lists else ()
+    maps = uid_maps if uid_maps is not None else _maps_for_rows(conn, spec, rows, kept, among)
+    children = _read_children(conn, kept, [r["id"] for r in rows] if keys is not None else None, maps, among)
     records = []
     for row in rows:
         values = {"id": row["uid"]}
         for col in spec.columns:
             value = row[col.column]
             values[col.field] = maps[col.ref].get(value) if col.ref and value is not None else value
-        for child in spec.children:
+        for child in kept:
             values[child.field] = children[child.field].get(row["id"], [])
         records.append(cls(**values))
     return records
 
 
-def _maps_for_rows(conn: Connection, spec: Spec, rows: list,
+def _maps_for_rows(conn: Connection, spec: Spec, rows: list, children: Sequence[Child],
                    among: Select | None = None) -> dict[str, dict[int, str]]:
     wanted: dict[str, set[int]] = defaultdict(set)
     maps: dict[str, dict[int, str]] = defaultdict(dict)
@@ -287,7 +291,7 @@ def _maps_for_rows(conn: Connection, spec: Spec, rows: list,
         elif col.ref:
             wanted[col.ref].update(r[col.column] for r in rows if r[col.column] is not None)
     owner_keys = [r["id"] for r in rows]
-    for child in spec.children:
+    for child in children:
         for col in child.columns:
             if col.ref:
                 ref_table = table_of(col.ref)
@@ -304,10 +308,10 @@ def _maps_for_rows(conn: Connection, spec: Spec, rows: list,
     return maps
 
 
-def _read_children(conn: Connection, spec: Spec, owner_keys: list[int] | None,
+def _read_children(conn: Connection, children: Sequence[Child], owner_keys: list[int] | None,
                    maps: dict[str, dict[int, str]], among: Select | None = None) -> dict[str, dict[int, list]]:
     out: dict[str, dict[int, list]] = {}
-    for child in spec.children:
+    for child in children:
         owner = child.table.c[child.owner]
         grouped: dict[int, list] = defaultdict(list)
         base = select(child.table).where(owner.is_not(None)).order_by(owner, child.table.c.ordinal)
@@ -823,11 +827,13 @@ def find_keys(conn: Connection, collection: str, filters: dict[str, object] | No
 
 
 def find_records(conn: Connection, collection: str, filters: dict[str, object] | None = None,
-                 order_by: tuple[str, ...] = ("uid",)) -> list:
-    """The records ``find_keys`` names, in its order; many are read through its query, not key by key."""
+                 order_by: tuple[str, ...] = ("uid",), *, lists: bool = True) -> list:
+    """The records ``find_keys`` names, in its order; many are read through its query, not key by key.
+    ``lists`` as in ``read_records``."""
     query = _find_query(collection, filters, order_by)
     keys = [pk for (pk,) in conn.execute(query)]
-    return read_records(conn, collection, keys, among=query.order_by(None) if len(keys) > _CHUNK else None)
+    return read_records(conn, collection, keys, among=query.order_by(None) if len(keys) > _CHUNK else None,
+                        lists=lists)
 
 
 def _find_query(collection: str, filters: dict[str, object] | None, order_by: tuple[str, ...]) -> Select:

@@ -195,3 +195,26 @@ def test_many_records_found_at_once_read_the_same_as_one_by_one(demo_workspace):
     assert found == records.get_many(demo_workspace, "positions", ids)
     by_id = {p.id: p for p in found}
     assert all(by_id[p.id] == p for p in extra)
+
+
+def test_find_without_lists_reads_every_field_but_leaves_the_lists_empty(demo_workspace):
+    ws = demo_workspace
+    whole = records.find(ws, "positions")
+    bare = records.find(ws, "positions", lists=False)
+    assert any(p.sources for p in whole)
+    assert [replace(p, sources=[]) for p in whole] == bare
+    rounds_bare = records.find(ws, "rounds", lists=False)
+    assert all(not r.participants and not r.topics and not r.sources for r in rounds_bare)
+    assert [r.id for r in rounds_bare] == [r.id for r in records.find(ws, "rounds")]
+
+
+def test_a_negotiation_is_loaded_with_positions_only_when_asked(demo_workspace):
+    from dossier.ui.widgets.negotiation_data import load_negotiation
+
+    ws = demo_workspace
+    nid = records.find(ws, "negotiations")[0].id
+    assert load_negotiation(ws, nid).positions == []
+    doc = load_negotiation(ws, nid, positions=True)
+    expected = [replace(p, sources=[]) for p in records.find(ws, "positions", {"negotiation": nid})]
+    assert doc.positions == expected and expected
+    assert load_negotiation(ws, "no-such-negotiation") is None

@@ -210,7 +210,7 @@ class PositionsPane(Pane):
         nid = self.ctx.negotiation_id
         current = selected_record(self.list.table) or (self.form.record.id if self.form.record else None)
         unsaved = not self.form._saving and self.form.has_unsaved_edit()  # asked before the choices change
-        self.doc = load_negotiation(self.ctx.ws, nid) if nid else None
+        self.doc = load_negotiation(self.ctx.ws, nid, positions=True) if nid else None
         self.matrix.set_document(self.doc, nid)
         if self.doc is not None:
             self.list.set_choices(self.doc)

@@ -228,7 +228,7 @@ class RoundsPane(Pane):
         current = selected_record(self.table) or (self.form.record.id if self.form.record else None)
         unsaved = not self.form._saving and self.form.has_unsaved_edit()  # asked before the choices change
         nid = self.ctx.negotiation_id
-        self.doc = load_negotiation(self.ctx.ws, nid) if nid else None
+        self.doc = load_negotiation(self.ctx.ws, nid, positions=True) if nid else None
         if self.doc is not None:
             self.form.set_choices(nid, self.doc)
         self.model.set_filter(self._filters())

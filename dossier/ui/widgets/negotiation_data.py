@@ -13,8 +13,14 @@ from dossier.services import records
 from dossier.services.workspace import Workspace
 
 
-def load_negotiation(ws: Workspace, negotiation_id: str, *, events: bool = False) -> Document | None:
-    """The negotiation and what hangs on it, or None when it no longer exists."""
+def load_negotiation(ws: Workspace, negotiation_id: str, *, positions: bool = False,
+                     events: bool = False) -> Document | None:
+    """The negotiation, its topics and rounds, with ``positions`` its positions and with ``events``
+    its events; None when it no longer exists.
+
+    Positions come without their citations: the matrix, the movement between rounds and
+    the filters show none, and a position's form reads the whole record. A negotiation of
+    10,000 positions has some 30,000 citations."""
     try:
         negotiation = records.get(ws, "negotiations", negotiation_id)
     except NotFoundError:
@@ -25,7 +31,7 @@ def load_negotiation(ws: Workspace, negotiation_id: str, *, events: bool = False
         negotiations=[negotiation],
         topics=records.find(ws, "topics", only, order_by=("id",)),  # the order they were added in
         rounds=records.find(ws, "rounds", only, order_by=("number", "uid")),
-        positions=records.find(ws, "positions", only, order_by=("uid",)),
+        positions=records.find(ws, "positions", only, order_by=("uid",), lists=False) if positions else [],
         events=records.find(ws, "events", only, order_by=("date", "uid")) if events else [],
     )
 
