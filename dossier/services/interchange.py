@@ -9,16 +9,15 @@ duplicate ids, via cycles and round numbers before anything is written.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from dossier.errors import CancelledError, FieldError, InterchangeError, ValidationError
+from dossier.gcpause import cyclic_gc_paused
 from dossier.model.records import COLLECTIONS, Document
 from dossier.model.schema import (
     FIELDS,
@@ -143,22 +142,6 @@ def parse_json(data: bytes, *, check_depth: bool = True) -> object:
 def _check_depth(value: object) -> None:
     if _depth(value) > MAX_DEPTH:
         raise InterchangeError(f"the JSON is nested deeper than {MAX_DEPTH} levels")
-
-
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a file's worth of records is built or written.
-
-    Those hundreds of thousands of new containers would otherwise trigger collection after
-    collection that finds nothing (the records hold no cycles); plain reference counting
-    still frees everything as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # ---------------------------------------------------------------- raw -> records
@@ -481,7 +464,7 @@ def import_document(ws: Workspace, doc: Document,
     replaced: dict[str, int] = {}
     indexed: dict[str, list[tuple[int, object]]] = {}
     steps = len(WRITE_ORDER) + 1  # each collection, then the search index
-    with _no_cycle_collection(), ws.db.write() as conn, store.bulk_page_cache(conn):
+    with cyclic_gc_paused(), ws.db.write() as conn, store.bulk_page_cache(conn):
         _check_against_workspace(conn, doc)
         for step, name in enumerate(WRITE_ORDER):
             if is_cancelled is not None and is_cancelled():
@@ -523,7 +506,7 @@ def _check_against_workspace(conn, doc: Document) -> None:
 
 def import_json(ws: Workspace, data: bytes, **kwargs) -> ImportReport:
     """Read an interchange file's bytes and merge it into the workspace, all or nothing."""
-    with _no_cycle_collection():
+    with cyclic_gc_paused():
         doc = read_document(data)
     return import_document(ws, doc, **kwargs)
 

@@ -329,3 +329,15 @@ def test_export_imports_neither_qt_nor_sqlalchemy(tmp_path):
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_garbage_collector_is_paused_during_the_build_and_resumed_after(tmp_path, demo_doc):
+    import gc
+
+    during = []
+    export_pdf(demo_doc, tmp_path / "a.pdf", progress=lambda _done, _total: during.append(gc.isenabled()))
+    assert during and not any(during[:-1])  # the last call comes once the file is written
+    assert gc.isenabled()
+    with pytest.raises(CancelledError):
+        export_pdf(demo_doc, tmp_path / "b.pdf", is_cancelled=lambda: True)
+    assert gc.isenabled()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dossier import APP_NAME, __version__
 from dossier.errors import DossierError, NotFoundError
+from dossier.gcpause import cyclic_gc_paused
 from dossier.model import analysis
 from dossier.model.records import Document
 
@@ -122,7 +123,7 @@ def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | Non
             expected=2 * len(flowables), title=title, author=author or "", subject=subject,
             creator=f"{APP_NAME} {__version__}", producer=f"{APP_NAME} {__version__}",
         )
-        with _binary_streams():
+        with _binary_streams(), cyclic_gc_paused():  # hundreds of thousands of flowables and runs
             for _attempt in range(4):  # until "Page x of y" prints the real y
                 template.multiBuild(flowables)
                 if template.pages_printed == template.page:
