@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from operator import attrgetter
@@ -474,12 +474,43 @@ def bulk_page_cache(conn: Connection) -> Iterator[None]:
 _BULK_ROWS = 10_000
 
 
+#: Where ``indexes_built_last`` keeps, in ``Connection.info``, the indexes it has yet to build.
+_BUILT_LAST = "dossier.indexes_built_last"
+
+
 @contextlib.contextmanager
-def _indexes_built_after(cur: sqlite3.Cursor, table: str, adding: int, held: int) -> Iterator[None]:
+def indexes_built_last(conn: Connection) -> Iterator[Callable[[], None]]:
+    """For a bulk write of records that only adds (nothing replaced, so no row is looked up by
+    a dropped index): the indexes that bulk inserts drop (``_indexes_built_after``) are made
+    again all together, when the returned function is called or else on leaving without an
+    error. SQLite builds an index without Python's global lock, so the caller can do Python
+    work in another thread meanwhile. On other databases nothing is dropped or deferred."""
+    if conn.dialect.name != "sqlite":
+        yield lambda: None
+        return
+    pending: list[str] = []
+
+    def build() -> None:
+        with raw_cursor(conn) as cur:
+            while pending:
+                cur.execute(pending.pop(0))
+
+    conn.info[_BUILT_LAST] = pending
+    try:
+        yield build
+        build()
+    finally:
+        conn.info.pop(_BUILT_LAST, None)
+
+
+@contextlib.contextmanager
+def _indexes_built_after(cur: sqlite3.Cursor, table: str, adding: int, held: int,
+                         built_last: list[str] | None = None) -> Iterator[None]:
     """For a bulk insert into an (almost) empty table: drop its plain secondary indexes first and
-    create them again from their own SQL afterwards, sorting once instead of inserting row by
-    row into every index. Both are part of the transaction, so a failed write leaves them as
-    they were; unique indexes and constraints are kept and check every row as it comes."""
+    create them again from their own SQL afterwards (or add that SQL to ``built_last``, see
+    ``indexes_built_last``), sorting once instead of inserting row by row into every index.
+    Both are part of the transaction, so a failed write leaves them as they were; unique
+    indexes and constraints are kept and check every row as it comes."""
     if adding < _BULK_ROWS or held > adding:
         yield
         return
@@ -489,6 +520,9 @@ def _indexes_built_after(cur: sqlite3.Cursor, table: str, adding: int, held: int
     for name, _sql in indexes:
         cur.execute(f'DROP INDEX "{name}"')
     yield
+    if built_last is not None:
+        built_last.extend(sql for _name, sql in indexes)
+        return
     for _name, sql in indexes:
         cur.execute(sql)
 
@@ -507,6 +541,7 @@ def _write_records_sqlite(conn: Connection, collection: str, records: Sequence,
     spec = SPECS[collection]
     table = spec.table
     refs = _resolve_refs(conn, spec, records, collection)
+    built_last = conn.info.get(_BUILT_LAST)
     with raw_cursor(conn) as cur:
         self_refs = [c for c in spec.columns if c.ref == collection]
         replaced = [r for r in records if r.id in existing]
@@ -547,7 +582,7 @@ def _write_records_sqlite(conn: Connection, collection: str, records: Sequence,
             cur.executemany(f"UPDATE {table.name} SET {sets} WHERE id = ?",
                             [(*row_of(r)[1:], existing[r.id]) for r in replaced])
         if added:
-            with _indexes_built_after(cur, table.name, len(added), top):
+            with _indexes_built_after(cur, table.name, len(added), top, built_last):
                 cur.executemany(_insert_sql(table, ["id", "uid", *names]),
                                 [(keys[r.id], *row_of(r)) for r in added])
         if self_refs:
@@ -565,7 +600,7 @@ def _write_records_sqlite(conn: Connection, collection: str, records: Sequence,
             rows = list(_child_rows(child, records, keys, refs))
             if rows:
                 held = cur.execute(f"SELECT max(id) FROM {child.table.name}").fetchone()[0] or 0
-                with _indexes_built_after(cur, child.table.name, len(rows), held):
+                with _indexes_built_after(cur, child.table.name, len(rows), held, built_last):
                     cur.executemany(
                         _insert_sql(child.table, [child.owner, "ordinal", *(c.column for c in child.columns)]), rows)
     return keys

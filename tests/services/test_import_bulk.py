@@ -131,6 +131,75 @@ def test_a_failed_bulk_import_leaves_nothing_behind(tmp_path, monkeypatch):
     assert sqlite3.connect(path).execute(query).fetchall() == before_schema
 
 
+@pytest.mark.parametrize("failing", ["folding the search text", "building an index"])
+def test_an_import_that_fails_while_its_indexes_are_built_leaves_nothing_behind(tmp_path, monkeypatch, failing):
+    """A new workspace's bulk indexes are built last, while another thread folds the search text:
+    a failure in either is the import's failure, and the transaction is undone."""
+    from dossier.store.sqlite import fulltext
+
+    monkeypatch.setattr(store, "_BULK_ROWS", 50)
+    doc = _many_positions(full_doc(), 300)
+    path = tmp_path / "w.sqlite"
+    query = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+    with new_workspace(path) as ws:
+        before_schema = sqlite3.connect(path).execute(query).fetchall()
+        before = export_dict(ws)
+        if failing == "folding the search text":
+            def broken(record):
+                raise RuntimeError("folding failed")
+
+            monkeypatch.setattr(fulltext, "index_parts", broken)
+            expected = pytest.raises(RuntimeError, match="folding failed")
+        else:
+            original = store.raw_cursor
+
+            class Cursor:  # every CREATE INDEX fails, as on a full disk
+                def __init__(self, cur):
+                    self._cur = cur
+
+                def execute(self, sql, *args):
+                    if sql.lstrip().upper().startswith("CREATE INDEX"):
+                        raise sqlite3.OperationalError("database or disk is full")
+                    return self._cur.execute(sql, *args)
+
+                def __getattr__(self, name):
+                    return getattr(self._cur, name)
+
+            import contextlib
+
+            @contextlib.contextmanager
+            def failing_cursor(conn):
+                with original(conn) as cur:
+                    yield Cursor(cur)
+
+            monkeypatch.setattr(store, "raw_cursor", failing_cursor)
+            expected = pytest.raises(WorkspaceWriteError)
+        with expected:
+            interchange.import_json(ws, encode(doc))
+        monkeypatch.undo()
+        assert export_dict(ws) == before
+    assert sqlite3.connect(path).execute(query).fetchall() == before_schema
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+def test_a_bulk_merge_into_a_workspace_with_records_keeps_the_schema(tmp_path, monkeypatch):
+    """Replacing records takes the other path (each table's indexes rebuilt right after its rows)."""
+    monkeypatch.setattr(store, "_BULK_ROWS", 50)
+    first = _many_positions(full_doc(), 300)
+    fresh = tmp_path / "fresh.sqlite"
+    with new_workspace(fresh):
+        pass
+    target = tmp_path / "w.sqlite"
+    with new_workspace(target) as ws:
+        interchange.import_json(ws, encode({"format": "dossier-interchange", "version": 1,
+                                            "parties": full_doc()["parties"]}))
+        interchange.import_json(ws, encode(first))
+        assert export_dict(ws) == normalised(first)
+    query = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+    assert sqlite3.connect(target).execute(query).fetchall() == sqlite3.connect(fresh).execute(query).fetchall()
+    assert sqlite3.connect(target).execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
 def _index_rows(ws) -> list[tuple[int, str, str]]:
     with ws.db.read() as conn:
         return conn.exec_driver_sql("SELECT rowid, kind, uid FROM search_index ORDER BY rowid").fetchall()

@@ -9,6 +9,7 @@ on names and titles finds other transliterations (``shaibani`` for ``Shaybani``)
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from sqlalchemy import Connection, text
 
@@ -67,8 +68,12 @@ def put(conn: Connection, collection: str, keyed_records: list[tuple[int, object
                       "VALUES (:r, :kind, :uid, :label, :heading, :names, :body, :fields)"), rows)
 
 
-def put_all(conn: Connection, batches: dict[str, list[tuple[int, object]]]) -> None:
-    """``put`` for the records of several collections (collection -> keyed records)."""
+def put_all(conn: Connection, batches: dict[str, list[tuple[int, object]]],
+            alongside: Callable[[], None] | None = None) -> None:
+    """``put`` for the records of several collections (collection -> keyed records), after
+    ``alongside`` (SQL work the caller wants done first)."""
+    if alongside is not None:
+        alongside()
     for collection, keyed_records in batches.items():
         put(conn, collection, keyed_records)
 

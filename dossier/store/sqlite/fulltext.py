@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -66,12 +68,8 @@ def put(conn: Connection, collection: str, keyed_records: list[tuple[int, object
     put_all(conn, {collection: keyed_records})
 
 
-def put_all(conn: Connection, batches: dict[str, list[tuple[int, object]]]) -> None:
-    """``put`` for the records of several collections (collection -> keyed records) at once.
-
-    Rows go in by rowid, which interleaves the collections: FTS5 and its content table then
-    take them in one rising run, rather than flushing pending terms and splitting pages each
-    time the rowid falls back at the start of the next collection."""
+def _rows(batches: dict[str, list[tuple[int, object]]]) -> list[tuple]:
+    """The index rows of keyed records, in rowid order."""
     rows = []
     for collection, keyed_records in batches.items():
         kind = _KIND_NUMBER[collection]
@@ -79,9 +77,33 @@ def put_all(conn: Connection, batches: dict[str, list[tuple[int, object]]]) -> N
             label, heading, names, body, fields = index_parts(record)
             rows.append((key * _SLOTS + kind, collection, record.id, label, heading, names, body,
                          _encode_fields(fields)))
+    rows.sort(key=itemgetter(0))
+    return rows
+
+
+def put_all(conn: Connection, batches: dict[str, list[tuple[int, object]]],
+            alongside: Callable[[], None] | None = None) -> None:
+    """``put`` for the records of several collections (collection -> keyed records) at once.
+
+    Rows go in by rowid, which interleaves the collections: FTS5 and its content table then
+    take them in one rising run, rather than flushing pending terms and splitting pages each
+    time the rowid falls back at the start of the next collection.
+
+    ``alongside``, SQL work on ``conn`` that SQLite does without Python's global lock (index
+    builds, ``INSERT … SELECT``), runs first, while another thread folds the records' text."""
+    if alongside is None:
+        rows = _rows(batches)
+    else:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-text") as pool:
+            folding = pool.submit(_rows, batches)
+            try:
+                alongside()
+            except BaseException:
+                folding.cancel()
+                raise
+            rows = folding.result()
     if not rows:
         return
-    rows.sort(key=itemgetter(0))
     with raw_cursor(conn) as cur:
         _delete_rows(cur, [row[0] for row in rows])
         cur.executemany(f"INSERT INTO {TABLE} (rowid, kind, uid, label, heading, names, body, fields) "
