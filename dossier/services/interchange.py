@@ -262,15 +262,16 @@ def read_document(data: bytes) -> Document:
     nesting is measured only when the file is refused for another reason or when some
     record was not both built and checked by the fast paths: a record that was is a few
     levels deep at most."""
-    value = parse_json(data, check_depth=False)
-    try:
-        doc, all_simple = _read_value(value)
-    except (InterchangeError, ValidationError):
-        _check_depth(value)
-        raise
-    if not all_simple:
-        _check_depth(value)
-    return doc
+    with cyclic_gc_paused():
+        value = parse_json(data, check_depth=False)
+        try:
+            doc, all_simple = _read_value(value)
+        except (InterchangeError, ValidationError):
+            _check_depth(value)
+            raise
+        if not all_simple:
+            _check_depth(value)
+        return doc
 
 
 def _read_value(value: object) -> tuple[Document, bool]:
@@ -517,9 +518,7 @@ def _check_against_workspace(conn, doc: Document) -> None:
 
 def import_json(ws: Workspace, data: bytes, **kwargs) -> ImportReport:
     """Read an interchange file's bytes and merge it into the workspace, all or nothing."""
-    with cyclic_gc_paused():
-        doc = read_document(data)
-    return import_document(ws, doc, **kwargs)
+    return import_document(ws, read_document(data), **kwargs)
 
 
 def export_document(ws: Workspace) -> Document:

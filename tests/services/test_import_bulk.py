@@ -272,3 +272,26 @@ def test_progress_counts_each_collection_then_the_search_index(tmp_path):
                                     progress=lambda done, total: steps.append((done, total)))
     total = len(store.WRITE_ORDER) + 1
     assert steps == [(done, total) for done in range(1, total + 1)]
+
+
+def test_reading_a_document_runs_no_garbage_collection(tmp_path):
+    """However it is called (command line, app, import_json), reading pauses the collector,
+    which would otherwise run over and over through the records' new containers."""
+    import gc
+
+    data = encode(_many_positions(full_doc(), 3000))
+    runs = []
+
+    def seen(phase, _info):
+        if phase == "start":
+            runs.append(1)
+
+    gc.collect()
+    gc.callbacks.append(seen)
+    try:
+        doc = interchange.read_document(data)
+        during = len(runs)  # one may start as the collector resumes, on the way out
+    finally:
+        gc.callbacks.remove(seen)
+    assert len(doc.positions) == 3000
+    assert during <= 1 and gc.isenabled()
