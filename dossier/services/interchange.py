@@ -428,6 +428,12 @@ def document_to_json(doc: Document, exported_at: datetime | None = None) -> dict
 def write_document(doc: Document, stream, exported_at: datetime | None = None,
                    is_cancelled: Callable[[], bool] | None = None) -> None:
     """Write the document as UTF-8 JSON text to a text stream, one record a line."""
+    with cyclic_gc_paused():
+        _write_document(doc, stream, exported_at, is_cancelled)
+
+
+def _write_document(doc: Document, stream, exported_at: datetime | None,
+                    is_cancelled: Callable[[], bool] | None) -> None:
     data = document_to_json(doc, exported_at)
     stream.write("{\n")
     head = [f'  "format": {json.dumps(data["format"])}', f'  "version": {data["version"]}',
@@ -523,7 +529,7 @@ def import_json(ws: Workspace, data: bytes, **kwargs) -> ImportReport:
 
 def export_document(ws: Workspace) -> Document:
     """The workspace's whole content, read in one consistent transaction."""
-    with ws.db.read() as conn:
+    with cyclic_gc_paused(), ws.db.read() as conn:
         maps = store.all_uid_maps(conn)
         doc = Document()
         for name in COLLECTIONS:

@@ -466,3 +466,32 @@ def test_failed_import_into_an_empty_workspace_leaves_it_empty(tmp_path):
         with pytest.raises(ValidationError):
             interchange.import_json(ws, encode(doc))
         assert all(v == [] for k, v in export_dict(ws).items() if k in COLLECTIONS)
+
+
+def test_export_reads_and_writes_with_the_garbage_collector_paused(tmp_path):
+    import gc
+
+    from dossier.services import interchange
+
+    doc = full_doc()
+    template = doc["positions"][0]
+    doc["positions"] = [{**template, "id": f"p-{i:05d}", "sources": []} for i in range(3000)]
+    with new_workspace(tmp_path / "w.sqlite") as ws:
+        interchange.import_json(ws, encode(doc))
+        runs = []
+
+        def seen(phase, _info):
+            if phase == "start":
+                runs.append(1)
+
+        gc.collect()
+        gc.callbacks.append(seen)
+        try:
+            exported = interchange.export_document(ws)
+            read = len(runs)  # at most one, as the collector resumes on the way out
+            interchange.write_document(exported, io.StringIO())
+            written = len(runs) - read
+        finally:
+            gc.callbacks.remove(seen)
+    assert len(exported.positions) == 3000
+    assert read <= 1 and written <= 1 and gc.isenabled()
