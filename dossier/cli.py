@@ -372,35 +372,38 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
-    from dossier.errors import DossierError, ValidationError
-
     handler = COMMANDS.get(args.command, cmd_gui)
     try:
         return handler(args)
-    except ValidationError as exc:  # every problem on its own line
-        lines = [str(e) for e in exc.errors]
-        if len(lines) > 1 or exc.truncated:
-            lines.insert(0, exc.heading())
-        print("\n".join(f"dossier: {line}" for line in lines), file=sys.stderr)
-        return EXIT_FAILED
-    except DossierError as exc:
-        print(f"dossier: {exc}", file=sys.stderr)
-        return EXIT_FAILED
     except KeyboardInterrupt:
         print("dossier: interrupted", file=sys.stderr)
         return EXIT_FAILED
     except BrokenPipeError:
         return EXIT_OK
-    except OSError as exc:
+    except Exception as exc:  # noqa: BLE001 - every failure ends in one line, never a traceback
+        return _report(exc)
+
+
+def _report(exc: Exception) -> int:
+    """One clear line on stderr for a failure (each problem on its own line for a refused document).
+    The error classes are imported here, not before: the app's window is drawn without them."""
+    from dossier.errors import DossierError, ValidationError
+
+    if isinstance(exc, ValidationError):
+        lines = [str(e) for e in exc.errors]
+        if len(lines) > 1 or exc.truncated:
+            lines.insert(0, exc.heading())
+        print("\n".join(f"dossier: {line}" for line in lines), file=sys.stderr)
+    elif isinstance(exc, DossierError):
+        print(f"dossier: {exc}", file=sys.stderr)
+    elif isinstance(exc, OSError):
         print(f"dossier: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr)
-        return EXIT_FAILED
-    except Exception as exc:  # a bug: still no traceback for the user, but say what happened
+    else:  # a bug: still no traceback for the user, but say what happened
         print(f"dossier: unexpected error ({type(exc).__name__}: {exc}). "
               "Set DOSSIER_DEBUG=1 to see the details.", file=sys.stderr)
         if os.environ.get("DOSSIER_DEBUG"):
-            raise
-        return EXIT_FAILED
-
+            raise exc
+    return EXIT_FAILED
 
 if __name__ == "__main__":
     sys.exit(main())

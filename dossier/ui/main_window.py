@@ -32,18 +32,15 @@ from PySide6.QtWidgets import (
 )
 
 from dossier import APP_NAME, config
-from dossier.errors import DossierError
 from dossier.ui.app import show_error
-from dossier.ui.context import AppContext, Pane
 from dossier.ui.lazyqt import Qt
 from dossier.ui.analyst import apply_analyst_name
-from dossier.ui.dialogs.team import TeamAddressDialog, is_team_address, open_team_interactively, without_password
-from dossier.ui.workers import run_task
 
 # The services, the panes and what they import (SQLAlchemy among them) load when a
 # workspace is first shown, so the window itself appears as soon as Qt can draw it.
 if TYPE_CHECKING:
     from dossier.services.workspace import Change, Workspace
+    from dossier.ui.context import AppContext, Pane
     from dossier.ui.dialogs.open_problems import Opened
     from dossier.ui.live import LiveUpdates
 
@@ -140,6 +137,8 @@ class SearchBox(QLineEdit):
         return self._hits is not None and self._hits.isVisible()
 
     def run_search(self) -> list:
+        from dossier.errors import DossierError
+
         query = self.text().strip()
         self.hits.clear()
         if not query:
@@ -378,6 +377,7 @@ class MainWindow(QMainWindow):
 
     def _install(self, ws: Workspace, pane: str | None = None) -> None:
         """Show the workspace ``ws``: a fresh context and fresh panes (``pane`` first, else the last shown)."""
+        from dossier.ui.context import AppContext
         from dossier.ui.live import LiveUpdates
 
         for label in (self.banner, self.workspace_label, self.shared_label):  # user text is never markup
@@ -613,6 +613,7 @@ class MainWindow(QMainWindow):
         newest good backup (see ``open_interactively``).
         """
         from dossier.ui.dialogs.open_problems import open_interactively
+        from dossier.ui.dialogs.team import is_team_address
 
         if is_team_address(path):
             return self.switch_team_workspace(str(path))
@@ -634,6 +635,8 @@ class MainWindow(QMainWindow):
 
     def switch_team_workspace(self, url: str) -> bool:
         """Open the team workspace at ``url`` in this window (asking for a password if needed)."""
+        from dossier.ui.dialogs.team import open_team_interactively, without_password
+
         shown = without_password(url)
         if self.ctx is not None and self.ctx.ws.is_shared and self.ctx.ws.location == shown:
             self.statusBar().showMessage(self.tr("{0} is already open").format(shown), 5000)
@@ -650,6 +653,8 @@ class MainWindow(QMainWindow):
 
     def _install_or_fall_back(self, ws: Workspace) -> bool:
         """Show ``ws``; when reading it fails (a server gone meanwhile), say why and show the default workspace."""
+        from dossier.errors import DossierError
+
         try:
             self._install(ws)
             return True
@@ -687,6 +692,8 @@ class MainWindow(QMainWindow):
 
     def open_team_dialog(self) -> bool:
         """File ▸ Open team workspace…"""
+        from dossier.ui.dialogs.team import TeamAddressDialog, is_team_address
+
         dialog = TeamAddressDialog([r for r in self.recent_files() if is_team_address(r)], self)
         if dialog.exec() != TeamAddressDialog.DialogCode.Accepted:
             return False
@@ -696,6 +703,7 @@ class MainWindow(QMainWindow):
         """File ▸ Restore from backup…: put a chosen backup in the workspace's place and reopen it."""
         from PySide6.QtWidgets import QMessageBox
 
+        from dossier.errors import DossierError
         from dossier.services.workspace import restore_backup
         from dossier.ui.dialogs.open_problems import ask, open_interactively
 
@@ -730,6 +738,7 @@ class MainWindow(QMainWindow):
 
     def _fallback_workspace(self) -> Opened | None:
         """The user's default workspace, when the one shown could not be reopened; else close the window."""
+        from dossier.errors import DossierError
         from dossier.services.workspace import open_workspace
         from dossier.ui.dialogs.open_problems import Opened
 
@@ -745,6 +754,8 @@ class MainWindow(QMainWindow):
 
     def _remember_location(self, location: str) -> None:
         """Put a workspace first among the recent ones; an address is kept without its password."""
+        from dossier.ui.dialogs.team import is_team_address, without_password
+
         text = without_password(location) if is_team_address(location) else location
         recent = [p for p in self.recent_files() if p != text]
         self.settings.setValue("workspace/recent", [text, *recent][:MAX_RECENT])
@@ -800,6 +811,7 @@ class MainWindow(QMainWindow):
 
     def start_import(self, path: Path):
         from dossier.services import interchange
+        from dossier.ui.workers import run_task
 
         ws = self.ctx.ws
 
@@ -822,6 +834,7 @@ class MainWindow(QMainWindow):
 
     def start_export_json(self, path: Path):
         from dossier.services import interchange
+        from dossier.ui.workers import run_task
 
         ws = self.ctx.ws
 
@@ -864,6 +877,7 @@ class MainWindow(QMainWindow):
 
     def start_backup(self, path: Path):
         from dossier.services.workspace import backup_workspace
+        from dossier.ui.workers import run_task
 
         ws = self.ctx.ws
         return run_task(self, self.tr("Backup"), self.tr("Copying to {0}…").format(path.name),

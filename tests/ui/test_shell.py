@@ -220,9 +220,12 @@ def test_the_window_is_drawn_before_the_workspace_opens(qtbot, demo_ws, qsetting
 
 
 def test_the_window_module_loads_without_the_storage_layer():
-    """What runs before the window is drawn does not import SQLAlchemy or the services."""
+    """What runs before the window is drawn does not import SQLAlchemy, the services, the error
+    classes, the dialogs or the workers."""
     code = ("import sys, dossier.cli, dossier.ui.app, dossier.ui.main_window\n"
-            "print(sorted(m for m in sys.modules if m == 'sqlalchemy' or m.startswith('dossier.services')))")
+            "print(sorted(m for m in sys.modules if m == 'sqlalchemy' or m.startswith('dossier.services')\n"
+            "             or m in ('dossier.errors', 'dossier.ui.context', 'dossier.ui.workers')\n"
+            "             or m.startswith('dossier.ui.dialogs')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
