@@ -133,7 +133,7 @@ def write_results(dossier_pages, dossier_s, plain_pages, plain_s, ratio) -> None
         f"{platform.machine()}, Python {platform.python_version()}, {_cpu_count()} CPU(s).\n"
     )
     pattern = re.compile(r"## PDF\n.*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(section.rstrip("\n"), text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+    text = pattern.sub(lambda _m: section.rstrip("\n") + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
     path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 

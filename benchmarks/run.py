@@ -487,7 +487,7 @@ def write_results(figures: list[Figure], size: str) -> None:
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
     pattern = re.compile(r"## Latest figures\n.*?(?=\n## |\Z)", re.S)
     if pattern.search(text):
-        text = pattern.sub(lambda _m: section.rstrip("\n"), text)
+        text = pattern.sub(lambda _m: section.rstrip("\n") + "\n", text)  # a blank line before the next section
     else:
         head, _, rest = text.partition("\n")
         text = head + "\n\n" + section + "\n" + rest.lstrip("\n")
