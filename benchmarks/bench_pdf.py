@@ -133,7 +133,10 @@ def write_results(dossier_pages, dossier_s, plain_pages, plain_s, ratio) -> None
         f"{platform.machine()}, Python {platform.python_version()}, {_cpu_count()} CPU(s).\n"
     )
     pattern = re.compile(r"## PDF\n.*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(lambda _m: section.rstrip("\n") + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: section.rstrip("\n") + "\n", text)  # a blank line before the next section
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 

@@ -474,11 +474,13 @@ def import_document(ws: Workspace, doc: Document,
     steps = len(WRITE_ORDER) + 1  # each collection, then the history and the search index
     with cyclic_gc_paused(), ws.db.write() as conn, store.bulk_page_cache(conn):
         _check_against_workspace(conn, doc)
-        existing = {name: store.keys_for(conn, name, (r.id for r in doc.collection(name))) for name in WRITE_ORDER}
+        existing = {name: store.keys_for(conn, name, (r.id for r in doc.collection(name)))
+                    for name in WRITE_ORDER}
         # Only adding: the indexes that bulk inserts drop are built once every row is in, while
         # another thread folds the text for the search index (see fulltext.put_all).
         adding_only = not any(existing.values())
-        with store.indexes_built_last(conn) if adding_only else contextlib.nullcontext(lambda: None) as build_indexes:
+        indexes = store.indexes_built_last(conn) if adding_only else contextlib.nullcontext(lambda: None)
+        with indexes as build_indexes:
             for step, name in enumerate(WRITE_ORDER):
                 if is_cancelled is not None and is_cancelled():
                     raise CancelledError("import")

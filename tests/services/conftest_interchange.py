@@ -221,3 +221,33 @@ def normalised(doc: dict) -> dict:
 
 def new_workspace(path):
     return open_workspace(path)
+
+
+def collections_started(work) -> list[int]:
+    """Run the callables in ``work`` one after the other; how many garbage collections started
+    during each (one may start as a paused collector resumes, on the way out)."""
+    import gc
+
+    counts, runs = [], []
+
+    def seen(phase, _info):
+        if phase == "start":
+            runs.append(1)
+
+    gc.collect()
+    gc.callbacks.append(seen)
+    try:
+        for step in work:
+            before = len(runs)
+            step()
+            counts.append(len(runs) - before)
+    finally:
+        gc.callbacks.remove(seen)
+    return counts
+
+
+def many_positions(doc: dict, n: int) -> dict:
+    """``doc`` with its positions replaced by ``n`` copies of the first, without citations."""
+    template = doc["positions"][0]
+    doc["positions"] = [{**template, "id": f"p-{i:05d}", "sources": []} for i in range(n)]
+    return doc

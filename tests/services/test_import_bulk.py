@@ -3,11 +3,21 @@ checks agreeing with the full ones, indexes rebuilt inside the transaction, all 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 
 import pytest
-from conftest_interchange import encode, export_dict, full_doc, new_workspace, normalised, record
+from conftest_interchange import (
+    collections_started,
+    encode,
+    export_dict,
+    full_doc,
+    many_positions,
+    new_workspace,
+    normalised,
+    record,
+)
 
 from dossier.errors import InterchangeError, ValidationError, WorkspaceWriteError
 from dossier.model.records import COLLECTIONS
@@ -88,34 +98,39 @@ def test_quick_checks_pass_only_what_the_full_check_passes(collection):
                     assert validate_record(collection, changed, Resolver()) == [], (name, value)
 
 
-def _many_positions(doc: dict, n: int) -> dict:
-    template = doc["positions"][0]
-    doc["positions"] = [{**template, "id": f"p-{i:05d}", "sources": []} for i in range(n)]
-    return doc
+def _schema(path) -> list[tuple]:
+    query = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+    return sqlite3.connect(path).execute(query).fetchall()
+
+
+def _fresh_schema(tmp_path) -> list[tuple]:
+    """The schema of a new, empty workspace."""
+    fresh = tmp_path / "fresh.sqlite"
+    with new_workspace(fresh):
+        pass
+    return _schema(fresh)
+
+
+def _intact(path) -> bool:
+    return sqlite3.connect(path).execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
 def test_a_bulk_import_keeps_the_schema_and_exports_what_it_read(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "_BULK_ROWS", 50)
-    doc = _many_positions(full_doc(), 300)
-    fresh = tmp_path / "fresh.sqlite"
-    with new_workspace(fresh):
-        pass
+    doc = many_positions(full_doc(), 300)
     target = tmp_path / "w.sqlite"
     with new_workspace(target) as ws:
         interchange.import_json(ws, encode(doc))
         assert export_dict(ws) == normalised(doc)
-    query = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
-    assert sqlite3.connect(target).execute(query).fetchall() == sqlite3.connect(fresh).execute(query).fetchall()
-    assert sqlite3.connect(target).execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert _schema(target) == _fresh_schema(tmp_path) and _intact(target)
 
 
 def test_a_failed_bulk_import_leaves_nothing_behind(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "_BULK_ROWS", 50)
-    doc = _many_positions(full_doc(), 300)
+    doc = many_positions(full_doc(), 300)
     path = tmp_path / "w.sqlite"
-    query = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
     with new_workspace(path) as ws:
-        before_schema = sqlite3.connect(path).execute(query).fetchall()
+        before_schema = _schema(path)
         before = export_dict(ws)
         original = store._child_rows
 
@@ -128,7 +143,7 @@ def test_a_failed_bulk_import_leaves_nothing_behind(tmp_path, monkeypatch):
         with pytest.raises(WorkspaceWriteError):
             interchange.import_json(ws, encode(doc))
         assert export_dict(ws) == before
-    assert sqlite3.connect(path).execute(query).fetchall() == before_schema
+    assert _schema(path) == before_schema
 
 
 @pytest.mark.parametrize("failing", ["folding the search text", "building an index"])
@@ -138,11 +153,10 @@ def test_an_import_that_fails_while_its_indexes_are_built_leaves_nothing_behind(
     from dossier.store.sqlite import fulltext
 
     monkeypatch.setattr(store, "_BULK_ROWS", 50)
-    doc = _many_positions(full_doc(), 300)
+    doc = many_positions(full_doc(), 300)
     path = tmp_path / "w.sqlite"
-    query = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
     with new_workspace(path) as ws:
-        before_schema = sqlite3.connect(path).execute(query).fetchall()
+        before_schema = _schema(path)
         before = export_dict(ws)
         if failing == "folding the search text":
             def broken(record):
@@ -165,8 +179,6 @@ def test_an_import_that_fails_while_its_indexes_are_built_leaves_nothing_behind(
                 def __getattr__(self, name):
                     return getattr(self._cur, name)
 
-            import contextlib
-
             @contextlib.contextmanager
             def failing_cursor(conn):
                 with original(conn) as cur:
@@ -178,26 +190,20 @@ def test_an_import_that_fails_while_its_indexes_are_built_leaves_nothing_behind(
             interchange.import_json(ws, encode(doc))
         monkeypatch.undo()
         assert export_dict(ws) == before
-    assert sqlite3.connect(path).execute(query).fetchall() == before_schema
-    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert _schema(path) == before_schema and _intact(path)
 
 
 def test_a_bulk_merge_into_a_workspace_with_records_keeps_the_schema(tmp_path, monkeypatch):
     """Replacing records takes the other path (each table's indexes rebuilt right after its rows)."""
     monkeypatch.setattr(store, "_BULK_ROWS", 50)
-    first = _many_positions(full_doc(), 300)
-    fresh = tmp_path / "fresh.sqlite"
-    with new_workspace(fresh):
-        pass
+    first = many_positions(full_doc(), 300)
     target = tmp_path / "w.sqlite"
     with new_workspace(target) as ws:
         interchange.import_json(ws, encode({"format": "dossier-interchange", "version": 1,
                                             "parties": full_doc()["parties"]}))
         interchange.import_json(ws, encode(first))
         assert export_dict(ws) == normalised(first)
-    query = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
-    assert sqlite3.connect(target).execute(query).fetchall() == sqlite3.connect(fresh).execute(query).fetchall()
-    assert sqlite3.connect(target).execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert _schema(target) == _fresh_schema(tmp_path) and _intact(target)
 
 
 def _index_rows(ws) -> list[tuple[int, str, str]]:
@@ -274,24 +280,12 @@ def test_progress_counts_each_collection_then_the_search_index(tmp_path):
     assert steps == [(done, total) for done in range(1, total + 1)]
 
 
-def test_reading_a_document_runs_no_garbage_collection(tmp_path):
+def test_reading_a_document_runs_no_garbage_collection():
     """However it is called (command line, app, import_json), reading pauses the collector,
     which would otherwise run over and over through the records' new containers."""
     import gc
 
-    data = encode(_many_positions(full_doc(), 3000))
-    runs = []
-
-    def seen(phase, _info):
-        if phase == "start":
-            runs.append(1)
-
-    gc.collect()
-    gc.callbacks.append(seen)
-    try:
-        doc = interchange.read_document(data)
-        during = len(runs)  # one may start as the collector resumes, on the way out
-    finally:
-        gc.callbacks.remove(seen)
-    assert len(doc.positions) == 3000
-    assert during <= 1 and gc.isenabled()
+    data = encode(many_positions(full_doc(), 3000))
+    read = []
+    assert collections_started([lambda: read.append(interchange.read_document(data))]) <= [1]
+    assert len(read[0].positions) == 3000 and gc.isenabled()

@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 from conftest_interchange import (
     COLLECTIONS,
+    collections_started,
     encode,
     export_dict,
     full_doc,
+    many_positions,
     new_workspace,
     normalised,
     record,
@@ -473,25 +475,10 @@ def test_export_reads_and_writes_with_the_garbage_collector_paused(tmp_path):
 
     from dossier.services import interchange
 
-    doc = full_doc()
-    template = doc["positions"][0]
-    doc["positions"] = [{**template, "id": f"p-{i:05d}", "sources": []} for i in range(3000)]
     with new_workspace(tmp_path / "w.sqlite") as ws:
-        interchange.import_json(ws, encode(doc))
-        runs = []
-
-        def seen(phase, _info):
-            if phase == "start":
-                runs.append(1)
-
-        gc.collect()
-        gc.callbacks.append(seen)
-        try:
-            exported = interchange.export_document(ws)
-            read = len(runs)  # at most one, as the collector resumes on the way out
-            interchange.write_document(exported, io.StringIO())
-            written = len(runs) - read
-        finally:
-            gc.callbacks.remove(seen)
-    assert len(exported.positions) == 3000
-    assert read <= 1 and written <= 1 and gc.isenabled()
+        interchange.import_json(ws, encode(many_positions(full_doc(), 3000)))
+        exported = []
+        started = collections_started([lambda: exported.append(interchange.export_document(ws)),
+                                       lambda: interchange.write_document(exported[0], io.StringIO())])
+    assert len(exported[0].positions) == 3000
+    assert started[0] <= 1 and started[1] <= 1 and gc.isenabled()

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dossier import APP_NAME, __version__
-from dossier.errors import DossierError, NotFoundError
+from dossier.errors import DossierError
 from dossier.gcpause import cyclic_gc_paused
 from dossier.model import analysis
 from dossier.model.records import Document
