@@ -471,15 +471,17 @@ def import_document(ws: Workspace, doc: Document,
     added: dict[str, int] = {}
     replaced: dict[str, int] = {}
     indexed: dict[str, list[tuple[int, object]]] = {}
-    steps = len(WRITE_ORDER) + 1  # each collection, then the history and the search index
+    steps = len(WRITE_ORDER) + 1  # each collection, then the search index
     with cyclic_gc_paused(), ws.db.write() as conn, store.bulk_page_cache(conn):
         _check_against_workspace(conn, doc)
         existing = {name: store.keys_for(conn, name, (r.id for r in doc.collection(name)))
                     for name in WRITE_ORDER}
-        # Only adding: the indexes that bulk inserts drop are built once every row is in, while
-        # another thread folds the text for the search index (see fulltext.put_all).
+        # Only adding: the indexes that bulk inserts drop are built once every row is in, each in
+        # one long statement, while another thread folds the text for the search index (see
+        # fulltext.put_all). Nothing else may run alongside: a statement per row would wait for
+        # Python's global lock after every row.
         adding_only = not any(existing.values())
-        indexes = store.indexes_built_last(conn) if adding_only else contextlib.nullcontext(lambda: None)
+        indexes = store.indexes_built_last(conn) if adding_only else contextlib.nullcontext(None)
         with indexes as build_indexes:
             for step, name in enumerate(WRITE_ORDER):
                 if is_cancelled is not None and is_cancelled():
@@ -487,20 +489,14 @@ def import_document(ws: Workspace, doc: Document,
                 records = doc.collection(name)
                 keys = store.write_records(conn, name, records, existing[name])
                 indexed[name] = [(keys[r.id], r) for r in records]
+                history.imported(conn, name, records, existing[name], keys)
                 replaced[name] = len(existing[name])
                 added[name] = len(records) - len(existing[name])
                 if progress is not None:
                     progress(step + 1, steps)
             if is_cancelled is not None and is_cancelled():
                 raise CancelledError("import")
-
-            def indexes_and_history() -> None:
-                build_indexes()
-                for name in WRITE_ORDER:
-                    records = [record for _key, record in indexed[name]]
-                    history.imported(conn, name, records, existing[name], {r.id: k for k, r in indexed[name]})
-
-            fulltext.put_all(conn, indexed, alongside=indexes_and_history)  # every collection at once
+            fulltext.put_all(conn, indexed, alongside=build_indexes)  # every collection at once
         if progress is not None:
             progress(steps, steps)
     ws.announce(Change(everything=True))

@@ -35,8 +35,8 @@ def put(conn: Connection, collection: str, keyed_records: list[tuple[int, object
 def put_all(conn: Connection, batches: dict[str, list[tuple[int, object]]],
             alongside: Callable[[], None] | None = None) -> None:
     """Index (or re-index) the records of several collections, given as collection -> keyed records.
-    ``alongside``: SQL work on ``conn`` to do first; on SQLite the records' text is folded in
-    another thread meanwhile (see ``dossier.store.sqlite.fulltext.put_all``)."""
+    ``alongside``: a few long SQL statements on ``conn`` to run first; on SQLite the records'
+    text is folded in another thread meanwhile (see ``dossier.store.sqlite.fulltext.put_all``)."""
     _impl(conn).put_all(conn, batches, alongside)
 
 

@@ -89,8 +89,9 @@ def put_all(conn: Connection, batches: dict[str, list[tuple[int, object]]],
     take them in one rising run, rather than flushing pending terms and splitting pages each
     time the rowid falls back at the start of the next collection.
 
-    ``alongside``, SQL work on ``conn`` that SQLite does without Python's global lock (index
-    builds, ``INSERT … SELECT``), runs first, while another thread folds the records' text."""
+    ``alongside``, SQL work on ``conn`` that SQLite does without Python's global lock, runs
+    first, while another thread folds the records' text. It must be a few long statements
+    (index builds): a statement per row would wait for the lock after every row."""
     if alongside is None:
         rows = _rows(batches)
     else:
