@@ -289,3 +289,23 @@ def test_reading_a_document_runs_no_garbage_collection():
     read = []
     assert collections_started([lambda: read.append(interchange.read_document(data))]) <= [1]
     assert len(read[0].positions) == 3000 and gc.isenabled()
+
+
+def test_text_is_folded_alongside_index_builds_only_when_an_import_only_adds(tmp_path, monkeypatch):
+    """Nothing with a statement per row runs beside the folding thread: each row would wait for
+    Python's global lock. A merge that replaces records folds first, then writes."""
+    from dossier.store.sqlite import fulltext
+
+    calls = []
+    original = fulltext.put_all
+
+    def watched(conn, batches, alongside=None):
+        if any(batches.values()):  # not a new workspace's empty index being made
+            calls.append(alongside)
+        return original(conn, batches, alongside)
+
+    monkeypatch.setattr(fulltext, "put_all", watched)
+    with new_workspace(tmp_path / "w.sqlite") as ws:
+        interchange.import_json(ws, encode(full_doc()))
+        interchange.import_json(ws, encode(full_doc()))
+    assert len(calls) == 2 and callable(calls[0]) and calls[1] is None
