@@ -170,8 +170,9 @@ def test_garbage_pages_are_detected(tmp_path):
     assert path.read_bytes() == before
 
 
-def _crash_after_edit(path: Path) -> None:
-    """A process that saves an edit and is then killed before it closes the workspace."""
+def _edit_elsewhere(path: Path, notes: str, then: str) -> subprocess.CompletedProcess:
+    """Another process opens the workspace, saves ``notes`` on one person, then runs ``then``
+    (its last lines of Python: ``ws`` is the open workspace, ``os`` and ``signal`` imported)."""
     code = (
         "import os, signal\n"
         "from dataclasses import replace\n"
@@ -179,10 +180,15 @@ def _crash_after_edit(path: Path) -> None:
         "from dossier.services.workspace import open_workspace\n"
         f"ws = open_workspace({str(path)!r})\n"
         "p = people.get(ws, 'ron-dermer')\n"
-        "people.update(ws, replace(p, notes='edited just before the crash'))\n"
-        "os.kill(os.getpid(), signal.SIGKILL)\n"
+        f"people.update(ws, replace(p, notes={notes!r}))\n"
+        f"{then}\n"
     )
-    subprocess.run([sys.executable, "-c", code], timeout=60)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+
+def _crash_after_edit(path: Path) -> None:
+    """A process that saves an edit and is then killed before it closes the workspace."""
+    _edit_elsewhere(path, "edited just before the crash", "os.kill(os.getpid(), signal.SIGKILL)")
 
 
 def test_edit_survives_a_crash(tmp_path):
@@ -207,18 +213,8 @@ def test_missing_wal_after_a_crash_is_detected(tmp_path):
 def test_killed_after_closing_the_database_but_before_the_lock_went(tmp_path):
     """The close folded the log into the file and removed it; only the lock file is left."""
     path = make_demo(tmp_path / "w.sqlite")
-    code = (
-        "import os, signal\n"
-        "from dataclasses import replace\n"
-        "from dossier.services import people\n"
-        "from dossier.services.workspace import open_workspace\n"
-        f"ws = open_workspace({str(path)!r})\n"
-        "p = people.get(ws, 'ron-dermer')\n"
-        "people.update(ws, replace(p, notes='saved, then closed'))\n"
-        "ws.lock.release = lambda: os.kill(os.getpid(), signal.SIGKILL)\n"
-        "ws.close()\n"
-    )
-    subprocess.run([sys.executable, "-c", code], timeout=60)
+    _edit_elsewhere(path, "saved, then closed",
+                    "ws.lock.release = lambda: os.kill(os.getpid(), signal.SIGKILL)\nws.close()")
     assert lock_path(path).exists()
     assert not Path(f"{path}-wal").exists()
     with open_workspace(path) as ws:
@@ -230,15 +226,7 @@ def test_a_script_that_fails_without_closing_leaves_the_workspace_closed(tmp_pat
     """An uncaught exception ends the interpreter normally: the workspace is closed on the way
     out, so its lock goes with its log, and nothing looks like a crash."""
     path = make_demo(tmp_path / "w.sqlite")
-    code = (
-        "from dataclasses import replace\n"
-        "from dossier.services import people\n"
-        "from dossier.services.workspace import open_workspace\n"
-        f"ws = open_workspace({str(path)!r})\n"
-        "people.update(ws, replace(people.get(ws, 'ron-dermer'), notes='saved, then a bug'))\n"
-        "raise RuntimeError('a bug in the script')\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    result = _edit_elsewhere(path, "saved, then a bug", "raise RuntimeError('a bug in the script')")
     assert result.returncode == 1 and "a bug in the script" in result.stderr
     assert not lock_path(path).exists()
     with open_workspace(path) as ws:
