@@ -125,68 +125,67 @@ def test_a_bulk_import_keeps_the_schema_and_exports_what_it_read(tmp_path, monke
     assert _schema(target) == _fresh_schema(tmp_path) and _intact(target)
 
 
-def test_a_failed_bulk_import_leaves_nothing_behind(tmp_path, monkeypatch):
-    monkeypatch.setattr(store, "_BULK_ROWS", 50)
-    doc = many_positions(full_doc(), 300)
-    path = tmp_path / "w.sqlite"
-    with new_workspace(path) as ws:
-        before_schema = _schema(path)
-        before = export_dict(ws)
-        original = store._child_rows
+def _citations_cannot_be_written(monkeypatch):
+    """The citations of positions cannot be written (a disk error mid-way)."""
+    original = store._child_rows
 
-        def failing(child, records, keys, refs):  # the citations of positions cannot be written
-            if child.table.name == "citations" and records and type(records[0]).__name__ == "Position":
-                raise sqlite3.OperationalError("disk I/O error")
-            return original(child, records, keys, refs)
+    def failing(child, records, keys, refs):
+        if child.table.name == "citations" and records and type(records[0]).__name__ == "Position":
+            raise sqlite3.OperationalError("disk I/O error")
+        return original(child, records, keys, refs)
 
-        monkeypatch.setattr(store, "_child_rows", failing)
-        with pytest.raises(WorkspaceWriteError):
-            interchange.import_json(ws, encode(doc))
-        assert export_dict(ws) == before
-    assert _schema(path) == before_schema
+    monkeypatch.setattr(store, "_child_rows", failing)
+    return pytest.raises(WorkspaceWriteError)
 
 
-@pytest.mark.parametrize("failing", ["folding the search text", "building an index"])
-def test_an_import_that_fails_while_its_indexes_are_built_leaves_nothing_behind(tmp_path, monkeypatch, failing):
-    """A new workspace's bulk indexes are built last, while another thread folds the search text:
-    a failure in either is the import's failure, and the transaction is undone."""
+def _folding_the_search_text_fails(monkeypatch):
+    """The thread that folds the search text fails."""
     from dossier.store.sqlite import fulltext
 
+    def broken(record):
+        raise RuntimeError("folding failed")
+
+    monkeypatch.setattr(fulltext, "index_parts", broken)
+    return pytest.raises(RuntimeError, match="folding failed")
+
+
+def _indexes_cannot_be_built(monkeypatch):
+    """Every CREATE INDEX fails, as on a full disk (a new workspace builds its indexes last)."""
+    original = store.raw_cursor
+
+    class Cursor:
+        def __init__(self, cur):
+            self._cur = cur
+
+        def execute(self, sql, *args):
+            if sql.lstrip().upper().startswith("CREATE INDEX"):
+                raise sqlite3.OperationalError("database or disk is full")
+            return self._cur.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self._cur, name)
+
+    @contextlib.contextmanager
+    def failing_cursor(conn):
+        with original(conn) as cur:
+            yield Cursor(cur)
+
+    monkeypatch.setattr(store, "raw_cursor", failing_cursor)
+    return pytest.raises(WorkspaceWriteError)
+
+
+@pytest.mark.parametrize("breaks", [_citations_cannot_be_written, _folding_the_search_text_fails,
+                                    _indexes_cannot_be_built])
+def test_a_bulk_import_that_fails_part_way_leaves_nothing_behind(tmp_path, monkeypatch, breaks):
+    """Whatever fails (a write, the folding thread, an index build), the import fails and its
+    transaction is undone: the records, the schema and the file's integrity are as before."""
     monkeypatch.setattr(store, "_BULK_ROWS", 50)
     doc = many_positions(full_doc(), 300)
     path = tmp_path / "w.sqlite"
     with new_workspace(path) as ws:
         before_schema = _schema(path)
         before = export_dict(ws)
-        if failing == "folding the search text":
-            def broken(record):
-                raise RuntimeError("folding failed")
-
-            monkeypatch.setattr(fulltext, "index_parts", broken)
-            expected = pytest.raises(RuntimeError, match="folding failed")
-        else:
-            original = store.raw_cursor
-
-            class Cursor:  # every CREATE INDEX fails, as on a full disk
-                def __init__(self, cur):
-                    self._cur = cur
-
-                def execute(self, sql, *args):
-                    if sql.lstrip().upper().startswith("CREATE INDEX"):
-                        raise sqlite3.OperationalError("database or disk is full")
-                    return self._cur.execute(sql, *args)
-
-                def __getattr__(self, name):
-                    return getattr(self._cur, name)
-
-            @contextlib.contextmanager
-            def failing_cursor(conn):
-                with original(conn) as cur:
-                    yield Cursor(cur)
-
-            monkeypatch.setattr(store, "raw_cursor", failing_cursor)
-            expected = pytest.raises(WorkspaceWriteError)
-        with expected:
+        with breaks(monkeypatch):
             interchange.import_json(ws, encode(doc))
         monkeypatch.undo()
         assert export_dict(ws) == before
