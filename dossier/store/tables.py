@@ -87,16 +87,38 @@ def _like_nocase_like(element: like_nocase, compiler, **kw) -> str:
 metadata = MetaData(naming_convention=NAMING)
 
 
-parties = Table(
-    "parties", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("uid", String(64), unique=True, nullable=False),
-    Column("version", Integer, server_default=text("1"), nullable=False),
+def _record_table(name: str, *items) -> Table:
+    """A record's table: the integer key, the interchange id (``uid``: unique, checked) and the
+    ``version`` every save raises, then the record's own columns and constraints."""
+    return Table(
+        name, metadata,
+        Column("id", Integer, primary_key=True),
+        Column("uid", String(64), unique=True, nullable=False),
+        Column("version", Integer, server_default=text("1"), nullable=False),
+        CheckConstraint(checks.valid_uid(), name="uid"),
+        *items,
+    )
+
+
+def _list_table(name: str, owner: str, owner_table: str, *items) -> Table:
+    """One list of a record: the owner (``<owner>_id``, deleted with it) and the item's place in
+    the list (``ordinal``, unique per owner), then the item's own columns and constraints."""
+    return Table(
+        name, metadata,
+        Column("id", Integer, primary_key=True),
+        Column(f"{owner}_id", Integer, ForeignKey(f"{owner_table}.id", ondelete="CASCADE"), nullable=False),
+        Column("ordinal", Integer, nullable=False),
+        UniqueConstraint(f"{owner}_id", "ordinal", name=f"uq_{name}_{owner}_ordinal"),
+        *items,
+    )
+
+
+parties = _record_table(
+    "parties",
     Column("name", Text, nullable=False),
     Column("kind", String(20), nullable=False),
     Column("country", String(2)),
     Column("notes", Text),
-    CheckConstraint(checks.valid_uid(), name="uid"),
     CheckConstraint(not_blank("name"), name="name"),
     CheckConstraint(enum_check("kind", ["state", "organization", "armed_group", "other"]), name="kind"),
     CheckConstraint(checks.country_code(), name="country"),
@@ -105,61 +127,45 @@ parties = Table(
 Index("ix_parties_name_nocase", parties.c.name.collate("NOCASE"))
 
 
-people = Table(
-    "people", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("uid", String(64), unique=True, nullable=False),
-    Column("version", Integer, server_default=text("1"), nullable=False),
+people = _record_table(
+    "people",
     Column("name", Text, nullable=False),
     Column("native_name", Text),
     Column("party_id", Integer, ForeignKey("parties.id"), index=True),
     Column("title", Text),
     Column("bio", Text),
     Column("notes", Text),
-    CheckConstraint(checks.valid_uid(), name="uid"),
     CheckConstraint(not_blank("name"), name="name"),
     Index("ix_people_name", "name"),
 )
 Index("ix_people_name_nocase", people.c.name.collate("NOCASE"))
 
 
-person_aliases = Table(
-    "person_aliases", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
-    Column("ordinal", Integer, nullable=False),
+person_aliases = _list_table(
+    "person_aliases", "person", "people",
     Column("alias", Text, nullable=False),
-    UniqueConstraint("person_id", "ordinal", name="uq_person_aliases_person_ordinal"),
 )
 
 
-person_roles = Table(
-    "person_roles", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
-    Column("ordinal", Integer, nullable=False),
+person_roles = _list_table(
+    "person_roles", "person", "people",
     Column("title", Text, nullable=False),
     Column("organization", Text),
     Column("start", String(10)),
     Column("end", String(10)),
-    UniqueConstraint("person_id", "ordinal", name="uq_person_roles_person_ordinal"),
     CheckConstraint(not_blank("title"), name="title"),
     CheckConstraint(checks.partial_date("start"), name="start"),
     CheckConstraint(checks.partial_date("end"), name="end"),
 )
 
 
-negotiations = Table(
-    "negotiations", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("uid", String(64), unique=True, nullable=False),
-    Column("version", Integer, server_default=text("1"), nullable=False),
+negotiations = _record_table(
+    "negotiations",
     Column("title", Text, nullable=False),
     Column("summary", Text),
     Column("status", String(20), nullable=False),
     Column("started", String(10)),
     Column("ended", String(10)),
-    CheckConstraint(checks.valid_uid(), name="uid"),
     CheckConstraint(not_blank("title"), name="title"),
     CheckConstraint(enum_check("status", ["active", "suspended", "concluded", "collapsed"]), name="status"),
     CheckConstraint(checks.partial_date("started"), name="started"),
@@ -167,39 +173,28 @@ negotiations = Table(
 )
 
 
-negotiation_parties = Table(
-    "negotiation_parties", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("negotiation_id", Integer, ForeignKey("negotiations.id", ondelete="CASCADE"), nullable=False),
-    Column("ordinal", Integer, nullable=False),
+negotiation_parties = _list_table(
+    "negotiation_parties", "negotiation", "negotiations",
     Column("party_id", Integer, ForeignKey("parties.id"), index=True, nullable=False),
     Column("role", String(20), nullable=False),
-    UniqueConstraint("negotiation_id", "ordinal", name="uq_negotiation_parties_negotiation_ordinal"),
     UniqueConstraint("negotiation_id", "party_id", name="uq_negotiation_parties_negotiation_party"),
     CheckConstraint(enum_check("role", ["party", "mediator", "observer", "host"]), name="role"),
 )
 
 
-topics = Table(
-    "topics", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("uid", String(64), unique=True, nullable=False),
-    Column("version", Integer, server_default=text("1"), nullable=False),
+topics = _record_table(
+    "topics",
     Column("negotiation_id", Integer, ForeignKey("negotiations.id"), index=True, nullable=False),
     Column("title", Text, nullable=False),
     Column("description", Text),
     Column("category", Text),
-    CheckConstraint(checks.valid_uid(), name="uid"),
     CheckConstraint(not_blank("title"), name="title"),
 )
 Index("ix_topics_title_nocase", topics.c.title.collate("NOCASE"))
 
 
-rounds = Table(
-    "rounds", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("uid", String(64), unique=True, nullable=False),
-    Column("version", Integer, server_default=text("1"), nullable=False),
+rounds = _record_table(
+    "rounds",
     Column("negotiation_id", Integer, ForeignKey("negotiations.id"), nullable=False),
     Column("number", BigInteger),
     Column("title", Text),
@@ -210,7 +205,6 @@ rounds = Table(
     Column("mediator_id", Integer, ForeignKey("people.id"), index=True),
     Column("summary", Text),
     UniqueConstraint("negotiation_id", "number", name="uq_rounds_negotiation_number"),
-    CheckConstraint(checks.valid_uid(), name="uid"),
     CheckConstraint("number IS NULL OR number >= 1", name="number"),
     CheckConstraint(enum_check("status", ["planned", "held", "postponed", "cancelled"]), name="status"),
     CheckConstraint(checks.partial_date("start"), name="start"),
@@ -220,33 +214,22 @@ rounds = Table(
 )
 
 
-round_participants = Table(
-    "round_participants", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("round_id", Integer, ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
-    Column("ordinal", Integer, nullable=False),
+round_participants = _list_table(
+    "round_participants", "round", "rounds",
     Column("person_id", Integer, ForeignKey("people.id"), index=True, nullable=False),
     Column("party_id", Integer, ForeignKey("parties.id"), index=True),
     Column("role", Text),
-    UniqueConstraint("round_id", "ordinal", name="uq_round_participants_round_ordinal"),
 )
 
 
-round_topics = Table(
-    "round_topics", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("round_id", Integer, ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
-    Column("ordinal", Integer, nullable=False),
+round_topics = _list_table(
+    "round_topics", "round", "rounds",
     Column("topic_id", Integer, ForeignKey("topics.id"), index=True, nullable=False),
-    UniqueConstraint("round_id", "ordinal", name="uq_round_topics_round_ordinal"),
 )
 
 
-positions = Table(
-    "positions", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("uid", String(64), unique=True, nullable=False),
-    Column("version", Integer, server_default=text("1"), nullable=False),
+positions = _record_table(
+    "positions",
     Column("negotiation_id", Integer, ForeignKey("negotiations.id"), nullable=False),
     Column("party_id", Integer, ForeignKey("parties.id"), index=True, nullable=False),
     Column("topic_id", Integer, ForeignKey("topics.id"), index=True, nullable=False),
@@ -255,7 +238,6 @@ positions = Table(
     Column("date", String(10)),
     Column("kind", String(20), nullable=False),
     Column("summary", Text, nullable=False),
-    CheckConstraint(checks.valid_uid(), name="uid"),
     CheckConstraint(not_blank("summary"), name="summary"),
     CheckConstraint(
         enum_check("kind", ["demand", "offer", "red_line", "concession", "assurance", "statement"]),
@@ -277,11 +259,8 @@ Index("ix_positions_negotiation_summary_nocase", positions.c.negotiation_id,
       positions.c.summary.collate("NOCASE"))  # SQLite only (see migration 0006)
 
 
-sources = Table(
-    "sources", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("uid", String(64), unique=True, nullable=False),
-    Column("version", Integer, server_default=text("1"), nullable=False),
+sources = _record_table(
+    "sources",
     Column("title", Text, nullable=False),
     Column("publisher", Text),
     Column("url", Text),
@@ -289,7 +268,6 @@ sources = Table(
     Column("reliability", String(1), nullable=False),
     Column("via_id", Integer, ForeignKey("sources.id"), index=True),
     Column("notes", Text),
-    CheckConstraint(checks.valid_uid(), name="uid"),
     CheckConstraint(not_blank("title"), name="title"),
     CheckConstraint(enum_check("reliability", list("ABCDEF")), name="reliability"),
     CheckConstraint(checks.partial_date("published"), name="published"),
@@ -299,29 +277,21 @@ sources = Table(
 Index("ix_sources_title_nocase", sources.c.title.collate("NOCASE"))
 
 
-events = Table(
-    "events", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("uid", String(64), unique=True, nullable=False),
-    Column("version", Integer, server_default=text("1"), nullable=False),
+events = _record_table(
+    "events",
     Column("negotiation_id", Integer, ForeignKey("negotiations.id"), nullable=False),
     Column("date", String(10), nullable=False),
     Column("title", Text, nullable=False),
     Column("description", Text),
-    CheckConstraint(checks.valid_uid(), name="uid"),
     CheckConstraint(not_blank("title"), name="title"),
     CheckConstraint(checks.partial_date("date", nullable=False), name="date"),
     Index("ix_events_negotiation_date", "negotiation_id", "date"),
 )
 
 
-event_people = Table(
-    "event_people", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("event_id", Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
-    Column("ordinal", Integer, nullable=False),
+event_people = _list_table(
+    "event_people", "event", "events",
     Column("person_id", Integer, ForeignKey("people.id"), index=True, nullable=False),
-    UniqueConstraint("event_id", "ordinal", name="uq_event_people_event_ordinal"),
 )
 
 
