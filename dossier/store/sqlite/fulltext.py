@@ -97,11 +97,7 @@ def put_all(conn: Connection, batches: dict[str, list[tuple[int, object]]],
     else:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-text") as pool:
             folding = pool.submit(_rows, batches)
-            try:
-                alongside()
-            except BaseException:
-                folding.cancel()
-                raise
+            alongside()  # should it fail, the pool still waits for the folding before the error goes up
             rows = folding.result()
     if not rows:
         return
