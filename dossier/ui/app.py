@@ -106,8 +106,8 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
     from dossier.ui.main_window import MainWindow
 
     settings = make_settings()
-    apply_analyst_name(settings)
-    if screenshot:
+    if screenshot:  # the workspace opens before the window, which would set the name otherwise
+        apply_analyst_name(settings)
         register_fonts()
         opened = _open_quietly(team_address(path) or (Path(path) if path is not None
                                                        else config.default_workspace_path()), readonly)

@@ -229,3 +229,28 @@ def test_the_window_module_loads_without_the_storage_layer():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_a_window_made_before_its_workspace_records_edits_under_the_preferred_name(
+        qtbot, tmp_path, qsettings_tmp, monkeypatch):
+    """The app draws its window first and opens the workspace after: the analyst name from the
+    preferences must already be in place when that workspace opens."""
+    from dataclasses import replace
+
+    from dossier.services import history, people
+    from dossier.services.demo import build_demo
+    from dossier.services.workspace import open_workspace
+    from dossier.ui import analyst
+
+    build_demo(tmp_path / "demo.sqlite")[0].close()
+    monkeypatch.delenv("DOSSIER_ANALYST", raising=False)
+    monkeypatch.setattr(analyst, "_STARTED_WITH", "")
+    qsettings_tmp.setValue(analyst.SETTING, "Dana Analyst")
+    window = MainWindow(None, qsettings_tmp, persist=False)
+    qtbot.addWidget(window)
+    ws = open_workspace(tmp_path / "demo.sqlite")
+    window.show_workspace(ws, [])
+    people.update(ws, replace(people.get(ws, "ron-dermer"), notes="seen"))
+    with ws.db.read() as conn:
+        assert history.last_change(conn, "people", "ron-dermer")[0] == "Dana Analyst"
+    window.close()
