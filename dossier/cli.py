@@ -405,5 +405,6 @@ def _report(exc: Exception) -> int:
             raise exc
     return EXIT_FAILED
 
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -706,12 +706,11 @@ class MainWindow(QMainWindow):
         from dossier.errors import DossierError
         from dossier.services.workspace import restore_backup
         from dossier.ui.dialogs.open_problems import ask, open_interactively
+        from dossier.ui.dialogs.restore import choose_backup
 
         if not self._writable() or self.ctx.ws.is_shared:
             return False
         path = self.ctx.ws.path
-        from dossier.ui.dialogs.restore import choose_backup
-
         backup = choose_backup(self, path)
         if backup is None:
             return False
