@@ -4,8 +4,9 @@ Every save and delete writes one row per record it touched, in the same transact
 the change: the collection, the record's id, the action (``create``, ``update``,
 ``delete``, ``import``), the time (UTC), who (the analyst's name, see
 ``dossier.config.analyst_name``; else the database user on PostgreSQL, the OS user on
-SQLite), and the record before and after as interchange JSON. Imports stay fast: they
-write one ``import`` row per record without the JSON. Deleted means gone: deleting a
+SQLite), and the record before and after as interchange JSON. Imports stay fast: a record an import
+adds, or replaces with the same content, gets one ``import`` row without the JSON; a record
+it changes keeps, like an update, what it was before and what the import made it. Deleted means gone: deleting a
 record keeps who changed it and when, but erases its text from its history.
 
 On PostgreSQL the same transaction also sends a notification on the ``dossier_changes``
@@ -40,8 +41,8 @@ class HistoryEntry:
     at: str  # UTC, ISO 8601: 2026-01-31T09:15:00.123456Z
     who: str
     action: str  # "create", "update", "delete" or "import"
-    before: object | None  # the record before the change (None for a creation, an import, a deleted record)
-    after: object | None  # the record after the change (None for a deletion, an import, a deleted record)
+    before: object | None  # the record before the change (None for a creation, an import that added it, a deleted record)
+    after: object | None  # the record after the change (None for a deletion, an import that added it, a deleted record)
 
 
 @dataclass(frozen=True)
@@ -123,10 +124,11 @@ def bump_versions(conn: Connection, collection: str, keys: Sequence[int]) -> Non
 
 
 def imported(conn: Connection, collection: str, records: Sequence, replaced: dict[str, int],
-             keys: dict[str, int]) -> None:
+             keys: dict[str, int], before: Sequence = ()) -> None:
     """After an import wrote ``records`` (``keys``: uid -> key of each; ``replaced``: uid -> key of
-    those that existed before): raise the replaced records' versions and write one ``import``
-    row per record."""
+    those that existed before, ``before``: those records as they were): raise the replaced records'
+    versions and write one ``import`` row per record, with the record before and after for one
+    it changed."""
     if not records:
         return
     bump_versions(conn, collection, list(replaced.values()))
@@ -144,10 +146,17 @@ def imported(conn: Connection, collection: str, records: Sequence, replaced: dic
         conn.execute(insert(history).from_select(columns, rows))
         rest = [r for r in records if r.id in replaced]
     if rest:
+        was = {r.id: r for r in before}
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        sql = (f"INSERT INTO history (collection, uid, action, at, who, origin) "  # straight to the driver
-               f"VALUES ({mark}, {mark}, 'import', {mark}, {mark}, {mark})")
-        conn.exec_driver_sql(sql, [(collection, r.id, at, who, origin) for r in rest])
+        sql = (f"INSERT INTO history (collection, uid, action, at, who, origin, before, after) "  # straight to the driver
+               f"VALUES ({mark}, {mark}, 'import', {mark}, {mark}, {mark}, {mark}, {mark})")
+        rows = []
+        for r in rest:
+            old = was.get(r.id)
+            changed = old is not None and old != r  # a record imported as it was needs no text
+            rows.append((collection, r.id, at, who, origin, record_json(collection, old) if changed else None,
+                         record_json(collection, r) if changed else None))
+        conn.exec_driver_sql(sql, rows)
     notify(conn, [(collection, None, "import")])
 
 

@@ -100,7 +100,24 @@ def test_imports_write_one_row_per_record_and_raise_versions(demo_workspace, dem
     assert history.count(ws) == count + sum(report.replaced.values()) + sum(report.added.values())
     assert records.version_of(ws, "parties", "sy") == version + 1
     latest = history.for_record(ws, "parties", "sy")[0]
-    assert (latest.action, latest.before, latest.after) == ("import", None, None)
+    assert (latest.action, latest.before, latest.after) == ("import", None, None)  # imported as it was
+
+
+def test_an_import_keeps_what_it_replaced_in_the_history(demo_workspace, demo_bytes):
+    ws = demo_workspace
+    person = records.get(ws, "people", "ahmad-al-sharaa")
+    mine = Person(**{**person.__dict__, "bio": "My own notes, <b>not</b> in the file."})
+    records.update(ws, mine)
+    interchange.import_json(ws, demo_bytes)
+    assert records.get(ws, "people", "ahmad-al-sharaa") == person  # the file's version won
+    latest = history.for_record(ws, "people", "ahmad-al-sharaa")[0]
+    assert (latest.action, latest.before, latest.after) == ("import", mine, person)
+
+
+def test_records_an_import_adds_get_a_row_without_their_text(empty_workspace, demo_bytes):
+    interchange.import_json(empty_workspace, demo_bytes)
+    [entry] = history.for_record(empty_workspace, "people", "ahmad-al-sharaa")
+    assert (entry.action, entry.before, entry.after) == ("import", None, None)
 
 
 def test_a_position_edit_keeps_its_citations_in_history(demo_workspace):
