@@ -451,9 +451,28 @@ def _write_document(doc: Document, stream, exported_at: datetime | None,
 
 # ---------------------------------------------------------------- workspace import / export
 @dataclass(frozen=True)
+class ImportUndo:
+    """What undoing one import takes (``dossier.services.import_undo``): the records it
+    replaced as they were, the ids it added, and the version it left each record at with a
+    fingerprint of what it wrote (a record changed since and changed back is still as the
+    import left it)."""
+
+    replaced: Document
+    added: dict[str, list[str]]
+    versions: dict[str, dict[str, int]]
+    fingerprints: dict[str, dict[str, int]]
+
+
+def fingerprint(record: object) -> int:
+    """Equal for equal records within one run of the program."""
+    return hash(repr(record))
+
+
+@dataclass(frozen=True)
 class ImportReport:
     added: dict[str, int]
     replaced: dict[str, int]
+    undo: ImportUndo | None = None  # with ``import_document(..., undoable=True)``
 
     def summary(self) -> str:
         parts = []
@@ -466,10 +485,14 @@ class ImportReport:
 
 def import_document(ws: Workspace, doc: Document,
                     progress: Callable[[int, int], None] | None = None,
-                    is_cancelled: Callable[[], bool] | None = None) -> ImportReport:
-    """Merge a checked document into the workspace by id, all or nothing."""
+                    is_cancelled: Callable[[], bool] | None = None, *, undoable: bool = False) -> ImportReport:
+    """Merge a checked document into the workspace by id, all or nothing.
+
+    A record it replaces keeps its previous content in its history. With ``undoable``, the
+    report also holds what undoing the import takes (``ImportReport.undo``)."""
     added: dict[str, int] = {}
     replaced: dict[str, int] = {}
+    undo = ImportUndo(Document(), {}, {}, {}) if undoable else None
     indexed: dict[str, list[tuple[int, object]]] = {}
     steps = len(WRITE_ORDER) + 1  # each collection, then the search index
     with cyclic_gc_paused(), ws.db.write() as conn, store.bulk_page_cache(conn):
@@ -487,9 +510,15 @@ def import_document(ws: Workspace, doc: Document,
                 if is_cancelled is not None and is_cancelled():
                     raise CancelledError("import")
                 records = doc.collection(name)
+                before = store.read_records(conn, name, list(existing[name].values())) if existing[name] else []
                 keys = store.write_records(conn, name, records, existing[name])
                 indexed[name] = [(keys[r.id], r) for r in records]
-                history.imported(conn, name, records, existing[name], keys)
+                history.imported(conn, name, records, existing[name], keys, before)
+                if undo is not None:
+                    undo.replaced.collection(name).extend(before)
+                    undo.added[name] = [r.id for r in records if r.id not in existing[name]]
+                    undo.versions[name] = store.versions_for(conn, name, [r.id for r in records])
+                    undo.fingerprints[name] = {r.id: fingerprint(r) for r in records}
                 replaced[name] = len(existing[name])
                 added[name] = len(records) - len(existing[name])
                 if progress is not None:
@@ -500,7 +529,7 @@ def import_document(ws: Workspace, doc: Document,
         if progress is not None:
             progress(steps, steps)
     ws.announce(Change(everything=True))
-    return ImportReport(added, replaced)
+    return ImportReport(added, replaced, undo)
 
 
 def _check_against_workspace(conn, doc: Document) -> None:

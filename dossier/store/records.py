@@ -215,6 +215,11 @@ def keys_for(conn: Connection, collection: str, uids: Iterable[str]) -> dict[str
     return _lookup(conn, collection, "uid", "id", uids)
 
 
+def versions_for(conn: Connection, collection: str, uids: Iterable[str]) -> dict[str, int]:
+    """The version of each record with these external ids (missing ones are left out)."""
+    return _lookup(conn, collection, "uid", "version", uids)
+
+
 def uids_for(conn: Connection, collection: str, keys: Iterable[int]) -> dict[int, str]:
     """External ids of the records with these integer keys (missing ones are left out)."""
     return _lookup(conn, collection, "id", "uid", keys)
@@ -705,15 +710,15 @@ def _referrers() -> list[Referrer]:
 REFERRERS = _referrers()
 
 
-def _owners_query(r: Referrer, key: int):
-    """(key, uid) of every record whose field ``r`` holds ``key``."""
+def _owners_query(r: Referrer, refers):
+    """(key, uid) of every record whose field ``r`` meets ``refers`` (a condition on its column)."""
     owner_table = table_of(r.collection)
     col = r.table.c[r.column]
     if r.owner is None:
-        return select(r.table.c.id, r.table.c.uid).where(col == key)
+        return select(r.table.c.id, r.table.c.uid).where(refers(col))
     return (
         select(owner_table.c.id, owner_table.c.uid)
-        .where(owner_table.c.id.in_(select(r.table.c[r.owner]).where(col == key)))
+        .where(owner_table.c.id.in_(select(r.table.c[r.owner]).where(refers(col))))
     )
 
 
@@ -721,9 +726,39 @@ def references_to(conn: Connection, collection: str, key: int) -> list[Reference
     refs: list[Reference] = []
     for r in REFERRERS:
         if r.target == collection:
-            q = _owners_query(r, key).order_by(table_of(r.collection).c.uid)
+            q = _owners_query(r, lambda c: c == key).order_by(table_of(r.collection).c.uid)
             refs.extend(Reference(r.collection, uid, r.field) for _, uid in conn.execute(q))
     return refs
+
+
+def references_from_outside(conn: Connection, leaving: dict[str, Sequence[int]]) -> list[Reference]:
+    """Records that refer to any of the ``leaving`` ones (collection -> keys) and are not among them."""
+    refs: list[Reference] = []
+    for r in REFERRERS:
+        keys = leaving.get(r.target)
+        if not keys:
+            continue
+        inside = set(leaving.get(r.collection, ()))
+        for chunk in _chunks(sorted(keys)):
+            q = _owners_query(r, lambda c, chunk=chunk: c.in_(chunk))
+            refs.extend(Reference(r.collection, uid, r.field) for key, uid in conn.execute(q) if key not in inside)
+    return refs
+
+
+def delete_many(conn: Connection, collection: str, keys: Sequence[int]) -> None:
+    """Delete these records and their lists. Only for records nothing outside them refers to
+    (``references_from_outside``): their references to each other are cleared first, so they
+    may go in any order."""
+    spec = SPECS[collection]
+    keys = sorted(keys)
+    for chunk in _chunks(keys):
+        for child in spec.children:
+            conn.execute(delete(child.table).where(child.table.c[child.owner].in_(chunk)))
+        for r in REFERRERS:
+            if r.collection == r.target == collection and r.owner is None and r.action == "null":
+                conn.execute(update(spec.table).where(spec.table.c.id.in_(chunk)).values({r.column: None}))
+    for chunk in _chunks(keys):
+        conn.execute(delete(spec.table).where(spec.table.c.id.in_(chunk)))
 
 
 @dataclass
@@ -759,7 +794,7 @@ def _delete(conn, collection, key, cascade, outcome) -> None:
             if r.target != collection:
                 continue
             col = r.table.c[r.column]
-            owners = [(pk, ouid) for pk, ouid in conn.execute(_owners_query(r, key))
+            owners = [(pk, ouid) for pk, ouid in conn.execute(_owners_query(r, lambda c: c == key))
                       if not (r.collection == collection and pk == key)]
             if not owners:
                 continue

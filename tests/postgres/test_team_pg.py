@@ -82,6 +82,24 @@ def test_records_are_created_read_updated_validated_and_deleted(pg_url):
         assert records.get_versioned(ws, "people", "p")[1] == 3  # the cascade changed it
 
 
+def test_an_import_that_replaced_records_is_undone_on_postgresql(pg_url):
+    from dossier.services.import_undo import undo_import
+
+    with open_workspace(pg_url) as ws:
+        interchange.import_json(ws, demo_bytes())
+        person = records.get(ws, "people", "ron-dermer")
+        records.update(ws, Person(**{**person.__dict__, "bio": "Mine, before the import."}))
+        before = _export(ws)
+        doc = interchange.read_document(demo_bytes())
+        doc.people.append(Person(id="zz-newcomer", name="Newcomer"))
+        report = interchange.import_document(ws, doc, undoable=True)
+        latest = history.for_record(ws, "people", "ron-dermer")[0]
+        assert (latest.action, latest.before.bio, latest.after) == ("import", "Mine, before the import.", person)
+        undo_import(ws, report.undo)
+        assert _export(ws) == before
+        assert not search.search(ws, "Newcomer")
+
+
 def test_search_finds_latin_arabic_and_hebrew(pg_url):
     with open_workspace(pg_url) as ws:
         records.create(ws, Person(id="faisal", name="Fayṣal al-Shaybānī"))
