@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from dossier.errors import (
     DossierError,
@@ -31,6 +31,7 @@ from dossier.errors import (
 )
 from dossier.model.records import SINGULAR, Document, collection_of
 from dossier.services import interchange, records
+from dossier.services.interchange import ImportUndo
 from dossier.services.workspace import Change
 from dossier.ui.context import AppContext
 from dossier.ui.dialogs.conflict import MINE, ask_conflict
@@ -169,6 +170,46 @@ class DeleteRecordCommand(_ServiceCommand):
         if restored is not None:
             self.ctx.versions[(self.collection, self.record_id)] = version_after(
                 self.ctx, self.collection, restored, None)
+
+
+class ImportCommand(_ServiceCommand):
+    """An import done in the app; undo puts back what it replaced and removes what it added
+    (``dossier.services.import_undo``), or is refused with nothing changed when any of that
+    was changed since. Undone, it leaves the stack: to redo it, import the file again."""
+
+    def __init__(self, ctx: AppContext, undo: ImportUndo, text: str):
+        super().__init__(ctx, text)
+        self.undo_data = undo
+
+    def apply(self) -> None:  # never called: an undone import leaves the stack
+        raise DossierError(tr("import the file again"))
+
+    def undo(self) -> None:
+        from dossier.services.import_undo import ImportNotUndoneError
+
+        try:
+            self.revert()
+        except ImportNotUndoneError as exc:
+            self.ctx.sig_status.emit(tr("Could not undo {0}: {1}; nothing was changed").format(
+                self.text().lower(), exc.reason))
+            self.setObsolete(True)
+        except DossierError as exc:  # the write itself failed (a read-only file, a full disk)
+            self.ctx.sig_status.emit(tr("Could not undo {0}: {1}").format(self.text().lower(), exc))
+            self.setObsolete(True)
+
+    def revert(self) -> None:
+        from dossier.services.import_undo import undo_import
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            report = undo_import(self.ctx.ws, self.undo_data)
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.ctx.versions.clear()
+        self.ctx.sig_status.emit(tr("Undid {0}: {1} records removed, {2} put back as they were").format(
+            self.text().lower(), sum(report.added.values()), sum(report.replaced.values())))
+        self.setObsolete(True)
+        self.undo_data = None
 
 
 @dataclass

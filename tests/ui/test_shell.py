@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -12,7 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from dossier.services import records
+from dossier.services import interchange, records
+from dossier.ui.dialogs.history import HistoryDialog
 from dossier.ui.main_window import MainWindow
 
 
@@ -102,6 +104,63 @@ def test_import_and_export_json_run_in_the_background(main_window, qtbot, tmp_pa
     assert task.error is None and not task.was_cancelled
     assert records.get(main_window.ctx.ws, "people", "imported-person").name == "Imported Person"
     qtbot.waitUntil(lambda: main_window.pane("people").model.row_of("imported-person") is not None)
+
+
+def _import_in_app(main_window, qtbot, tmp_path, edit) -> None:
+    """Export the workspace, ``edit`` the exported data, and import it back through the window."""
+    exported = interchange.document_to_json(interchange.export_document(main_window.ctx.ws))
+    edit(exported)
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps(exported), encoding="utf-8")
+    task = main_window.start_import(source)
+    with qtbot.waitSignal(task.signals.finished, timeout=20_000):
+        pass
+    assert task.error is None
+    qtbot.waitUntil(lambda: main_window.ctx.undo_stack.count() == 1)
+
+
+def _add_a_person(exported: dict) -> None:
+    exported["people"].append({"id": "imported-person", "name": "Imported <i>Person</i>"})
+
+
+def test_an_import_in_the_app_can_be_undone(main_window, qtbot, tmp_path):
+    ws = main_window.ctx.ws
+    stack = main_window.ctx.undo_stack
+    mine = records.list_all(ws, "people")[0]
+
+    def edit(exported: dict) -> None:
+        exported["people"][0] = {**exported["people"][0], "bio": "From <b>the file</b>"}
+        _add_a_person(exported)
+
+    _import_in_app(main_window, qtbot, tmp_path, edit)
+    assert stack.undoText() == "Import in.json"
+    assert "1 records added, " in main_window.statusBar().currentMessage()
+    assert records.get(ws, "people", mine.id).bio == "From <b>the file</b>"
+    dialog = HistoryDialog(ws, "people", mine.id, mine.name, main_window)
+    qtbot.addWidget(dialog)
+    newest = dialog.tree.topLevelItem(0)
+    assert newest.text(2) == "Imported: Biography"
+    assert newest.child(0).text(0).endswith(" → From <b>the file</b>")
+
+    stack.undo()
+    assert not records.exists(ws, "people", "imported-person")
+    assert records.get(ws, "people", mine.id) == mine
+    assert stack.count() == 0 and not stack.canRedo()  # to redo it, import the file again
+    assert main_window.statusBar().currentMessage().startswith("Undid import in.json: 1 records removed, ")
+    qtbot.waitUntil(lambda: main_window.pane("people").model.row_of("imported-person") is None)
+
+
+def test_an_import_undo_refused_says_why_and_changes_nothing(main_window, qtbot, tmp_path):
+    ws = main_window.ctx.ws
+    stack = main_window.ctx.undo_stack
+    _import_in_app(main_window, qtbot, tmp_path, _add_a_person)
+    person = records.get(ws, "people", "imported-person")
+    records.update(ws, dataclasses.replace(person, title="Envoy"))  # another window's edit
+    stack.undo()
+    assert records.get(ws, "people", "imported-person").title == "Envoy"
+    message = main_window.statusBar().currentMessage()
+    assert message == "Could not undo import in.json: person 'imported-person' was changed since; nothing was changed"
+    assert stack.count() == 0
 
 
 def test_a_cancelled_import_writes_nothing(main_window, qtbot):

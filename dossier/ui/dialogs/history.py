@@ -45,6 +45,7 @@ def action_text(action: str) -> str:
         "updated": tr("Changed"),
         "delete": tr("Deleted"),
         "deleted": tr("Deleted"),
+        "import": tr("Imported"),
     }
     return words.get((action or "").lower(), (action or "").capitalize())
 
