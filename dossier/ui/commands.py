@@ -42,6 +42,11 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("commands", text)
 
 
+def records_text(n: int) -> str:
+    """“1 record”, “2 records”, “12,500 records”."""
+    return (tr("{0} record") if n == 1 else tr("{0} records")).format(f"{n:,}")
+
+
 def record_label(record: object) -> str:
     """What a record is called in messages: a name, a title, or a position's summary."""
     for attr in ("name", "title", "summary"):
@@ -206,8 +211,9 @@ class ImportCommand(_ServiceCommand):
         finally:
             QApplication.restoreOverrideCursor()
         self.ctx.versions.clear()
-        self.ctx.sig_status.emit(tr("Undid {0}: {1} records removed, {2} put back as they were").format(
-            self.text().lower(), sum(report.added.values()), sum(report.replaced.values())))
+        self.ctx.sig_status.emit(tr("Undid {0}: {1} removed, {2} put back as they were").format(
+            self.text().lower(), records_text(sum(report.added.values())),
+            f"{sum(report.replaced.values()):,}"))
         self.setObsolete(True)
         self.undo_data = None
 

@@ -819,14 +819,14 @@ class MainWindow(QMainWindow):
             return interchange.import_document(ws, doc, progress=progress, is_cancelled=is_cancelled, undoable=True)
 
         def done(report) -> None:
-            from dossier.ui.commands import ImportCommand
+            from dossier.ui.commands import ImportCommand, records_text
 
             self.ctx.undo_stack.clear()  # earlier edits were made to records the import may have replaced
             self.ctx.versions.clear()
             self.ctx.undo_stack.push(ImportCommand(self.ctx, report.undo, self.tr("Import {0}").format(path.name)))
             self.statusBar().showMessage(
-                self.tr("Imported {0}: {1} records added, {2} replaced; Edit ▸ Undo takes it back").format(
-                    path.name, sum(report.added.values()), sum(report.replaced.values())), 8000)
+                self.tr("Imported {0}: {1} added, {2} replaced; Edit ▸ Undo takes it back").format(
+                    path.name, records_text(sum(report.added.values())), f"{sum(report.replaced.values()):,}"), 8000)
 
         return run_task(self, self.tr("Import JSON"), self.tr("Importing {0}…").format(path.name), work, done,
                         lambda message: show_error(self, self.tr("Import failed"), message))
