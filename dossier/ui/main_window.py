@@ -821,6 +821,8 @@ class MainWindow(QMainWindow):
         def done(report) -> None:
             from dossier.ui.commands import ImportCommand, records_text
 
+            if self.ctx is None or self.ctx.ws is not ws:  # another workspace was opened meanwhile
+                return
             self.ctx.undo_stack.clear()  # earlier edits were made to records the import may have replaced
             self.ctx.versions.clear()
             self.ctx.undo_stack.push(ImportCommand(self.ctx, report.undo, self.tr("Import {0}").format(path.name)))
