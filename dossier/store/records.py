@@ -734,14 +734,16 @@ def references_to(conn: Connection, collection: str, key: int) -> list[Reference
 def references_from_outside(conn: Connection, leaving: dict[str, Sequence[int]]) -> list[Reference]:
     """Records that refer to any of the ``leaving`` ones (collection -> keys) and are not among them."""
     refs: list[Reference] = []
+    inside = {name: set(keys) for name, keys in leaving.items()}
     for r in REFERRERS:
         keys = leaving.get(r.target)
         if not keys:
             continue
-        inside = set(leaving.get(r.collection, ()))
+        also_leaving = inside.get(r.collection, set())
         for chunk in _chunks(sorted(keys)):
             q = _owners_query(r, lambda c, chunk=chunk: c.in_(chunk))
-            refs.extend(Reference(r.collection, uid, r.field) for key, uid in conn.execute(q) if key not in inside)
+            refs.extend(Reference(r.collection, uid, r.field) for key, uid in conn.execute(q)
+                        if key not in also_leaving)
     return refs
 
 
