@@ -7,13 +7,15 @@ to one it added: undoing then would throw away someone's later work.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from dossier.errors import DossierError
 from dossier.gcpause import cyclic_gc_paused
 from dossier.model.records import SINGULAR
 from dossier.model.text import quote_user_text
 from dossier.services import history
 from dossier.services.history import Edit
-from dossier.services.interchange import ImportReport, ImportUndo, fingerprint
+from dossier.services.interchange import ImportUndo, fingerprint
 from dossier.services.workspace import Change, Workspace
 from dossier.store import records as store
 from dossier.store import search_index as fulltext
@@ -26,6 +28,12 @@ class ImportNotUndoneError(DossierError):
     def __init__(self, reason: str):
         super().__init__(f"the import cannot be undone: {reason}; nothing was changed")
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class UndoReport:
+    removed: dict[str, int]  # collection -> records the import had added
+    restored: dict[str, int]  # collection -> records put back as they were before it
 
 
 def _record(collection: str, record_id: str) -> str:
@@ -58,8 +66,8 @@ def _check_untouched(conn, undo: ImportUndo) -> None:
                 f"{'was' if len(moved) == 1 else 'were'} {verb} since")
 
 
-def undo_import(ws: Workspace, undo: ImportUndo) -> ImportReport:
-    """Undo an import; the report counts the records removed (``added``) and put back (``replaced``)."""
+def undo_import(ws: Workspace, undo: ImportUndo) -> UndoReport:
+    """Undo an import; the report counts the records removed and put back."""
     removed: dict[str, int] = {}
     restored: dict[str, int] = {}
     with cyclic_gc_paused(), ws.db.write() as conn, store.bulk_page_cache(conn):
@@ -98,4 +106,4 @@ def undo_import(ws: Workspace, undo: ImportUndo) -> ImportReport:
             removed[name] = len(keys)
         history.write(conn, edits)
     ws.announce(Change(everything=True))
-    return ImportReport(removed, restored)
+    return UndoReport(removed, restored)

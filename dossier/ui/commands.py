@@ -212,8 +212,8 @@ class ImportCommand(_ServiceCommand):
             QApplication.restoreOverrideCursor()
         self.ctx.versions.clear()
         self.ctx.sig_status.emit(tr("Undid {0}: {1} removed, {2} put back as they were").format(
-            self.text().lower(), records_text(sum(report.added.values())),
-            f"{sum(report.replaced.values()):,}"))
+            self.text().lower(), records_text(sum(report.removed.values())),
+            f"{sum(report.restored.values()):,}"))
         self.setObsolete(True)
         self.undo_data = None
 

@@ -6,16 +6,11 @@ import dataclasses
 import sqlite3
 
 import pytest
+from conftest_interchange import export_dict
 
 from dossier.model import Person, Position
 from dossier.services import history, interchange, records, search
 from dossier.services.import_undo import ImportNotUndoneError, undo_import
-
-
-def _everything(ws) -> dict:
-    data = interchange.document_to_json(interchange.export_document(ws))
-    del data["exported_at"]
-    return data
 
 
 def _merge_file(demo_bytes):
@@ -38,7 +33,7 @@ def test_undo_puts_back_what_was_replaced_and_removes_what_was_added(demo_worksp
     person = records.get(ws, "people", interchange.read_document(demo_bytes).people[0].id)
     records.update(ws, dataclasses.replace(person, bio="My notes, before the import."))
     records.create(ws, Person(id="only-mine", name="Only Mine"))
-    before = _everything(ws)
+    before = export_dict(ws)
 
     report = _import(ws, _merge_file(demo_bytes))
     assert report.added == {**{n: 0 for n in report.added}, "people": 1, "positions": 1}
@@ -46,8 +41,8 @@ def test_undo_puts_back_what_was_replaced_and_removes_what_was_added(demo_worksp
     assert search.search(ws, "Zephyrin")
 
     undone = undo_import(ws, report.undo)
-    assert undone.added == {"positions": 1, "people": 1}
-    assert _everything(ws) == before
+    assert undone.removed == {"positions": 1, "people": 1}
+    assert export_dict(ws) == before
     assert not records.exists(ws, "people", "zz-newcomer") and records.exists(ws, "people", "only-mine")
     assert not search.search(ws, "Zephyrin")
     assert search.search(ws, "before the import")
@@ -67,7 +62,7 @@ def test_undoing_an_import_into_an_empty_workspace_empties_it(empty_workspace, d
     report = interchange.import_json(ws, demo_bytes, undoable=True)
     assert sum(report.added.values()) == 41 and not sum(report.replaced.values())
     undone = undo_import(ws, report.undo)
-    assert undone.added == {n: c for n, c in report.added.items() if c}
+    assert undone.removed == {n: c for n, c in report.added.items() if c}
     assert all(not records.list_all(ws, name) for name in interchange.COLLECTIONS)
     assert not search.search(ws, "Sharaa")
 
@@ -77,10 +72,10 @@ def test_refused_when_a_record_it_wrote_changed_since(demo_workspace, demo_bytes
     report = _import(ws, _merge_file(demo_bytes))
     newcomer = records.get(ws, "people", "zz-newcomer")
     records.update(ws, dataclasses.replace(newcomer, title="Envoy"))
-    now = _everything(ws)
+    now = export_dict(ws)
     with pytest.raises(ImportNotUndoneError, match=r"^the import cannot be undone: person 'zz-newcomer' was changed since; nothing was changed$"):
         undo_import(ws, report.undo)
-    assert _everything(ws) == now
+    assert export_dict(ws) == now
 
 
 def test_refused_when_a_record_it_wrote_was_deleted_since(demo_workspace, demo_bytes):
@@ -97,12 +92,12 @@ def test_refused_when_a_record_made_since_refers_to_one_it_added(demo_workspace,
     report = _import(ws, _merge_file(demo_bytes))
     theirs = records.get(ws, "positions", "zz-position")
     records.create(ws, Position(**{**theirs.__dict__, "id": "later-work", "summary": "Made later"}))
-    now = _everything(ws)
+    now = export_dict(ws)
     with pytest.raises(ImportNotUndoneError) as caught:
         undo_import(ws, report.undo)
     assert "position 'later-work' made or changed since refers to records it added (person)" \
         in str(caught.value)
-    assert _everything(ws) == now
+    assert export_dict(ws) == now
 
 
 def test_the_undo_data_is_only_gathered_when_asked(empty_workspace, demo_bytes):
@@ -126,10 +121,10 @@ def test_refused_when_what_it_replaced_refers_to_a_record_deleted_since(demo_wor
 
 def test_a_record_changed_since_and_changed_back_does_not_stop_it(demo_workspace, demo_bytes):
     ws = demo_workspace
-    before = _everything(ws)
+    before = export_dict(ws)
     report = _import(ws, _merge_file(demo_bytes))
     newcomer = records.get(ws, "people", "zz-newcomer")
     records.update(ws, dataclasses.replace(newcomer, title="Envoy"))
     records.update(ws, newcomer)  # as the undo of that edit does: same text, a later version
     undo_import(ws, report.undo)
-    assert _everything(ws) == before
+    assert export_dict(ws) == before
