@@ -4,10 +4,11 @@ Every save and delete writes one row per record it touched, in the same transact
 the change: the collection, the record's id, the action (``create``, ``update``,
 ``delete``, ``import``), the time (UTC), who (the analyst's name, see
 ``dossier.config.analyst_name``; else the database user on PostgreSQL, the OS user on
-SQLite), and the record before and after as interchange JSON. Imports stay fast: a record an import
-adds, or replaces with the same content, gets one ``import`` row without the JSON; a record
-it changes keeps, like an update, what it was before and what the import made it. Deleted means gone: deleting a
-record keeps who changed it and when, but erases its text from its history.
+SQLite), and the record before and after as interchange JSON. Imports stay fast: a record
+an import adds, or replaces with the same content, gets one ``import`` row without the
+JSON; a record it changes keeps, like an update, what it was before and what the import
+made it. Deleted means gone: deleting a record keeps who changed it and when, but erases
+its text from its history.
 
 On PostgreSQL the same transaction also sends a notification on the ``dossier_changes``
 channel, delivered to listeners when (and only if) it commits; see
@@ -41,8 +42,10 @@ class HistoryEntry:
     at: str  # UTC, ISO 8601: 2026-01-31T09:15:00.123456Z
     who: str
     action: str  # "create", "update", "delete" or "import"
-    before: object | None  # the record before the change (None for a creation, an import that added it, a deleted record)
-    after: object | None  # the record after the change (None for a deletion, an import that added it, a deleted record)
+    # The record before and after the change; None before a creation and after a deletion, on
+    # both sides for an import that added the record or left it as it was, and for a deleted record.
+    before: object | None
+    after: object | None
 
 
 @dataclass(frozen=True)
