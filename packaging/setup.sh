@@ -25,9 +25,12 @@ if [ "$mode" != "--test" ]; then  # a real window on X11 needs the xcb platform'
          "libxcb-shape.so.0 libxcb-shape0" "libxcb-randr.so.0 libxcb-randr0" "libxcb-xkb.so.1 libxcb-xkb1")
 fi
 missing=()
+# Read the cache once; `ldconfig -p | grep -q` would fail under pipefail whenever grep
+# exits at its first match before ldconfig has finished writing.
+known_libs="$(ldconfig -p 2>/dev/null || true)"
 for entry in "${libs[@]}"; do
   set -- $entry
-  ldconfig -p 2>/dev/null | grep -q "$1" || missing+=("$2")
+  grep -qF -- "$1" <<<"$known_libs" || missing+=("$2")
 done
 if [ "$mode" = "--test" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
