@@ -80,6 +80,20 @@ def _check(conn: Connection, collection: str, record, *, creating: bool) -> None
         raise ValidationError(errors)
 
 
+def problems(ws: Workspace, record, *, creating: bool) -> list[FieldError]:
+    """Every rule ``record`` breaks, as ``create`` (``creating``) or ``update`` would find them,
+    without writing anything: what a form checks a new record against before saving it."""
+    collection = collection_of(record)
+    with ws.db.read() as conn:
+        try:
+            _check(conn, collection, record, creating=creating)
+        except ValidationError as exc:
+            return list(exc.errors)
+        except NotFoundError as exc:
+            return [FieldError("", str(exc))]
+    return []
+
+
 def get(ws: Workspace, collection: str, record_id: str):
     with ws.db.read() as conn:
         return store.read_records(conn, collection, [_key(conn, collection, record_id)])[0]
