@@ -67,6 +67,15 @@ class ExportPdfDialog(QDialog):
             self.rounds.setCurrentIndex(self.rounds.findData(round_id))
         else:
             self.scope_negotiation.setChecked(True)
+        # The scope follows the last choice made: a round picked asks for its brief, a person
+        # picked (from the list, or typed and completed) for a profile.
+        self.rounds.activated.connect(self._round_chosen)
+        self.rounds.currentIndexChanged.connect(self._round_chosen)
+        self.people.activated.connect(self._person_chosen)
+        self.people.currentIndexChanged.connect(self._person_chosen)
+        self.people.lineEdit().textEdited.connect(self._person_chosen)
+        if self.people.completer() is not None:
+            self.people.completer().activated.connect(self._person_chosen)
 
         self.marking = QLineEdit(settings.value("export/marking", DEFAULT_MARKING, type=str))
         self.paper = QComboBox()
@@ -108,6 +117,24 @@ class ExportPdfDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
 
+    def _round_chosen(self, *_args) -> None:
+        if self.scope_round.isEnabled():
+            self.scope_round.setChecked(True)
+
+    def _person_chosen(self, *_args) -> None:
+        if self.scope_person.isEnabled():
+            self.scope_person.setChecked(True)
+
+    def chosen_person(self) -> str | None:
+        """The person the people box shows: its current item, or the one whose name was typed in it."""
+        text = self.people.currentText().strip()
+        index = self.people.currentIndex()
+        if index < 0 or self.people.itemText(index).strip() != text:
+            index = self.people.findText(text, Qt.MatchFlag.MatchFixedString)  # a name typed, any case
+            if index >= 0:
+                self.people.setCurrentIndex(index)
+        return self.people.itemData(index) if index >= 0 else None
+
     def _browse(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Export PDF dossier"), self.path.text(),
                                                 self.tr("PDF (*.pdf)"))
@@ -118,18 +145,24 @@ class ExportPdfDialog(QDialog):
         return {
             "negotiation_id": self.ctx.negotiation_id,
             "round_id": self.rounds.currentData() if self.scope_round.isChecked() else None,
-            "person_id": self.people.currentData() if self.scope_person.isChecked() else None,
+            "person_id": self.chosen_person() if self.scope_person.isChecked() else None,
             "marking": self.marking.text().strip() or DEFAULT_MARKING,
             "paper": self.paper.currentData(),
             "author": self.author.text().strip() or None,
         }
 
     def start(self) -> Task | None:
+        if self.task is not None and not self.export_button.isEnabled():
+            return None  # an export is under way
         out = Path(self.path.text().strip())
         if not self.path.text().strip():
             show_error(self, self.windowTitle(), self.tr("Choose a file to write."))
             return None
         options = self.options()
+        if self.scope_person.isChecked() and options["person_id"] is None:
+            show_error(self, self.windowTitle(), self.tr("No person is named {0}. Choose one from the list.")
+                       .format(self.people.currentText().strip() or self.tr("(blank)")))
+            return None
         settings = self.ctx.settings
         settings.setValue("export/marking", options["marking"])
         settings.setValue("export/paper", options["paper"])
@@ -148,15 +181,26 @@ class ExportPdfDialog(QDialog):
             return export_pdf(doc, out, progress=progress, is_cancelled=is_cancelled, **options)
 
         def done(pages) -> None:
+            self._ready()
             self.ctx.sig_status.emit(self.tr("Wrote {0} ({1} pages)").format(out, pages))
             self.accept()
 
         self.export_button.setEnabled(False)
-        self.task = run_task(self, self.tr("Export PDF dossier"), self.tr("Building {0}…").format(out.name),
-                             work, done, self._failed)
-        self.task.signals.cancelled.connect(lambda: self.export_button.setEnabled(True))
-        return self.task
+        task = run_task(self, self.tr("Export PDF dossier"), self.tr("Building {0}…").format(out.name),
+                        work, done, self._failed)
+        self.task = task
+        # Cancelled or failed, the dialog is ready for another export (the signals come from the
+        # worker thread: handled on the GUI thread, in this dialog's methods).
+        task.signals.cancelled.connect(self._ready, Qt.ConnectionType.QueuedConnection)
+        task.signals.finished.connect(self._ready, Qt.ConnectionType.QueuedConnection)
+        if task.was_cancelled or task.error is not None:  # over before the signals were connected
+            self._ready()
+        return task
+
+    def _ready(self) -> None:
+        """No export under way: Export can be pressed again."""
+        self.export_button.setEnabled(True)
 
     def _failed(self, message: str) -> None:
-        self.export_button.setEnabled(True)
+        self._ready()
         show_error(self, self.tr("Export failed"), message)

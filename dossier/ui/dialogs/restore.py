@@ -1,8 +1,8 @@
-"""File ▸ Restore from backup…: the workspace's backups, newest first, and which can be restored."""
+"""File ▸ Restore from backup…: the workspace's backups, newest first, and which can be restored;
+then a confirmation saying when the chosen one was made, its size and what it holds."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from pathlib import Path
 
@@ -13,30 +13,19 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from dossier.errors import DossierError
+from dossier.services.backups_info import BackupInfo, backup_info, backup_made_at
 from dossier.store.sqlite.backups import backup_problem, backups_dir, list_backups
+from dossier.ui.app import show_error
 
-_STAMP = re.compile(r"-(\d{8}-\d{6})\.sqlite$")
 MADE, SIZE, STATE = range(3)
-
-
-def backup_made_at(backup: Path) -> datetime | None:
-    """When a backup was made: from its name (``STEM-YYYYmmdd-HHMMSS.sqlite``), else its file time."""
-    found = _STAMP.search(backup.name)
-    if found:
-        try:
-            return datetime.strptime(found.group(1), "%Y%m%d-%H%M%S")
-        except ValueError:
-            pass
-    try:
-        return datetime.fromtimestamp(backup.stat().st_mtime)
-    except OSError:
-        return None
 
 
 def describe_time(moment: datetime | None) -> str:
@@ -127,10 +116,96 @@ class RestoreDialog(QDialog):
     def _update_button(self) -> None:
         self.restore_button.setEnabled(self.chosen() is not None)
 
+    def mark_unusable(self, backup: Path, problem: str) -> None:
+        """Show ``backup`` as one that cannot be restored (found out after the list was made)."""
+        if backup not in self.problems:
+            return
+        self.problems[backup] = problem
+        row = self.backups.index(backup)
+        self.table.clearSelection()
+        for column in (MADE, SIZE, STATE):
+            self.table.item(row, column).setFlags(Qt.ItemFlag.NoItemFlags)
+        self.table.item(row, STATE).setText(self.tr("Unusable: {0}").format(problem))
+        self._update_button()
+
+
+class RestoreConfirmation(QMessageBox):
+    """Asks before a backup replaces the workspace, saying when it was made, its size and what it holds."""
+
+    def __init__(self, workspace: Path, info: BackupInfo, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.workspace = Path(workspace)
+        self.info = info
+        self.setIcon(QMessageBox.Icon.Question)
+        self.setWindowTitle(self.tr("Restore from backup"))
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setText("\n\n".join([
+            self.tr("Replace the workspace {0} with this backup?").format(self.workspace.name),
+            "\n".join([
+                self.tr("Made: {0}").format(describe_time(info.made_at)),
+                self.tr("Size: {0}").format(QLocale().formattedDataSize(info.size)),
+                self.tr("Holds: {0}").format(self.counts_text()),
+                self.tr("File: {0}").format(info.path),
+            ]),
+            self.tr("The current workspace will be replaced by the backup. It is kept as a copy beside it, "
+                    "named {0}.replaced-DATE-TIME.").format(self.workspace.name),
+        ]))
+        self.cancel_button = self.addButton(QMessageBox.StandardButton.Cancel)
+        self.restore_button = self.addButton(self.tr("Restore"), QMessageBox.ButtonRole.AcceptRole)
+        self.setDefaultButton(self.cancel_button)
+        self.setEscapeButton(self.cancel_button)
+
+    def count_text(self, collection: str, count: int) -> str:
+        """``count`` records of ``collection`` in words: "1 person", "14 people"."""
+        one, many = {
+            "negotiations": (self.tr("{0} negotiation"), self.tr("{0} negotiations")),
+            "parties": (self.tr("{0} party"), self.tr("{0} parties")),
+            "people": (self.tr("{0} person"), self.tr("{0} people")),
+            "topics": (self.tr("{0} topic"), self.tr("{0} topics")),
+            "rounds": (self.tr("{0} round"), self.tr("{0} rounds")),
+            "positions": (self.tr("{0} position"), self.tr("{0} positions")),
+            "sources": (self.tr("{0} source"), self.tr("{0} sources")),
+            "events": (self.tr("{0} event"), self.tr("{0} events")),
+        }.get(collection, (f"{{0}} {collection}", f"{{0}} {collection}"))
+        return (one if count == 1 else many).format(QLocale().toString(count))
+
+    def counts_text(self) -> str:
+        """Every kind of record the backup holds, with how many: "2 negotiations, 5 parties, …"."""
+        order = ("negotiations", "parties", "people", "topics", "rounds", "positions", "sources", "events")
+        kinds = [c for c in order if c in self.info.counts] + [c for c in self.info.counts if c not in order]
+        return ", ".join(self.count_text(c, self.info.counts[c]) for c in kinds)
+
+    def confirmed(self) -> bool:
+        """Whether the user chose Restore (closing the box any other way is Cancel)."""
+        return self.clickedButton() is self.restore_button
+
 
 def choose_backup(parent: QWidget | None, workspace: Path) -> Path | None:
-    """Ask which backup to restore; None when the user cancels."""
+    """Ask which backup to restore, then confirm it, showing what it holds; None when the user cancels.
+
+    The chosen backup is only read (opened read-only and counted). One that cannot be read
+    is shown as unusable, with a message saying why, and the list is offered again.
+    """
     dialog = RestoreDialog(workspace, parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return dialog.chosen()
+    try:
+        while True:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            backup = dialog.chosen()
+            if backup is None:
+                return None
+            try:
+                info = backup_info(backup)
+            except DossierError as exc:
+                dialog.mark_unusable(backup, str(exc))
+                show_error(parent, dialog.tr("Cannot restore this backup"),
+                           dialog.tr("{0} cannot be restored: {1}").format(backup, exc))
+                continue
+            box = RestoreConfirmation(workspace, info, parent)
+            try:
+                box.exec()
+                return backup if box.confirmed() else None
+            finally:
+                box.deleteLater()
+    finally:
+        dialog.deleteLater()
