@@ -42,6 +42,11 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("commands", text)
 
 
+def lowered(text: str) -> str:
+    """An undo text inside a sentence: “Edit person “Ron Dermer”” -> “edit person “Ron Dermer””."""
+    return text[:1].lower() + text[1:]
+
+
 def records_text(n: int) -> str:
     """“1 record”, “2 records”, “12,500 records”."""
     return (tr("{0} record") if n == 1 else tr("{0} records")).format(f"{n:,}")
@@ -64,6 +69,9 @@ class _ServiceCommand(QUndoCommand):
         self.ctx = ctx
         self._first = True
 
+    #: (collection, id) of the record the command changes, brought into view after an undo or redo
+    target: tuple[str, str] | None = None
+
     def redo(self) -> None:
         if self._first:
             self._first = False
@@ -76,15 +84,17 @@ class _ServiceCommand(QUndoCommand):
     def _guarded(self, action) -> None:
         try:
             action()
+            if self.target is not None:
+                self.ctx.sig_revealed.emit(*self.target)
         except StaleRecordError as exc:
             who = exc.changed_by or tr("someone else")
             verb = tr("deleted") if exc.current is None else tr("changed")
             self.ctx.sig_status.emit(tr("Could not {0}: {1} {2} it at {3}; their version is kept").format(
-                self.text().lower(), who, verb, describe_time(exc.changed_at)))
+                lowered(self.text()), who, verb, describe_time(exc.changed_at)))
             self.setObsolete(True)
             self.ctx.sig_changed.emit(Change(changed={exc.collection: (exc.record_id,)}))
         except DossierError as exc:
-            self.ctx.sig_status.emit(tr("Could not {0}: {1}").format(self.text().lower(), exc))
+            self.ctx.sig_status.emit(tr("Could not {0}: {1}").format(lowered(self.text()), exc))
             self.setObsolete(True)
 
     def apply(self) -> None:
@@ -106,6 +116,7 @@ class SaveRecordCommand(_ServiceCommand):
         self.before = before
         self.after = after
         self.collection = collection_of(after)
+        self.target = (self.collection, after.id)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -158,6 +169,7 @@ class DeleteRecordCommand(_ServiceCommand):
         self.collection = collection
         self.record_id = record_id
         self.restore = restore
+        self.target = (collection, record_id)
 
     def apply(self) -> None:
         known = self.ctx.versions.get((self.collection, self.record_id))
@@ -196,10 +208,10 @@ class ImportCommand(_ServiceCommand):
             self.revert()
         except ImportNotUndoneError as exc:
             self.ctx.sig_status.emit(tr("Could not undo {0}: {1}; nothing was changed").format(
-                self.text().lower(), exc.reason))
+                lowered(self.text()), exc.reason))
             self.setObsolete(True)
         except DossierError as exc:  # the write itself failed (a read-only file, a full disk)
-            self.ctx.sig_status.emit(tr("Could not undo {0}: {1}").format(self.text().lower(), exc))
+            self.ctx.sig_status.emit(tr("Could not undo {0}: {1}").format(lowered(self.text()), exc))
             self.setObsolete(True)
 
     def revert(self) -> None:
@@ -212,7 +224,7 @@ class ImportCommand(_ServiceCommand):
             QApplication.restoreOverrideCursor()
         self.ctx.versions.clear()
         self.ctx.sig_status.emit(tr("Undid {0}: {1} removed, {2} put back as they were").format(
-            self.text().lower(), records_text(sum(report.removed.values())),
+            lowered(self.text()), records_text(sum(report.removed.values())),
             f"{sum(report.restored.values()):,}"))
         self.setObsolete(True)
         self.undo_data = None
@@ -317,19 +329,6 @@ def write_failed(ctx: AppContext, error: WorkspaceWriteError, collection: str, r
         ctx.sig_changed.emit(Change(changed={collection: (record_id,)}))
 
 
-def describe_cascade(deleted: dict[str, list[str]], changed: dict[str, list[str]]) -> list[str]:
-    """Plain sentences for what else a delete touches, e.g. ``also deletes 3 positions``."""
-    lines = []
-    for name, ids in deleted.items():
-        if ids:
-            lines.append(tr("deletes {0} {1}").format(len(ids), name if len(ids) > 1 else SINGULAR[name]))
-    for name, ids in changed.items():
-        if ids:
-            lines.append(tr("removes the reference from {0} {1}").format(
-                len(ids), name if len(ids) > 1 else SINGULAR[name]))
-    return lines
-
-
 def push_delete(ctx: AppContext, collection: str, record_id: str, parent_widget: QWidget | None,
                 version: int | None = None) -> bool:
     """Delete a record through the undo stack, asking first when others refer to it.
@@ -347,24 +346,27 @@ def push_delete(ctx: AppContext, collection: str, record_id: str, parent_widget:
         return False
     label = record_label(record)
     if refs:
-        deleted = {k: [u for u in v if not (k == collection and u == record_id)]
-                   for k, v in outcome.deleted.items()}
-        referrers = []
-        for ref in refs[:12]:
-            referrers.append(f"  • {SINGULAR[ref.collection]} {ref.record_id} ({ref.field})")
-        if len(refs) > 12:
-            referrers.append("  " + tr("… and {0} more").format(len(refs) - 12))
-        consequences = describe_cascade(deleted, outcome.changed)
-        body = "\n".join([
-            tr("{0} records refer to the {1} “{2}”:").format(len(refs), SINGULAR[collection], label),
-            *referrers,
-            "",
-            tr("Deleting it also {0}.").format("; ".join(consequences)) if consequences else "",
-            tr("You can undo this with Edit ▸ Undo."),
-        ])
+        from dossier.ui.messages import delete_confirmation
+
+        referrers = {}
+        for name in {ref.collection for ref in refs[:12]}:
+            ids = list(dict.fromkeys(ref.record_id for ref in refs[:12] if ref.collection == name))
+            try:
+                referrers.update({(name, r.id): r for r in records.get_many(ctx.ws, name, ids)})
+            except DossierError:
+                pass
+
+        def names(ref_collection: str, ref_id: str) -> str | None:
+            try:
+                return record_label(records.get(ctx.ws, ref_collection, ref_id))
+            except DossierError:
+                return None
+
+        body = delete_confirmation(collection, record, refs, referrers, outcome.deleted, outcome.changed, names)
         box = QMessageBox(QMessageBox.Icon.Warning, tr("Delete {0}?").format(SINGULAR[collection]), body,
                           QMessageBox.StandardButton.Cancel, parent_widget)
         box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setObjectName("deleteConfirmation")
         delete_button = box.addButton(tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()

@@ -26,6 +26,8 @@ class AppContext(QObject):
     sig_open_record = Signal(str, str)
     #: a message for the status bar
     sig_status = Signal(str)
+    #: an undo or redo changed this record: (collection, id); the window brings it into view
+    sig_revealed = Signal(str, str)
 
     def __init__(self, ws: Workspace, settings: QSettings, parent: QObject | None = None):
         super().__init__(parent)
@@ -76,8 +78,13 @@ class Pane(QWidget):
         """Select and show the record; return False when this pane does not show that kind."""
         return False
 
-    def new_record(self) -> None:
-        """Edit ▸ New record while this pane is shown."""
+    def can_leave(self) -> bool:
+        """Whether the window may show something else now (asks about an edit not saved yet)."""
+        return True
+
+    def new_record(self, record=None) -> bool:
+        """Edit ▸ New record while this pane is shown (``record``: a draft with fields chosen)."""
+        return False
 
     def delete_selected(self) -> None:
         """Edit ▸ Delete while this pane is shown."""

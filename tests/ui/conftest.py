@@ -60,3 +60,46 @@ def main_window(qtbot, tmp_path, qsettings_tmp):
     yield window
     if window.ctx is not None:
         window.close()
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    """Widgets are closed at teardown (pytest-qt, then fixtures); a test that failed midway may
+    have left an edit that cannot be saved, and closing would wait on that question for ever."""
+    with discarding_unsaved_edits():
+        yield
+
+
+class discarding_unsaved_edits:
+    """While open, answer every "not saved" box (``editor.ask_leave``) with Discard.
+
+    For teardown: a test that fails midway may leave an edit that cannot be saved, and
+    closing the window would then wait on that question for ever.
+    """
+
+    def __enter__(self):
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        self.timer = None
+        if QApplication.instance() is not None:
+            self.timer = QTimer()
+            self.timer.setInterval(10)
+            self.timer.timeout.connect(self._answer)
+            self.timer.start()
+        return self
+
+    def _answer(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        box = QApplication.activeModalWidget()
+        if box is not None and box.objectName() == "leaveEditBox":
+            for button in box.buttons():
+                if button.text().replace("&", "") == "Discard":
+                    button.click()
+                    return
+
+    def __exit__(self, *exc):
+        if self.timer is not None:
+            self.timer.stop()
+        return False

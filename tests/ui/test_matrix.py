@@ -106,18 +106,45 @@ def test_clicking_a_cell_shows_the_party_history(pane, qtbot):
     assert "Israel on Security agreement" in pane.matrix.history_title.text()
 
 
-def test_a_new_position_without_summary_is_refused_beside_the_field(pane, ctx):
+def test_a_new_position_without_summary_is_refused_beside_the_field(pane, ctx, qtbot):
+    form = pane.form
     before = len(records.find(ctx.ws, "positions"))
-    pane.new_record()
-    choose(pane.form.party, "sy")
-    error = pane.form.errors["summary"]
-    assert not error.isHidden()
-    assert "must not be blank" in error.text()
-    assert len(records.find(ctx.ws, "positions")) == before
-    pane.form.summary.setPlainText("Syria offers a demilitarised zone.")
-    choose(pane.form.kind, "offer")
+    assert pane.new_record()
+    assert form.draft
+    pane.activateWindow()
+    qtbot.waitActive(pane)
+    choose(form.party, "sy")
+    # no problem shows for a field the user has not been to yet, and nothing is written
+    error = form.errors["summary"]
+    assert error.isHidden() and form.errors["topic"].isHidden()
+    assert len(records.find(ctx.ws, "positions")) == before and ctx.undo_stack.count() == 0
+    # leaving the summary empty shows its problem, in the form's words
+    form.summary.setFocus()
+    qtbot.waitUntil(form.summary.hasFocus)
+    form.date.setFocus()
+    qtbot.waitUntil(lambda: not error.isHidden())
+    assert error.text().startswith("Summary: required")
+    assert "blank" not in error.text()
+    assert form.errors["topic"].isHidden()
+    # Create refuses the draft and shows every problem
+    qtbot.mouseClick(form.create_button, Qt.MouseButton.LeftButton)
+    assert form.draft and not error.isHidden() and not form.errors["topic"].isHidden()
+    assert "Topic: choose a topic" in form.errors["topic"].text()
+    assert len(records.find(ctx.ws, "positions")) == before and ctx.undo_stack.count() == 0
+    # each problem goes as soon as it is fixed; still nothing is written
+    form.summary.setFocus()
+    form.summary.setPlainText("Syria offers a demilitarised zone.")
+    form.summary.finish()
     assert error.isHidden()
+    choose(form.topic, "security-agreement")
+    choose(form.kind, "offer")
+    assert form.errors["topic"].isHidden() and form.draft
+    assert len(records.find(ctx.ws, "positions")) == before
+    qtbot.mouseClick(form.create_button, Qt.MouseButton.LeftButton)
+    assert not form.draft and form.record is not None
     assert len(records.find(ctx.ws, "positions")) == before + 1
+    created = records.get(ctx.ws, "positions", form.record.id)
+    assert (created.party, created.topic, created.kind) == ("sy", "security-agreement", "offer")
     assert ctx.undo_stack.count() == 1
 
 

@@ -82,16 +82,27 @@ def test_summary_markup_is_kept_as_text(pane, ctx):
     assert pane.form.summary.toPlainText() == "<script>x</script> & co"
 
 
-def test_new_round_is_created_on_first_valid_edit_and_undone(pane, ctx):
-    pane.new_record()
-    assert pane.form.number.text() == "6"
+def round_6(ctx):
+    return [r for r in records.find(ctx.ws, "rounds", {"negotiation": NEG}) if r.number == 6]
+
+
+def test_new_round_is_a_draft_until_created_and_undone(pane, ctx, qtbot):
+    assert pane.new_record()
+    assert pane.form.draft and pane.form.number.text() == "6"
     pane.form.start.setText("2026-02")
     pane.form.start.editingFinished.emit()
-    created = [r for r in records.find(ctx.ws, "rounds", {"negotiation": NEG}) if r.number == 6]
-    assert len(created) == 1 and created[0].start == "2026-02"
-    assert pane.model.rowCount() == 6
+    pane.form.venue.setText("Baku")
+    pane.form.venue.editingFinished.emit()
+    assert not round_6(ctx) and ctx.undo_stack.count() == 0  # editing a draft writes nothing
+    assert pane.model.rowCount() == 5
+    qtbot.mouseClick(pane.form.create_button, Qt.MouseButton.LeftButton)
+    created = round_6(ctx)
+    assert len(created) == 1 and (created[0].start, created[0].venue) == ("2026-02", "Baku")
+    assert not pane.form.draft and pane.form.record.id == created[0].id
+    assert pane.model.rowCount() == 6 and ctx.undo_stack.count() == 1
     ctx.undo_stack.undo()
-    assert not [r for r in records.find(ctx.ws, "rounds", {"negotiation": NEG}) if r.number == 6]
+    assert not round_6(ctx)
+    assert pane.model.rowCount() == 5
 
 
 def test_movement_lists_round_5_changes(pane):

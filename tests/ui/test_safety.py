@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QStyle, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QStyle
 from sqlalchemy import event
 
 from dossier.model.records import Person
@@ -25,6 +25,9 @@ from dossier.store.sqlite import backups
 from dossier.ui.dialogs.restore import RestoreDialog
 from dossier.ui.main_window import MainWindow
 from dossier.ui.widgets.text import plain_label, set_plain
+
+from modals import Modals as Dialogs
+from modals import press as click
 
 
 # ---------------------------------------------------------------- helpers
@@ -55,57 +58,6 @@ def holder(tmp_path):
         proc.kill()
         proc.wait()
         proc.stdout.close()
-
-
-def modal_text(widget: QWidget) -> str:
-    return widget.text() if isinstance(widget, QMessageBox) else widget.windowTitle()
-
-
-class Dialogs:
-    """Answers the modal dialogs a test expects, in order, as each one opens.
-
-    Each handler gets the dialog and closes it. A dialog beyond those expected is
-    rejected and recorded in ``unexpected``, so a test fails instead of hanging.
-    """
-
-    def __init__(self, *handlers):
-        self.handlers = list(handlers)
-        self.seen: list[QWidget] = []
-        self.texts: list[str] = []
-        self.unexpected: list[str] = []
-        self.running = True
-        QTimer.singleShot(0, self._poll)
-
-    def _poll(self) -> None:
-        if not self.running:
-            return
-        widget = QApplication.activeModalWidget()
-        if widget is not None and widget.isVisible() and all(widget is not w for w in self.seen):
-            self.seen.append(widget)
-            self.texts.append(modal_text(widget))
-            if self.handlers:
-                self.handlers.pop(0)(widget)
-            else:
-                self.unexpected.append(modal_text(widget))
-                widget.reject()
-        QTimer.singleShot(10, self._poll)
-
-    def stop(self) -> None:
-        self.running = False
-        assert not self.unexpected, self.unexpected
-        assert not self.handlers, "expected dialogs did not open"
-
-
-def click(label: str):
-    """A handler clicking the message box button whose text is ``label``."""
-
-    def handler(box: QMessageBox) -> None:
-        assert box.textFormat() == Qt.TextFormat.PlainText
-        button = next((b for b in box.buttons() if b.text().replace("&", "") == label), None)
-        assert button is not None, [b.text() for b in box.buttons()]
-        button.click()
-
-    return handler
 
 
 def cancel(box: QMessageBox) -> None:
@@ -155,18 +107,20 @@ def test_workspace_held_elsewhere_is_opened_read_only_only_when_asked(main_windo
     # the People form only shows
     pane = main_window.pane("people")
     main_window.show_pane("people")
-    assert pane.record is not None
-    name = pane.record.name
-    assert pane.name.isReadOnly() and pane.bio.isReadOnly() and not pane.party.isEnabled()
-    assert not pane.aliases.add_button.isEnabled() and not pane.roles.remove_button.isEnabled()
-    assert pane.profile_button.isEnabled()  # exporting only reads
+    editor = pane.editor
+    assert editor.record is not None
+    name = editor.record.name
+    assert editor.name.isReadOnly() and editor.bio.isReadOnly() and not editor.party.isEnabled()
+    assert not editor.aliases.add_button.isEnabled() and not editor.roles.remove_button.isEnabled()
+    assert editor.profile_button.isEnabled()  # exporting only reads
     assert not pane.filter_edit.isReadOnly()  # filtering and search still work
-    pane.name.setFocus()
-    qtbot.keyClicks(pane.name, "zzz")
-    qtbot.keyClick(pane.name, Qt.Key.Key_Return)
-    assert pane.name.text() == name
+    editor.name.setFocus()
+    qtbot.keyClicks(editor.name, "zzz")
+    qtbot.keyClick(editor.name, Qt.Key.Key_Return)
+    assert editor.name.text() == name
     main_window.new_action.trigger()
-    assert not pane.creating
+    assert not editor.draft and not pane.new_record()
+    assert editor.record is not None and editor.record.name == name
 
     # the Rounds form too, including widgets it builds for the next round it shows
     main_window.show_pane("rounds")
@@ -256,9 +210,10 @@ def test_restore_from_backup_lists_backups_and_reopens_the_restored_file(main_wi
         assert dialog.chosen() == good
         dialog.restore_button.click()
 
-    dialogs = Dialogs(choose, accept)
+    dialogs = Dialogs(choose, click("Restore"), accept)
     main_window.restore_action.trigger()
     dialogs.stop()
+    assert dialogs.texts[1].startswith(f"Replace the workspace {path.name} with this backup?")
 
     made = [row[0] for row in listed["rows"]]  # newest first, as YYYY-MM-DD HH:MM
     assert made[0].startswith(f"{datetime.now() - timedelta(days=1):%Y-%m-%d} ")
@@ -273,7 +228,7 @@ def test_restore_from_backup_lists_backups_and_reopens_the_restored_file(main_wi
     assert main_window.pane("people").model.row_of("added-later") is None
     kept = [p for p in path.parent.iterdir() if re.fullmatch(re.escape(path.name) + r"\.replaced-\d{8}-\d{6}", p.name)]
     assert len(kept) == 1
-    assert "The workspace as it was before is kept as" in dialogs.texts[1] and str(kept[0]) in dialogs.texts[1]
+    assert "The workspace as it was before is kept as" in dialogs.texts[2] and str(kept[0]) in dialogs.texts[2]
     with open_workspace(kept[0], readonly=True) as old:
         assert records.exists(old, "people", "added-later")
     assert main_window.ctx.undo_stack.count() == 0
@@ -325,7 +280,7 @@ def cap_database(ws) -> None:
 
 def test_full_disk_rolls_the_edit_back_in_the_window_too(main_window):
     ws = main_window.ctx.ws
-    pane = main_window.pane("people")
+    pane = main_window.pane("people").editor
     main_window.show_pane("people")
     person_id = pane.record.id
     saved = records.get(ws, "people", person_id)
@@ -349,7 +304,9 @@ def test_full_disk_rolls_the_edit_back_in_the_window_too(main_window):
     main_window.show_pane("rounds")
     rounds = main_window.pane("rounds")
     round_saved = rounds.form.record
-    rounds.form.summary.setPlainText(HUGE_TEXT)
+    summary = HUGE_TEXT[:15_000]  # within a summary's limit (longer text is refused before any write)
+    assert len(summary) < rounds.form.summary.limit
+    rounds.form.summary.setPlainText(summary)
     assert not rounds.form.commit()
     assert rounds.form.summary.value() == (round_saved.summary or "")
     assert "the disk is full" in rounds.form.general_error.text()
@@ -379,23 +336,23 @@ def test_links_open_only_on_a_click_after_showing_the_full_address(main_window, 
     main_window.show_pane("sources")
     pane = main_window.pane("sources")
     assert pane.show_record("sources", "art-paris-round-5")
-    assert pane.url.text() == url
+    assert pane.editor.url.text() == url
     assert RecordingDesktop.opened == []  # showing it opens nothing
 
     dialogs = Dialogs(cancel)
-    qtbot.mouseClick(pane.open_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(pane.editor.open_button, Qt.MouseButton.LeftButton)
     dialogs.stop()
     assert url in dialogs.texts[0]  # in full, as plain text (checked by cancel)
     assert RecordingDesktop.opened == []
 
     dialogs = Dialogs(click("Open"))
-    qtbot.mouseClick(pane.open_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(pane.editor.open_button, Qt.MouseButton.LeftButton)
     dialogs.stop()
     assert RecordingDesktop.opened == [url]
 
     for bad in ("file:///etc/passwd", "javascript:alert(1)", "ftp://example.org/x", "smb://host/share"):
-        pane.url.setText(bad)
-        assert not pane.open_button.isEnabled()
+        pane.editor.url.setText(bad)
+        assert not pane.editor.open_button.isEnabled()
         assert not pane.open_link()
     assert RecordingDesktop.opened == [url]
     # no label anywhere in the window turns text into a link that opens by itself

@@ -35,60 +35,71 @@ def test_only_web_and_mail_addresses_may_be_opened(url, ok):
 def test_via_chain_and_citing_records(main_window):
     pane = sources_pane(main_window)
     assert pane.show_record("sources", "src-informed")
-    chain = pane.chain_list.links()
+    chain = pane.editor.chain_list.links()
     assert [i for _c, i, _t in chain] == ["axios-paris-round-5", "art-paris-round-5"]
-    citing = pane.citing_list.links()
+    citing = pane.editor.citing_list.links()
     assert citing and {c for c, _i, _t in citing} <= {"rounds", "positions", "events", "sources"}
     pane.show_record("sources", "axios-paris-round-5")
-    kinds = {c for c, _i, _t in pane.citing_list.links()}
+    kinds = {c for c, _i, _t in pane.editor.citing_list.links()}
     assert "positions" in kinds and "sources" in kinds  # cited, and carries two unnamed sources
 
 
 def test_edit_grade_and_url_with_undo(main_window, qtbot):
     pane = sources_pane(main_window)
+    editor = pane.editor
     ws = main_window.ctx.ws
     pane.show_record("sources", "art-paris-round-5")
-    pane.reliability.setCurrentIndex(pane.reliability.findData("A"))
-    pane.reliability.edited.emit()
+    editor.reliability.setCurrentIndex(editor.reliability.findData("A"))
+    editor.reliability.activated.emit(editor.reliability.currentIndex())  # as picking it does
     assert records.get(ws, "sources", "art-paris-round-5").reliability == "A"
     row = pane.model.row_of("art-paris-round-5")
     assert pane.model.cells(row)["reliability"] == "A"
 
-    pane.url.setFocus()
-    pane.url.setText("javascript:alert('<b>x</b>')")
-    qtbot.keyClick(pane.url, Qt.Key.Key_Return)
+    editor.url.setFocus()
+    editor.url.setText("javascript:alert('<b>x</b>')")
+    qtbot.keyClick(editor.url, Qt.Key.Key_Return)
     assert records.get(ws, "sources", "art-paris-round-5").url == "javascript:alert('<b>x</b>')"
-    assert not pane.open_button.isEnabled()
+    assert not editor.open_button.isEnabled()
     assert not pane.open_link()  # refused before any dialog
-    pane.url.setText("https://example.org/report")
-    qtbot.keyClick(pane.url, Qt.Key.Key_Return)
-    assert pane.open_button.isEnabled()
+    editor.url.setText("https://example.org/report")
+    qtbot.keyClick(editor.url, Qt.Key.Key_Return)
+    assert records.get(ws, "sources", "art-paris-round-5").url == "https://example.org/report"
+    assert editor.open_button.isEnabled()
+    assert main_window.ctx.undo_stack.count() == 3
 
     main_window.undo_action.trigger()
     main_window.undo_action.trigger()
     main_window.undo_action.trigger()
     source = records.get(ws, "sources", "art-paris-round-5")
     assert (source.reliability, source.url) == ("C", None)
-    assert pane.reliability.value() == "C" and pane.url.text() == ""
+    assert editor.reliability.value() == "C" and editor.url.text() == ""
 
 
 def test_via_cycle_is_refused_beside_the_field(main_window):
     pane = sources_pane(main_window)
     pane.show_record("sources", "art-paris-round-5")
-    pane.via.setCurrentIndex(pane.via.findData("src-informed"))
-    pane.via.edited.emit()
-    assert pane.errors["via"].isVisibleTo(pane)
+    editor = pane.editor
+    editor.via.setCurrentIndex(editor.via.findData("src-informed"))
+    editor.via.activated.emit(editor.via.currentIndex())
+    assert editor.errors["via"].isVisibleTo(editor)
+    text = editor.errors["via"].text()
+    assert text.startswith("Carried by: this makes a loop") and "carried by itself" in text
     assert records.get(main_window.ctx.ws, "sources", "art-paris-round-5").via is None
+    assert main_window.ctx.undo_stack.count() == 0
 
 
 def test_new_source_and_grade_filter(main_window, qtbot):
     pane = sources_pane(main_window)
-    pane.new_record()
-    pane.source_title.setFocus()
-    qtbot.keyClicks(pane.source_title, "Reuters wire")
-    qtbot.keyClick(pane.source_title, Qt.Key.Key_Return)
-    assert pane.record.id == "reuters-wire"
+    editor = pane.editor
+    assert pane.new_record()
+    editor.source_title.setFocus()
+    qtbot.keyClicks(editor.source_title, "Reuters wire")
+    assert editor.draft and not records.exists(main_window.ctx.ws, "sources", "reuters-wire")
+    qtbot.keyClick(editor.source_title, Qt.Key.Key_Return)  # Enter creates the draft
+    qtbot.waitUntil(lambda: not editor.draft)
+    assert editor.record.id == "reuters-wire"
     assert records.get(main_window.ctx.ws, "sources", "reuters-wire").reliability == "F"
+    assert main_window.ctx.undo_stack.count() == 1
     pane.grade_filter.setCurrentIndex(pane.grade_filter.findData("F"))
     pane.grade_filter.edited.emit()
     grades = {pane.model.cells(r)["reliability"] for r in range(pane.model.rowCount())}

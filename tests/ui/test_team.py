@@ -22,7 +22,8 @@ from dossier.ui.dialogs.conflict import conflict_text
 from dossier.ui.dialogs.history import HistoryDialog
 from dossier.ui.dialogs.team import address_problem, with_password, without_password
 from dossier.ui.main_window import MainWindow
-from test_safety import Dialogs, click
+from modals import Modals as Dialogs
+from modals import press as click
 
 # the PostgreSQL server of tests/postgres, for these tests too
 _spec = importlib.util.spec_from_file_location("postgres_fixtures", Path(__file__).parents[1] / "postgres" / "conftest.py")
@@ -102,10 +103,11 @@ def team(request, tmp_path, qtbot, qsettings_tmp, monkeypatch):
 
 
 def show_person(window: MainWindow, person_id: str):
-    pane = window.pane("people")
+    """Open the person in A's People pane; its editor."""
+    editor = window.pane("people").editor
     assert window.open_record("people", person_id)
-    assert pane.record.id == person_id
-    return pane
+    assert editor.record.id == person_id
+    return editor
 
 
 def type_into(qtbot, field, text: str) -> None:
@@ -185,7 +187,9 @@ def test_undo_after_someone_else_changed_the_record_is_refused(team, qtbot):
     window_a.undo_action.trigger()
     assert b_reads(b, "yechiel-leiter").title == "Head of delegation"
     message = window_a.statusBar().currentMessage()
-    assert message.startswith("Could not edit person: Bob changed it at "), message
+    # the undo step names the person, as written
+    assert message.startswith("Could not edit person “Yechiel Leiter”: Bob changed it at "), message
+    assert message.endswith("; their version is kept"), message
     assert not window_a.ctx.undo_stack.canUndo() and not window_a.ctx.undo_stack.canRedo()
 
 
@@ -228,6 +232,7 @@ def watcher(request, tmp_path, qtbot, qsettings_tmp, monkeypatch):
 def test_changes_by_others_appear_in_the_open_window(watcher, qtbot):
     window_a, ws_b = watcher
     pane = window_a.pane("people")
+    editor = pane.editor
     live_thread = window_a.live.thread
     assert window_a.live.running
 
@@ -238,20 +243,20 @@ def test_changes_by_others_appear_in_the_open_window(watcher, qtbot):
     # a form without an unsaved edit reloads the record
     show_person(window_a, "ron-dermer")
     b_saves(ServerAnalyst(ws_b), "ron-dermer", title="Minister for Strategic Affairs")
-    qtbot.waitUntil(lambda: pane.person_title.text() == "Minister for Strategic Affairs", timeout=WAIT)
-    assert not pane.remote_note.isVisible()
+    qtbot.waitUntil(lambda: editor.person_title.text() == "Minister for Strategic Affairs", timeout=WAIT)
+    assert not editor.remote_note.isVisible()
 
     # one with an edit in progress keeps it and says who changed the record
-    pane.name.setText("Ron Dermer, typing")
+    editor.name.setText("Ron Dermer, typing")
     b_saves(ServerAnalyst(ws_b), "ron-dermer", bio="Former ambassador.")
-    qtbot.waitUntil(pane.remote_note.isVisible, timeout=WAIT)
-    assert pane.remote_note.text().startswith("Changed by Bob (")
-    assert pane.remote_note.text().endswith("your edit will be checked when you save")
-    assert pane.name.text() == "Ron Dermer, typing"
-    assert pane.bio.toPlainText() == ""
+    qtbot.waitUntil(editor.remote_note.isVisible, timeout=WAIT)
+    assert editor.remote_note.text().startswith("Changed by Bob (")
+    assert editor.remote_note.text().endswith("your edit will be checked when you save")
+    assert editor.name.text() == "Ron Dermer, typing"
+    assert editor.bio.toPlainText() == ""
 
     # closing the window ends the thread
-    pane.name.setText("Ron Dermer")  # nothing left to save on the way out
+    editor.name.setText("Ron Dermer")  # nothing left to save on the way out
     window_a.close()
     assert window_a.live is None and not live_thread.isRunning()
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 
+from dossier.model.dates import display_date
 from dossier.services import listing
 from dossier.services.workspace import Workspace
 from dossier.ui.models.base import LazyTableModel, ListColumn
@@ -19,6 +20,8 @@ class ListingTableModel(LazyTableModel):
     """A lazy model over one collection's listing. Subclasses set ``COLLECTION`` and ``columns()``."""
 
     COLLECTION = ""
+    #: cells holding a stored date (``2025-11``), shown as every pane shows dates (``Nov 2025``)
+    DATE_CELLS: frozenset[str] = frozenset()
 
     def __init__(self, ws: Workspace, *, filters: dict | None = None, sort: str | None = None,
                  descending: bool = False, page_size: int | None = None, parent=None):
@@ -30,6 +33,16 @@ class ListingTableModel(LazyTableModel):
     @classmethod
     def columns(cls) -> list[ListColumn]:
         raise NotImplementedError
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        value = super().data(index, role)
+        if (value and self.DATE_CELLS and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
+                and self.columns[index.column()].key in self.DATE_CELLS):
+            try:
+                return display_date(value)
+            except ValueError:  # not a date the rules accept: shown as stored
+                return value
+        return value
 
     def total(self) -> int:
         """Rows matching the current filters, counted in SQL (not only those loaded)."""
@@ -52,6 +65,7 @@ class PeopleTableModel(ListingTableModel):
 
 class SourcesTableModel(ListingTableModel):
     COLLECTION = "sources"
+    DATE_CELLS = frozenset({"published"})
 
     @classmethod
     def columns(cls) -> list[ListColumn]:
@@ -81,6 +95,7 @@ class RoundsTableModel(ListingTableModel):
 
 class PositionsTableModel(ListingTableModel):
     COLLECTION = "positions"
+    DATE_CELLS = frozenset({"date"})
 
     @classmethod
     def columns(cls) -> list[ListColumn]:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout
 
 from dossier.model.dates import display_range
 from dossier.model.records import Person, Role
 from dossier.services import parties, people
-from dossier.services.workspace import Change
 from dossier.ui.context import AppContext
 from dossier.ui.models.tables import PeopleTableModel
-from dossier.ui.widgets.common_form import (
+from dossier.ui.widgets.editor import RecordEditor, RecordPane
+from dossier.ui.widgets.fields import (
+    NOTES_LIMIT,
+    ChoiceField,
     ItemTableEditor,
     LineField,
     LinkList,
@@ -22,118 +23,73 @@ from dossier.ui.widgets.common_form import (
     push_button,
     section_title,
 )
-from dossier.ui.widgets.common_pane import RecordPane
+from dossier.ui.widgets.kinds import kind_label
 
 ANY = "\x00any"  # the party filter's "all parties" entry
 
 
-class PartyField(QComboBox):
-    """Choose a party or none; ``edited`` when the user picks another."""
-
-    edited = Signal()
-
-    def __init__(self, none_text: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.none_text = none_text
-        self.activated.connect(lambda _i: self.edited.emit())
-
-    def fill(self, options: list[tuple[str, str]], first: tuple[str, object]) -> None:
-        current = self.currentData()
-        self.blockSignals(True)
-        self.clear()
-        self.addItem(first[0], first[1])
-        for party_id, name in options:
-            self.addItem(name, party_id)
-        index = self.findData(current)
-        self.setCurrentIndex(index if index >= 0 else 0)
-        self.blockSignals(False)
-
-    def set_value(self, value: str | None) -> None:
-        index = self.findData(value)
-        self.setCurrentIndex(index if index >= 0 else 0)
-
-    def value(self):
-        return self.currentData()
+def party_options(ctx: AppContext) -> list[tuple[str, str]]:
+    """``(id, name)`` of every party, by name."""
+    return [(p.id, p.name) for p in sorted(parties.list_parties(ctx.ws), key=lambda p: p.name.lower())]
 
 
-class PeoplePane(RecordPane):
-    key = "people"
-    shows = ("people",)
-    title = "People"
+class PersonEditor(RecordEditor):
     COLLECTION = "people"
-    MODEL = PeopleTableModel
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        super().__init__(ctx, parent)
-        self.title = self.tr("People")
-        self.party_filter = PartyField("")
-        self.filter_edit.setPlaceholderText(self.tr("Filter by name, spelling, title or party…"))
-        self.party_filter.setMinimumWidth(150)
-        self.party_filter.edited.connect(self.apply_filter)
-        self.filter_row.addWidget(self.party_filter)
-        self._fill_parties()
-
-    # ------------------------------------------------------------ form
-    def build_form(self) -> None:
-        self.name = self.add_field("name", self.tr("Name"), LineField())
-        self.name.setPlaceholderText(self.tr("Name in Latin script, as the dossier prints it"))
-        self.native_name = self.add_field("native_name", self.tr("Native name"), LineField())
-        self.native_name.setPlaceholderText(self.tr("Name in the person's own script"))
-        self.party = self.add_field("party", self.tr("Party"), PartyField(self.tr("— none —")))
-        self.person_title = self.add_field("title", self.tr("Title"), LineField())
-        self.person_title.setPlaceholderText(self.tr("Current function, short"))
-        self.aliases = self.add_field("aliases", self.tr("Aliases"),
+    def build(self) -> None:
+        self.name = self.add_field("name", None, LineField(placeholder=self.tr("Name in Latin script, as the dossier prints it")))
+        self.native_name = self.add_field("native_name", None, LineField(placeholder=self.tr("Name in the person's own script")))
+        self.party = self.add_field("party", None, ChoiceField())
+        self.person_title = self.add_field("title", None, LineField(placeholder=self.tr("Current function, short")))
+        self.aliases = self.add_field("aliases", None,
                                       StringListEditor(self.tr("Other spellings and transliterations")))
-        self.roles = self.add_field("roles", self.tr("Roles"), ItemTableEditor(
+        self.roles = self.add_field("roles", None, ItemTableEditor(
             [self.tr("Title"), self.tr("Organization"), self.tr("Start"), self.tr("End")]))
-        self.bio = self.add_field("bio", self.tr("Biography"), TextField())
-        self.bio.setMaximumHeight(100)
-        self.notes = self.add_field("notes", self.tr("Notes"), TextField())
-        self.notes.setMaximumHeight(72)
+        self.bio = self.add_field("bio", None, TextField(NOTES_LIMIT, 96))
+        self.notes = self.add_field("notes", None, TextField(NOTES_LIMIT, 72))
 
         self.rounds_list = LinkList(self.tr("No rounds attended"))
         self.rounds_list.open_record.connect(self.ctx.sig_open_record)
         self.positions_list = LinkList(self.tr("No positions stated"))
         self.positions_list.open_record.connect(self.ctx.sig_open_record)
-        self.detail_layout.addWidget(section_title(self.tr("Rounds attended")))
-        self.detail_layout.addWidget(self.rounds_list)
-        self.detail_layout.addWidget(section_title(self.tr("Positions stated")))
-        self.detail_layout.addWidget(self.positions_list)
+        self.layout_.addWidget(section_title(self.tr("Rounds attended")))
+        self.layout_.addWidget(self.rounds_list)
+        self.layout_.addWidget(section_title(self.tr("Positions stated")))
+        self.layout_.addWidget(self.positions_list)
         actions = QHBoxLayout()
         actions.addStretch(1)
         self.profile_button = push_button(self.tr("Export profile PDF…"), self.export_profile)
         actions.addWidget(self.profile_button)
-        self.detail_layout.addLayout(actions)
+        self.layout_.addLayout(actions)
+        self.fill_parties()
 
-    def _fill_parties(self) -> None:
-        options = [(p.id, p.name) for p in sorted(parties.list_parties(self.ctx.ws), key=lambda p: p.name.lower())]
-        self.party.fill(options, (self.tr("— none —"), None))
-        self.party_filter.fill(options, (self.tr("All parties"), ANY))
+    def fill_parties(self) -> None:
+        self.party.fill([(None, self.tr("— none —"))] + [(pid, name) for pid, name in party_options(self.ctx)])
         if self.record is not None:
+            self._loading = True
             self.party.set_value(self.record.party)
+            self._loading = False
 
-    def blank_record(self) -> Person:
+    def blank(self) -> Person:
         return Person(id="", name="")
 
     def headings(self, record: Person) -> tuple[str, str]:
         return record.name, record.native_name or ""
 
-    def count_text(self, n: int) -> str:
-        return self.tr("{0} people").format(f"{n:,}") if n != 1 else self.tr("1 person")
-
-    def fill_form(self, record: Person) -> None:
-        self.name.set_value(record.name)
+    def load(self, record: Person) -> None:
+        self.name.set_value(record.name or None)
         self.native_name.set_value(record.native_name)
         self.party.set_value(record.party)
         self.person_title.set_value(record.title)
-        self.aliases.set_values(list(record.aliases))
-        self.roles.set_rows([[r.title, r.organization, r.start, r.end] for r in record.roles])
+        self.aliases.set_value(list(record.aliases))
+        self.roles.set_value([[r.title, r.organization, r.start, r.end] for r in record.roles])
         self.bio.set_value(record.bio)
         self.notes.set_value(record.notes)
         self._fill_links(record)
+        self.profile_button.setEnabled(bool(record.id))
 
     def _fill_links(self, record: Person) -> None:
-        if not record.id or self.creating:
+        if not record.id:
             self.rounds_list.set_links([])
             self.positions_list.set_links([])
             return
@@ -145,37 +101,72 @@ class PeoplePane(RecordPane):
             for r in rounds])
         positions = people.positions_stated(self.ctx.ws, record.id)
         self.positions_list.set_links([
-            ("positions", p.id, f"{p.date or '—'} · {p.kind.replace('_', ' ')} · {p.summary}") for p in positions])
+            ("positions", p.id, " · ".join((display_range(p.date, None) if p.date else "—", kind_label(p.kind),
+                                            p.summary))) for p in positions])
 
-    def read_form(self, base: Person) -> Person:
+    def read(self, base: Person) -> Person:
         roles = [Role(title=row[0] or "", organization=row[1], start=row[2], end=row[3])
-                 for row in self.roles.rows() if any(row)]
+                 for row in self.roles.value()]
         return dataclasses.replace(
             base,
-            name=self.name.text(),
+            name=self.name.value() or "",
             native_name=self.native_name.value(),
             party=self.party.value(),
             title=self.person_title.value(),
-            aliases=self.aliases.values(),
+            aliases=self.aliases.value(),
             roles=roles,
             bio=self.bio.value(),
             notes=self.notes.value(),
         )
 
-    # ------------------------------------------------------------ filters and changes
+    def export_profile(self) -> None:
+        from dossier.ui.dialogs.export_pdf import ExportPdfDialog
+
+        if self.current_id():
+            ExportPdfDialog(self.ctx, self, person_id=self.current_id()).exec()
+
+
+class PeoplePane(RecordPane):
+    key = "people"
+    shows = ("people",)
+    title = "People"
+    COLLECTION = "people"
+    FOLLOWS = ("parties", "rounds", "positions")
+
+    def make_editor(self) -> PersonEditor:
+        return PersonEditor(self.ctx)
+
+    def make_model(self) -> PeopleTableModel:
+        return PeopleTableModel(self.ctx.ws, parent=self)
+
+    def build_pane(self) -> None:
+        self.title = self.tr("People")
+        self.party_filter = ChoiceField()
+        self.filter_edit.setPlaceholderText(self.tr("Filter by name, spelling, title or party…"))
+        self.party_filter.setMinimumContentsLength(10)
+        self.party_filter.edited.connect(self.apply_filter)
+        self.filter_row.addWidget(self.party_filter)
+        self._fill_parties()
+
+    def _fill_parties(self) -> None:
+        self.party_filter.fill([(ANY, self.tr("All parties"))] + [(pid, n) for pid, n in party_options(self.ctx)])
+        self.editor.fill_parties()
+
+    def count_text(self, n: int) -> str:
+        return self.tr("{0} people").format(f"{n:,}") if n != 1 else self.tr("1 person")
+
     def model_filters(self) -> dict:
         party = self.party_filter.value()
         return {} if party == ANY else {"party": party}
 
-    def follows(self, change: Change) -> bool:
-        return any(change.touches(c) for c in ("people", "parties", "rounds", "positions"))
-
-    def on_changed(self, change: Change) -> None:
+    def on_changed(self, change) -> None:
         if change.touches("parties"):
             self._fill_parties()
         super().on_changed(change)
 
-    def export_profile(self) -> None:
-        from dossier.ui.dialogs.export_pdf import ExportPdfDialog
+    @property
+    def profile_button(self):
+        return self.editor.profile_button
 
-        ExportPdfDialog(self.ctx, self, person_id=self.current_id()).exec()
+    def export_profile(self) -> None:
+        self.editor.export_profile()

@@ -27,11 +27,13 @@ class CitationsEditor(ListEditor):
         self.add_button.clicked.connect(self.add_citation)
         self.buttons.addWidget(self.add_button)
         self.finish_buttons()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(SOURCE, header.ResizeMode.Interactive)
+        header = self.table.horizontalHeader()  # fits the form's width: never a scroll bar sideways
+        header.setSectionResizeMode(SOURCE, header.ResizeMode.Stretch)
         header.setSectionResizeMode(CREDIBILITY, header.ResizeMode.Interactive)
-        self.table.setColumnWidth(SOURCE, 240)
-        self.table.setColumnWidth(CREDIBILITY, 170)
+        header.setSectionResizeMode(QUOTE, header.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        self.table.setColumnWidth(CREDIBILITY, 150)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.itemChanged.connect(lambda _item: self._changed(self.tr("Edit quote")))
 
     def set_sources(self, sources: list[tuple[str, str, str]]) -> None:

@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.ui.context import Pane
-from dossier.ui.widgets.common_form import LinkList
-from dossier.ui.widgets.common_pane import RecordPane
-from dossier.ui.widgets.forms import RecordForm
+from dossier.ui.widgets.editor import RecordEditor
+from dossier.ui.widgets.fields import LinkList
 
 _MOUSE_EDITS = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick)
 _KEY_EDITS = (Qt.Key.Key_Space, Qt.Key.Key_Select, Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter,
@@ -35,10 +34,7 @@ _KEY_EDITS = (Qt.Key.Key_Space, Qt.Key.Key_Select, Qt.Key.Key_F2, Qt.Key.Key_Ret
 
 def form_areas(pane: Pane) -> list[QWidget]:
     """The widgets of ``pane`` that hold its editing forms."""
-    areas: list[QWidget] = list(pane.findChildren(RecordForm))
-    if isinstance(pane, RecordPane):
-        areas.append(pane.detail)
-    return areas
+    return list(pane.findChildren(RecordEditor))
 
 
 def _is_editor(widget: QWidget) -> bool:

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QTableWidgetItem, QWidget
 
 from dossier.model.records import Participant, Party
-from dossier.ui.widgets.list_editor import ListEditor, fit_long_list
+from dossier.ui.widgets.list_editor import ListEditor
 from dossier.ui.widgets.text import is_rtl
 
 PERSON, PARTY, ROLE = range(3)
@@ -33,6 +33,9 @@ class ParticipantsEditor(ListEditor):
         self.person_combo.activated.connect(self._person_chosen)
         self.party_combo = QComboBox(self)
         self.party_combo.setAccessibleName(self.tr("Party of the person to add"))
+        for combo in (self.person_combo, self.party_combo):  # long names never widen the form
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
         self.role_edit = QLineEdit(self)
         self.role_edit.setPlaceholderText(self.tr("Role, e.g. Head of delegation"))
         self.role_edit.setAccessibleName(self.tr("Role of the person to add"))
@@ -46,6 +49,10 @@ class ParticipantsEditor(ListEditor):
         adder.addWidget(self.role_edit, 2)
         adder.addWidget(self.add_button)
         self.layout().insertLayout(1, adder)
+        header = self.table.horizontalHeader()
+        for column in (PERSON, PARTY, ROLE):
+            header.setSectionResizeMode(column, header.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.finish_buttons()
 
     def set_choices(self, people: list[PersonChoice], parties: list[Party]) -> None:
@@ -55,7 +62,6 @@ class ParticipantsEditor(ListEditor):
         self.person_combo.clear()
         for person in people:
             self.person_combo.addItem(person.name, person.id)
-        fit_long_list(self.person_combo)
         self.party_combo.clear()
         self.party_combo.addItem(self.tr("(no party)"), None)
         for party in parties:
