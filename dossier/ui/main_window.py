@@ -45,6 +45,30 @@ if TYPE_CHECKING:
     from dossier.ui.live import LiveUpdates
 
 
+def _negotiations() -> type[Pane]:
+    from dossier.ui.panes.negotiations import NegotiationsPane
+
+    return NegotiationsPane
+
+
+def _parties() -> type[Pane]:
+    from dossier.ui.panes.parties import PartiesPane
+
+    return PartiesPane
+
+
+def _topics() -> type[Pane]:
+    from dossier.ui.panes.topics import TopicsPane
+
+    return TopicsPane
+
+
+def _events() -> type[Pane]:
+    from dossier.ui.panes.events import EventsPane
+
+    return EventsPane
+
+
 def _people() -> type[Pane]:
     from dossier.ui.panes.people import PeoplePane
 
@@ -79,10 +103,14 @@ def _timeline() -> type[Pane]:
 #: pane's module is imported when the pane is first shown; the imports are written out so
 #: that bundlers see them (``tests/ui/test_shell.py`` checks this agrees with the classes).
 PANES: tuple[tuple[str, str, str, Callable[[], type[Pane]]], ...] = (
+    ("negotiations", "Negotiations", "NegotiationsPane", _negotiations),
+    ("parties", "Parties", "PartiesPane", _parties),
     ("people", "People", "PeoplePane", _people),
+    ("topics", "Topics", "TopicsPane", _topics),
     ("rounds", "Rounds", "RoundsPane", _rounds),
     ("positions", "Positions", "PositionsPane", _positions),
     ("sources", "Sources", "SourcesPane", _sources),
+    ("events", "Events", "EventsPane", _events),
     ("timeline", "Timeline", "TimelinePane", _timeline),
 )
 PANE_KEYS = tuple(key for key, *_rest in PANES)
@@ -246,14 +274,20 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.sidebar)
-        row.addWidget(self.stack, 1)
+        self.area = QStackedWidget()  # the panes, or the welcome page of an empty workspace
+        self.area.addWidget(self.stack)
+        self._welcome = None
+        row.addWidget(self.area, 1)
         column.addLayout(row, 1)
         self.setCentralWidget(central)
 
         self.negotiation_box = QComboBox()
         self.negotiation_box.setObjectName("negotiation")
         self.negotiation_box.setMinimumWidth(280)
-        self.negotiation_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.negotiation_box.setMaximumWidth(440)  # a long title is elided, whole in the tooltip
+        self.negotiation_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.negotiation_box.setMinimumContentsLength(30)
+        self.negotiation_box.currentIndexChanged.connect(self._negotiation_tooltip)
         self.negotiation_box.activated.connect(self._on_negotiation_chosen)
         self.search_box = SearchBox(self)
         self._build_toolbar()
@@ -329,7 +363,9 @@ class MainWindow(QMainWindow):
         self._shortcuts: list[tuple[QAction, list]] = []
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
-        self._action(file_menu, self.tr("&New workspace…"), self.new_workspace, QKeySequence.StandardKey.New)
+        self.new_negotiation_action = self._action(file_menu, self.tr("New ne&gotiation…"), self.new_negotiation,
+                                                   "Ctrl+Shift+N")
+        self._action(file_menu, self.tr("&New workspace…"), self.new_workspace, "Ctrl+Alt+N")
         self._action(file_menu, self.tr("&Open workspace…"), self.open_workspace_dialog,
                      QKeySequence.StandardKey.Open)
         self._action(file_menu, self.tr("Open &team workspace…"), self.open_team_dialog, "Ctrl+Shift+O")
@@ -348,15 +384,14 @@ class MainWindow(QMainWindow):
         self.edit_menu = edit_menu
         self.undo_action = QAction(self.tr("&Undo"), self)
         self._shortcuts.append((self.undo_action, ["Ctrl+Z"]))
-        self.undo_action.triggered.connect(lambda: self.ctx.undo_stack.undo() if self._writable() else None)
+        self.undo_action.triggered.connect(lambda: self.undo_redo(undo=True))
         self.redo_action = QAction(self.tr("&Redo"), self)
         self._shortcuts.append((self.redo_action, ["Ctrl+Shift+Z", "Ctrl+Y"]))
-        self.redo_action.triggered.connect(lambda: self.ctx.undo_stack.redo() if self._writable() else None)
+        self.redo_action.triggered.connect(lambda: self.undo_redo(undo=False))
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
-        self.new_action = self._action(edit_menu, self.tr("New &record"), lambda: self.current_pane().new_record(),
-                                       "Ctrl+N")
+        self.new_action = self._action(edit_menu, self.tr("New &record"), self.new_record, "Ctrl+N")
         self.delete_action = self._action(edit_menu, self.tr("&Delete record"),
                                           lambda: self.current_pane().delete_selected(), "Ctrl+Delete")
         self.history_action = self._action(edit_menu, self.tr("Record &history…"),
@@ -386,15 +421,17 @@ class MainWindow(QMainWindow):
         self.ctx = AppContext(ws, self.settings, self)
         self.ctx.sig_status.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.ctx.sig_open_record.connect(self.open_record)
+        self.ctx.sig_negotiation_changed.connect(lambda nid: self._select_negotiation(nid or None))
+        self.ctx.sig_revealed.connect(self._reveal)
         self.ctx.sig_changed.connect(self._on_changed)
-        self.ctx.undo_stack.canUndoChanged.connect(lambda can: self.undo_action.setEnabled(can and self._writable()))
-        self.ctx.undo_stack.canRedoChanged.connect(lambda can: self.redo_action.setEnabled(can and self._writable()))
+        # Undo and Redo stay on while the workspace can be written: the field being typed in is saved
+        # first (``undo_redo``), so there may be an edit to undo before the stack holds one
         self.ctx.undo_stack.undoTextChanged.connect(
             lambda text: self.undo_action.setText(self.tr("&Undo {0}").format(text) if text else self.tr("&Undo")))
         self.ctx.undo_stack.redoTextChanged.connect(
             lambda text: self.redo_action.setText(self.tr("&Redo {0}").format(text) if text else self.tr("&Redo")))
-        self.undo_action.setEnabled(False)
-        self.redo_action.setEnabled(False)
+        self.undo_action.setEnabled(not ws.readonly)
+        self.redo_action.setEnabled(not ws.readonly)
         self._fill_negotiations()
         saved = self.settings.value(self._negotiation_key(), "", type=str)
         ids = [self.negotiation_box.itemData(i) for i in range(self.negotiation_box.count())]
@@ -421,6 +458,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._show_write_access()
         self.live = LiveUpdates(self.ctx, self)
+        self._show_welcome(self.negotiation_box.itemData(0) is None)
 
     def _writable(self) -> bool:
         return self.ctx is not None and not self.ctx.ws.readonly
@@ -429,7 +467,8 @@ class MainWindow(QMainWindow):
         """A read-only workspace: a banner saying why, every editing action off, forms that only show."""
         ws = self.ctx.ws
         writable = not ws.readonly
-        for action in (self.new_action, self.delete_action, self.import_action, self.restore_action):
+        for action in (self.new_action, self.delete_action, self.import_action, self.restore_action,
+                       self.new_negotiation_action):
             action.setEnabled(writable)
         self._show_file_only_actions()
         if writable:
@@ -518,25 +557,143 @@ class MainWindow(QMainWindow):
                 lock_forms(pane)
         return pane
 
-    def show_pane(self, key: str) -> None:
+    def show_pane(self, key: str) -> bool:
+        """Show the pane ``key``; False when the pane shown holds an edit the user chose to keep editing."""
         keys = self.pane_keys
-        if key in keys:
-            i = keys.index(key)
-            self._pane_at(i)
-            self.sidebar.setCurrentRow(i)
-            self.stack.setCurrentIndex(i)
+        if key not in keys:
+            return False
+        i = keys.index(key)
+        if self.stack.currentIndex() != i and self.area.currentWidget() is self.stack \
+                and self.ctx is not None and self._built and not self.current_pane().can_leave():
+            return False
+        self._pane_at(i)
+        self.sidebar.blockSignals(True)
+        self.sidebar.setCurrentRow(i)
+        self.sidebar.blockSignals(False)
+        self.stack.setCurrentIndex(i)
+        self.area.setCurrentWidget(self.stack)
+        return True
 
     def _on_sidebar(self, row: int) -> None:
         if 0 <= row < len(PANES):
-            self._pane_at(row)
-            self.stack.setCurrentIndex(row)
+            if not self.show_pane(PANES[row][0]):
+                self.sidebar.blockSignals(True)
+                self.sidebar.setCurrentRow(self.stack.currentIndex())
+                self.sidebar.blockSignals(False)
+
+    def _show_welcome(self, empty: bool) -> None:
+        """An empty workspace shows what to do first instead of empty panes."""
+        if empty and not self.ctx.ws.readonly:
+            if self._welcome is None:
+                from dossier.ui.widgets.welcome import WelcomePage
+
+                self._welcome = WelcomePage(self)
+                self._welcome.sig_new_negotiation.connect(self.new_negotiation)
+                self._welcome.sig_open_demo.connect(self.open_demo)
+                self._welcome.sig_import.connect(self.import_json)
+                self.area.addWidget(self._welcome)
+            self.area.setCurrentWidget(self._welcome)
+            self.sidebar.clearSelection()
+        else:
+            self.area.setCurrentWidget(self.stack)
+
+    def welcome_shown(self) -> bool:
+        return self._welcome is not None and self.area.currentWidget() is self._welcome
+
+    def new_negotiation(self) -> bool:
+        """File ▸ New negotiation…: title and parties in one dialog, then the new negotiation's rounds."""
+        if not self._writable() or not self._can_leave():
+            return False
+        from dossier.ui.dialogs.new_negotiation import NewNegotiationDialog
+
+        dialog = NewNegotiationDialog(self.ctx, self)
+        if dialog.exec() != NewNegotiationDialog.DialogCode.Accepted or dialog.created is None:
+            return False
+        self._fill_negotiations()
+        self.ctx.set_negotiation(dialog.created.id)
+        self.settings.setValue(self._negotiation_key(), dialog.created.id)
+        self.show_pane("rounds")
+        self.statusBar().showMessage(self.tr("Created the negotiation “{0}”; add its first round with New round")
+                                     .format(dialog.created.title), 10000)
+        return True
+
+    def open_demo(self) -> bool:
+        """Open the demo workspace (built on first use) in this window."""
+        from dossier.errors import DossierError
+        from dossier.services.demo import build_demo
+
+        path = config.demo_workspace_path()
+        if not path.exists():
+            try:
+                ws, _ = build_demo(path)
+                ws.close()
+            except DossierError as exc:
+                show_error(self, self.tr("Cannot open the demo"), str(exc))
+                return False
+        return self.switch_workspace(path)
+
+    def new_record(self) -> bool:
+        """Edit ▸ New record: a new record in the pane shown (a new negotiation from the welcome page)."""
+        if not self._writable():
+            return False
+        if self.welcome_shown():
+            return self.new_negotiation()
+        return bool(self.current_pane().new_record())
+
+    def _can_leave(self) -> bool:
+        """Whether every built pane may drop what its editor shows (asks about unsaved edits)."""
+        return self.ctx is None or all(pane.can_leave() for pane in self.panes)
+
+    def undo_redo(self, *, undo: bool) -> None:
+        """Edit ▸ Undo / Redo: the field being typed in is saved first, so the last edit is what is undone."""
+        if not self._writable():
+            return
+        from PySide6.QtWidgets import QApplication
+
+        from dossier.ui.widgets.editor import RecordEditor
+
+        widget = QApplication.focusWidget()
+        while widget is not None and not isinstance(widget, RecordEditor):
+            widget = widget.parentWidget()
+        if widget is not None:
+            if widget.draft:
+                if not widget.confirm_leave():
+                    return
+            else:
+                widget.flush()
+        stack = self.ctx.undo_stack
+        text = stack.undoText() if undo else stack.redoText()
+        if not (stack.canUndo() if undo else stack.canRedo()):
+            self.statusBar().showMessage(self.tr("Nothing to undo") if undo else self.tr("Nothing to redo"), 4000)
+            return
+        stack.undo() if undo else stack.redo()
+        if self.statusBar().currentMessage().startswith(self.tr("Could not")):
+            return
+        self.statusBar().showMessage((self.tr("Undone: {0}") if undo else self.tr("Redone: {0}")).format(text), 8000)
+
+    def _reveal(self, collection: str, record_id: str) -> None:
+        """After an undo or redo: show the record it changed, in its pane (or that pane, when the record is gone)."""
+        from dossier.services import records
+
+        if collection == "negotiations" and records.exists(self.ctx.ws, collection, record_id):
+            self._select_negotiation(record_id)
+            self.ctx.set_negotiation(record_id)
+        if records.exists(self.ctx.ws, collection, record_id):
+            current = self.current_pane()
+            for cls in pane_classes():
+                if collection in cls.shows and (cls.key == current.key or collection not in current.shows):
+                    pane = self.pane(cls.key)
+                    if pane.show_record(collection, record_id):
+                        self.show_pane(cls.key)
+                        return
+        else:
+            for cls in pane_classes():
+                if collection in cls.shows:
+                    self.show_pane(cls.key)
+                    return
 
     def open_record(self, collection: str, record_id: str) -> bool:
         """Switch to the first pane that shows the record (current pane first)."""
-        if collection == "negotiations":
-            self._select_negotiation(record_id)
-            self.ctx.set_negotiation(record_id)
-            return True
         current = self.current_pane()
         if current.show_record(collection, record_id):
             return True
@@ -574,6 +731,11 @@ class MainWindow(QMainWindow):
         box.setCurrentIndex(index if index >= 0 else 0)
         box.blockSignals(False)
 
+    def _negotiation_tooltip(self, _index: int) -> None:
+        from dossier.ui.widgets.text import plain_tooltip
+
+        self.negotiation_box.setToolTip(plain_tooltip(self.negotiation_box.currentText()))
+
     def _select_negotiation(self, negotiation_id: str | None) -> None:
         index = self.negotiation_box.findData(negotiation_id)
         if index >= 0:
@@ -581,6 +743,9 @@ class MainWindow(QMainWindow):
 
     def _on_negotiation_chosen(self, index: int) -> None:
         chosen = self.negotiation_box.itemData(index)
+        if chosen != self.ctx.negotiation_id and not self._can_leave():
+            self._select_negotiation(self.ctx.negotiation_id)
+            return
         self.ctx.set_negotiation(chosen)
         self.settings.setValue(self._negotiation_key(), chosen or "")
 
@@ -591,6 +756,8 @@ class MainWindow(QMainWindow):
             if self.ctx.negotiation_id not in ids:
                 self.ctx.set_negotiation(ids[0] if ids else None)
             self._select_negotiation(self.ctx.negotiation_id)
+            if self.welcome_shown() and self.ctx.negotiation_id is not None:
+                self.show_pane("rounds")
 
     # ------------------------------------------------------------------ workspaces
     def _update_title(self) -> None:
@@ -624,6 +791,8 @@ class MainWindow(QMainWindow):
         if self.ctx is not None and not self.ctx.ws.is_shared and path.resolve() == self.ctx.ws.path.resolve():
             self.statusBar().showMessage(self.tr("{0} is already open").format(path), 5000)
             return True
+        if not self._can_leave():
+            return False
         opened = open_interactively(self, path)
         if opened is None:
             return False
@@ -711,6 +880,8 @@ class MainWindow(QMainWindow):
         if not self._writable() or self.ctx.ws.is_shared:
             return False
         path = self.ctx.ws.path
+        if not self._can_leave():
+            return False
         backup = choose_backup(self, path)
         if backup is None:
             return False
@@ -934,6 +1105,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.ctx is not None and not self.ctx.ws.readonly and not self._can_leave():
+            event.ignore()
+            return
         self.save_settings()
         self._stop_live()
         if self.ctx is not None:

@@ -20,7 +20,8 @@ from dossier.ui.main_window import MainWindow
 
 def test_window_shows_panes_workspace_and_negotiation(main_window):
     keys = [main_window.sidebar.item(i).data(Qt.ItemDataRole.UserRole) for i in range(main_window.sidebar.count())]
-    assert keys == ["people", "rounds", "positions", "sources", "timeline"]
+    assert keys == ["negotiations", "parties", "people", "topics", "rounds", "positions", "sources", "events",
+                    "timeline"]
     assert "window-demo.sqlite" in main_window.windowTitle()
     assert main_window.ctx.negotiation_id == "il-sy-security"
     assert main_window.negotiation_box.currentData() == "il-sy-security"
@@ -42,7 +43,7 @@ def test_search_hit_opens_the_record_in_its_pane(main_window, qtbot):
     qtbot.keyClick(box, Qt.Key.Key_Return)
     assert main_window.current_pane().key == "people"
     pane = main_window.pane("people")
-    assert pane.record.id == "asaad-al-shaybani"
+    assert pane.editor.record.id == "asaad-al-shaybani"
     assert pane.model.record_id(pane.table.currentIndex().row()) == "asaad-al-shaybani"
     assert not box.hits.isVisible()
 
@@ -186,8 +187,8 @@ def test_a_cancelled_import_writes_nothing(main_window, qtbot):
 def test_settings_remember_window_pane_splitter_and_workspace(main_window, qsettings_tmp, qtbot, tmp_path):
     main_window.show_pane("sources")
     pane = main_window.pane("sources")
-    pane.splitter.setSizes([500, 700])
-    sizes = pane.splitter.sizes()
+    pane.browser.splitter.setSizes([500, 700])
+    sizes = pane.browser.splitter.sizes()
     path = main_window.ctx.ws.path
     main_window.close()
     assert qsettings_tmp.value("window/pane") == "sources"
@@ -199,7 +200,7 @@ def test_settings_remember_window_pane_splitter_and_workspace(main_window, qsett
     qtbot.addWidget(again)
     again.show()
     assert again.current_pane().key == "sources"
-    restored = again.pane("sources").splitter.sizes()
+    restored = again.pane("sources").browser.splitter.sizes()
     # the splitter keeps its proportions whatever width the window gets
     assert abs(restored[0] / sum(restored) - sizes[0] / sum(sizes)) < 0.02
     again.close()
@@ -223,7 +224,7 @@ def test_screenshot_command_writes_a_png(tmp_path):
 
 def test_panes_are_built_when_first_shown(main_window):
     assert [p.key for p in main_window.panes] == ["people"]
-    assert main_window.stack.count() == 5  # the others are stand-ins until shown
+    assert main_window.stack.count() == 9  # the others are stand-ins until shown
     rnd = records.find(main_window.ctx.ws, "rounds")[0]
     assert main_window.open_record("rounds", rnd.id)
     assert main_window.current_pane().key == "rounds"

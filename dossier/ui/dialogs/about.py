@@ -41,6 +41,8 @@ class ShortcutsDialog(QDialog):
             menu = menu_action.menu()
             for action in menu.actions() if menu else []:
                 for shortcut in action.shortcuts():
+                    if shortcut.isEmpty():
+                        continue
                     rows.append((action.text().replace("&", ""),
                                  shortcut.toString(QKeySequence.SequenceFormat.NativeText)))
         rows.append((self.tr("Search results: move / open / close"), self.tr("Up, Down / Enter / Esc")))

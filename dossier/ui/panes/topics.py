@@ -1,0 +1,155 @@
+"""The Topics pane: what the chosen negotiation argues about, and the rounds that had each on
+their agenda.
+
+``NegotiationRecordPane`` is what a pane over one negotiation's records (topics, events)
+shares: it lists only the chosen negotiation's, follows the choice, gives new records
+that negotiation, and is not able to make any while none is chosen.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from dossier.errors import DossierError
+from dossier.model.records import Topic
+from dossier.services import records
+from dossier.ui.models.small import TopicsListModel, fit_columns
+from dossier.ui.widgets.editor import RecordEditor, RecordPane
+from dossier.ui.widgets.fields import LineField, LinkList, TextField, section_title
+from dossier.ui.widgets.negotiation_data import round_label
+from dossier.ui.widgets.text import set_plain
+
+
+class NegotiationRecordPane(RecordPane):
+    """A pane over the chosen negotiation's records of ``COLLECTION``."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        # the New button asks the pane, which knows whether a negotiation is chosen
+        self.browser.new_button.clicked.disconnect()
+        self.browser.new_button.clicked.connect(lambda _c=False: self.new_record())
+        self._update_new_button()
+
+    def model_filters(self) -> dict:
+        return {"negotiation": self.ctx.negotiation_id or ""}
+
+    def _update_new_button(self) -> None:
+        chosen = bool(self.ctx.negotiation_id) and not self.ctx.ws.readonly
+        self.browser.new_button.setEnabled(chosen)
+        self.browser.new_button.setToolTip(
+            self.tr("Make a new {0} (Ctrl+Shift+N)").format(self.editor.singular) if chosen
+            else self.tr("Make or choose a negotiation first"))
+        if not self.ctx.negotiation_id and self.editor.record is None and not self.editor.draft:
+            set_plain(self.editor.subheading, self.tr("Make or choose a negotiation first."))
+
+    def new_record(self, record=None) -> bool:
+        """A draft of the chosen negotiation (the editor's ``blank()`` gives it); none without one."""
+        if not self.ctx.negotiation_id:
+            return False
+        return self.browser.new_record(record)
+
+    def reload(self) -> None:
+        """Show the chosen negotiation's records (the choice may have changed)."""
+        self.model.set_filter(self.model_filters(), self.filter_edit.text())
+        shown = self.editor.current_id()
+        if shown is not None and self.model.row_of(shown) is None and not self.editor.draft:
+            self.editor.set_record(None)  # another negotiation's, or gone: the list's first is shown
+        self.browser.reload()
+        self._update_new_button()
+
+    def show_record(self, collection: str, record_id: str) -> bool:
+        if collection != self.COLLECTION:
+            return False
+        try:
+            record = records.get(self.ctx.ws, collection, record_id)
+        except DossierError:
+            return False
+        if record.negotiation != self.ctx.negotiation_id:
+            if not self.editor.confirm_leave():
+                return False
+            self.ctx.set_negotiation(record.negotiation)
+        return self.browser.select(record_id)
+
+
+class TopicEditor(RecordEditor):
+    COLLECTION = "topics"
+
+    def build(self) -> None:
+        self.topic_title = self.add_field("title", None, LineField(placeholder=self.tr("e.g. Buffer zone")))
+        self.category = self.add_field("category", None,
+                                       LineField(placeholder=self.tr("e.g. Security, Territory")))
+        self.description = self.add_field("description", None, TextField(height=96))
+
+        self.rounds_list = LinkList(self.tr("Not on any round's agenda yet"))
+        self.rounds_list.setObjectName("topicRounds")
+        self.rounds_list.open_record.connect(self.ctx.sig_open_record)
+        self.layout_.addWidget(section_title(self.tr("On the agenda of")))
+        self.layout_.addWidget(self.rounds_list)
+
+    def blank(self) -> Topic:
+        return Topic(id="", negotiation=self.ctx.negotiation_id or "", title="")
+
+    def headings(self, topic: Topic) -> tuple[str, str]:
+        return topic.title, topic.category or ""
+
+    def load(self, topic: Topic) -> None:
+        self.topic_title.set_value(topic.title or None)
+        self.category.set_value(topic.category)
+        self.description.set_value(topic.description)
+        self.fill_links(topic)
+
+    def fill_links(self, topic: Topic) -> None:
+        """The rounds whose agenda holds the topic, with how many positions were stated on it."""
+        if not topic.id:
+            self.rounds_list.set_links([])
+            return
+        rounds = records.listing(self.ctx.ws, "rounds", "topics", topic.id, order_by=("number", "uid"))
+        stated = records.find(self.ctx.ws, "positions", {"topic": topic.id}, lists=False)
+        per_round: dict[str | None, int] = {}
+        for position in stated:
+            per_round[position.round] = per_round.get(position.round, 0) + 1
+        links = []
+        for rnd in rounds:
+            count = per_round.get(rnd.id, 0)
+            said = self.tr("1 position") if count == 1 else self.tr("{0} positions").format(count)
+            parts = (round_label(rnd), rnd.title if rnd.number is not None else "", said if count else "")
+            links.append(("rounds", rnd.id, " · ".join(p for p in parts if p)))
+        self.rounds_list.set_links(links)
+
+    def read(self, base: Topic) -> Topic:
+        return dataclasses.replace(
+            base,
+            negotiation=base.negotiation or self.ctx.negotiation_id or "",
+            title=self.topic_title.value() or "",
+            category=self.category.value(),
+            description=self.description.value(),
+        )
+
+
+class TopicsPane(NegotiationRecordPane):
+    key = "topics"
+    shows = ("topics",)
+    title = "Topics"
+    COLLECTION = "topics"
+    FOLLOWS = ("rounds", "positions")
+
+    def make_editor(self) -> TopicEditor:
+        return TopicEditor(self.ctx)
+
+    def make_model(self) -> TopicsListModel:
+        return TopicsListModel(self.ctx.ws, filters=self.model_filters(), sort="title", parent=self)
+
+    def build_pane(self) -> None:
+        self.title = self.tr("Topics")
+        self.table.setAccessibleName(self.tr("Topics"))
+        fit_columns(self.table, self.model)
+        self.filter_edit.setPlaceholderText(self.tr("Filter by title, category or description…"))
+
+    def count_text(self, n: int) -> str:
+        return self.tr("{0} topics").format(f"{n:,}") if n != 1 else self.tr("1 topic")
+
+    def reload(self) -> None:
+        before = self.editor.record
+        super().reload()
+        if self.editor.record is before and before is not None and not self.editor.draft:
+            self.editor.fill_links(before)  # a round put it on its agenda, or a position was stated
