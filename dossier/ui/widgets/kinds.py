@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from dossier.model.enums import PositionKind
 from dossier.model.palette import KIND_FILL, KIND_ORDER
+from dossier.ui.widgets.flow import FlowLayout
 
 RED_FRAME = QColor("#d01c1c")
 FRAME = QColor("#9aa3ae")
@@ -63,25 +64,37 @@ class KindSwatch(QWidget):
 
 
 class KindLegend(QWidget):
-    """One swatch and word per kind, red lines first."""
+    """One swatch and word per kind, red lines first; wraps onto a second line when narrow."""
 
     def __init__(self, parent: QWidget | None = None, *, extra: list[tuple[QWidget, str]] | None = None):
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
+        layout = FlowLayout(self, spacing=14)
         for kind in KIND_ORDER:
-            layout.addWidget(KindSwatch(kind, self))
-            label = QLabel(kind_tag(kind), self)
+            label = QLabel(kind_tag(kind))
             if kind == PositionKind.RED_LINE:
                 font = QFont(label.font())
                 font.setBold(True)
                 label.setFont(font)
-            layout.addWidget(label)
-            layout.addSpacing(10)
+            layout.addWidget(self._entry(KindSwatch(kind), label))
         for widget, text in extra or []:
-            layout.addWidget(widget)
-            layout.addWidget(QLabel(text, self))
-            layout.addSpacing(10)
-        layout.addStretch(1)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+            layout.addWidget(self._entry(widget, QLabel(text)))
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def _entry(self, swatch: QWidget, label: QLabel) -> QWidget:
+        """A swatch and its word, kept together on one line."""
+        entry = QWidget(self)
+        row = QHBoxLayout(entry)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        row.addWidget(swatch)
+        row.addWidget(label)
+        return entry
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self.layout().heightForWidth(width)
