@@ -137,6 +137,11 @@ class RoundsPane(RecordPane):
     shows = ("rounds",)
     title = "Rounds"
     COLLECTION = "rounds"
+    SHOW_FIRST = False  # the latest round: see reload
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self.reload()
 
     def make_editor(self) -> RoundEditor:
         self.doc = None
@@ -195,10 +200,9 @@ class RoundsPane(RecordPane):
         if self.editor.current_id() is not None and self.model.row_of(self.editor.current_id()) is None:
             if not self.editor.draft:
                 self.editor.set_record(None)
+        if self.editor.record is None and not self.editor.draft and self.doc is not None and self.doc.rounds:
+            self.browser.select(self.doc.rounds[-1].id)  # the latest round, by number
         self.browser.reload()
-        if self.editor.record is None and not self.editor.draft and self.model.rowCount():
-            last = self.model.record_id(self.model.rowCount() - 1)
-            self.browser.select(last)
         self.record_shown(self.editor.record)
 
     def record_shown(self, record) -> None:

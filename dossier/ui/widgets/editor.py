@@ -882,6 +882,8 @@ class RecordPane(Pane):
     COLLECTION = ""
     #: other collections whose changes alter what the pane shows
     FOLLOWS: tuple[str, ...] = ()
+    #: whether the first row is shown when the pane opens (else the pane shows one itself)
+    SHOW_FIRST = True
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
@@ -900,7 +902,7 @@ class RecordPane(Pane):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.browser)
         self.build_pane()
-        self.browser.finish()
+        self.browser.finish(show_first=self.SHOW_FIRST)
 
     def make_editor(self) -> RecordEditor:
         raise NotImplementedError
