@@ -35,3 +35,14 @@ def test_a_topic_found_by_search_opens_in_the_topics_pane(main_window, qtbot):
     qtbot.keyClick(box, Qt.Key.Key_Return)
     assert main_window.current_pane().key == "topics"
     assert main_window.current_pane().editor.record.id == topic.id
+
+
+def test_no_record_of_the_demo_reads_as_an_unsaved_edit_when_merely_shown(main_window):
+    """Showing a record and leaving it must never ask about an edit nobody made."""
+    ws = main_window.ctx.ws
+    for collection, key in PANE_OF.items():
+        for record in records.list_all(ws, collection):
+            assert main_window.open_record(collection, record.id), (collection, record.id)
+            editor = main_window.pane(key).editor
+            assert editor.record.id == record.id
+            assert not editor.has_unsaved_edit(), (collection, record.id, editor.local_problems())

@@ -136,3 +136,22 @@ def test_movement_model_passes_the_item_model_tester(pane):
     QAbstractItemModelTester(tester_model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     pane.show_record("rounds", "round-5")
     pane.show_record("rounds", "round-1")
+
+
+def test_an_agenda_in_its_own_order_is_shown_unchanged_and_a_tick_adds_at_its_end(qtbot, ctx):
+    import dataclasses
+
+    rnd = records.get(ctx.ws, "rounds", "round-5")
+    topics = [t.id for t in records.find(ctx.ws, "topics", {"negotiation": NEG})]
+    agenda = list(reversed(topics[:3]))  # not the order the topics are offered in
+    records.update(ctx.ws, dataclasses.replace(rnd, topics=agenda))
+    pane = RoundsPane(ctx)
+    qtbot.addWidget(pane)
+    assert pane.show_record("rounds", "round-5")
+    assert pane.form.agenda.value() == agenda
+    assert not pane.form.has_unsaved_edit()  # leaving the round asks nothing
+    extra = next(i for i in range(pane.form.agenda.count())
+                 if pane.form.agenda.item(i).data(Qt.ItemDataRole.UserRole) == topics[3])
+    pane.form.agenda.setCurrentRow(extra)
+    qtbot.keyClick(pane.form.agenda, Qt.Key.Key_Space)
+    assert records.get(ctx.ws, "rounds", "round-5").topics == agenda + [topics[3]]

@@ -425,7 +425,7 @@ class CheckListField(QListWidget):
         self.empty_text = empty_text
         self.setItemDelegate(BidiItemDelegate(self))
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self._extra: list = []  # ticked values not offered (another negotiation's): kept as they are
+        self._loaded: list = []  # the values as the record holds them, in its order
         self._loading = False
         self.itemChanged.connect(lambda _i: None if self._loading else self.edited.emit())
 
@@ -451,16 +451,22 @@ class CheckListField(QListWidget):
 
     def set_value(self, values: list) -> None:
         self._loading = True
-        offered = {item.data(Qt.ItemDataRole.UserRole) for item in self._offered()}
+        self._loaded = list(values)
         for item in self._offered():
             checked = item.data(Qt.ItemDataRole.UserRole) in values
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        self._extra = [v for v in values if v not in offered]
         self._loading = False
 
     def value(self) -> list:
-        offered = [item for item in self._offered() if item.checkState() == Qt.CheckState.Checked]
-        return [item.data(Qt.ItemDataRole.UserRole) for item in offered] + list(self._extra)
+        """The ticked values: those loaded in their own order (and any not offered here, kept),
+        then those ticked since, in the order offered."""
+        items = self._offered()
+        offered = {item.data(Qt.ItemDataRole.UserRole) for item in items}
+        ticked = {item.data(Qt.ItemDataRole.UserRole) for item in items if item.checkState() == Qt.CheckState.Checked}
+        kept = [v for v in self._loaded if v in ticked or v not in offered]
+        return kept + [item.data(Qt.ItemDataRole.UserRole) for item in items
+                       if item.data(Qt.ItemDataRole.UserRole) in ticked and item.data(Qt.ItemDataRole.UserRole)
+                       not in self._loaded]
 
 
 class LinkList(QListWidget):
