@@ -638,7 +638,15 @@ class MainWindow(QMainWindow):
             return False
         if self.welcome_shown():
             return self.new_negotiation()
-        return bool(self.current_pane().new_record())
+        pane = self.current_pane()
+        if pane.key == "timeline" and self.show_pane("events"):  # the timeline draws events: make one
+            pane = self.current_pane()
+        if pane.new_record():
+            return True
+        if not self.ctx.negotiation_id and pane.key in ("topics", "rounds", "positions", "events"):
+            self.statusBar().showMessage(self.tr("Make or choose a negotiation first (File ▸ New negotiation…)"),
+                                         8000)
+        return False
 
     def _can_leave(self) -> bool:
         """Whether every built pane may drop what its editor shows (asks about unsaved edits)."""

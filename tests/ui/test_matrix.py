@@ -173,3 +173,13 @@ def test_the_form_fills_its_drop_downs_when_the_list_is_first_shown(pane):
     pane.tabs.setCurrentWidget(pane.matrix)
     pane.reload()  # once filled, they follow every reload
     assert pane.form.person.findData("ron-dermer") > 0
+
+
+def test_long_names_in_the_matrix_headers_are_cut_to_a_few_lines_with_the_whole_name_in_the_tooltip():
+    from dossier.ui.widgets.matrix import header_lines
+
+    title = "Withdrawal of Israeli forces from the buffer zone and the summit of Mount Hermon, " * 3
+    shown = header_lines(title, 30, 4)
+    assert len(shown.split("\n")) == 4 and shown.endswith("…")
+    assert all(len(line) <= 30 for line in shown.split("\n"))
+    assert header_lines("Syria", 18, 2) == "Syria"

@@ -79,3 +79,10 @@ def test_undo_brings_the_changed_record_into_view(main_window, qtbot):
     assert pane.editor.record.id == person.id
     assert pane.editor.person_title.text() == (person.title or "")
     assert "Undone: Edit person" in main_window.statusBar().currentMessage()
+
+
+def test_new_record_on_the_timeline_makes_a_new_event(main_window, qtbot):
+    main_window.show_pane("timeline")
+    main_window.new_action.trigger()
+    pane = main_window.current_pane()
+    assert pane.key == "events" and pane.editor.draft

@@ -7,6 +7,8 @@ Clicking a cell shows that party's positions on that topic across the rounds.
 
 from __future__ import annotations
 
+import textwrap
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
@@ -175,15 +177,29 @@ class PositionMatrixModel(QAbstractTableModel):
                 return None
             party = self.parties[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                name = self.party_name(party)
+                name = header_lines(self.party_name(party), 18, 2)
                 role_word = self.roles.get(party)
                 return name if role_word in (None, PartyRole.PARTY) else f"{name}\n({self.tr(role_word)})"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return plain_tooltip(self.party_name(party))
             return None
         if not 0 <= section < len(self.topics):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.topic_title(self.topics[section])
+            return header_lines(self.topic_title(self.topics[section]), 30, 4)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(self.topic_title(self.topics[section]))
         return None
+
+
+def header_lines(text: str, width: int, lines: int) -> str:
+    """A long name broken into at most ``lines`` lines of about ``width`` characters, the last cut
+    with "…": a header never pushes the matrix's cells out of sight (the whole name is its tooltip)."""
+    wrapped = textwrap.wrap(text, width, break_long_words=True) or [""]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"
+    return "\n".join(wrapped)
 
 
 class PositionCellDelegate(QStyledItemDelegate):
