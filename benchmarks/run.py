@@ -146,7 +146,7 @@ def bench_open_large(ctx: Context) -> list[Figure]:
     large = _median_probe(ctx, "app", "--", "--db", str(big), "--pane", "positions", runs=runs)
     return [Figure("open_large", f"open the {ctx.size} workspace, Positions pane shown", large, "s", base,
                    "≤ demo start-up + 0.3 s", large - base <= 0.3,
-                   f"+{large - base:.2f} s over the demo workspace; median of {runs} fresh processes each")]
+                   f"{large - base:+.2f} s over the demo workspace; median of {runs} fresh processes each")]
 
 
 def bench_memory(ctx: Context) -> list[Figure]:

@@ -44,7 +44,7 @@ class PersonEditor(RecordEditor):
         self.aliases = self.add_field("aliases", None,
                                       StringListEditor(self.tr("Other spellings and transliterations")))
         self.roles = self.add_field("roles", None, ItemTableEditor(
-            [self.tr("Title"), self.tr("Organization"), self.tr("Start"), self.tr("End")]))
+            [self.tr("Title"), self.tr("Organization"), self.tr("Start"), self.tr("End")], date_columns=(2, 3)))
         self.bio = self.add_field("bio", None, TextField(NOTES_LIMIT, 96))
         self.notes = self.add_field("notes", None, TextField(NOTES_LIMIT, 72))
 

@@ -352,7 +352,7 @@ class ItemTableEditor(QWidget):
 
     edited = Signal()
 
-    def __init__(self, headers: list[str], parent: QWidget | None = None):
+    def __init__(self, headers: list[str], parent: QWidget | None = None, *, date_columns: tuple[int, ...] = ()):
         super().__init__(parent)
         self.table = QTableWidget(0, len(headers))
         self.table.setHorizontalHeaderLabels(headers)
@@ -361,10 +361,15 @@ class ItemTableEditor(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setMinimumSectionSize(60)
+        header = self.table.horizontalHeader()  # every column in sight: text columns share the width
+        header.setMinimumSectionSize(40)
+        date_width = self.fontMetrics().horizontalAdvance("2025-11-05") + 16
+        for column in range(len(headers)):
+            if column in date_columns:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+                self.table.setColumnWidth(column, date_width)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(110)
         self.table.setMaximumHeight(150)
         self.table.itemChanged.connect(self._changed)
