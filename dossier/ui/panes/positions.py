@@ -68,7 +68,6 @@ class PositionEditor(RecordEditor):
                             + [(r.id, round_label(r)) for r in analysis.ordered_rounds(doc, negotiation_id)])
             everyone = records.choices(self.ctx.ws, "people", "name")
             self.person.fill([(None, self.tr("(not named)"))] + [(pid, name) for pid, name in everyone])
-            fit_long_list(self.person)
             self.citations.set_sources(records.choices(self.ctx.ws, "sources", "title", "reliability"))
             if self.record is not None and not self.draft:
                 self.load(self.record)

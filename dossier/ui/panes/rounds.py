@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from dossier.model.dates import display_range
 from dossier.model.enums import RoundStatus
 from dossier.model.records import Round
 from dossier.services import records
+from dossier.ui.context import AppContext
 from dossier.ui.models.tables import RoundsTableModel
 from dossier.ui.widgets.citations import CitationsEditor
 from dossier.ui.widgets.editor import RecordEditor, RecordPane
 from dossier.ui.widgets.fields import CheckListField, ChoiceField, DateField, LineField, NumberField, TextField
-from dossier.ui.widgets.list_editor import fit_long_list
 from dossier.ui.widgets.movement import MovementView
 from dossier.ui.widgets.negotiation_data import load_negotiation, round_label
 from dossier.ui.widgets.participants import ParticipantsEditor, PersonChoice
@@ -82,7 +82,6 @@ class RoundEditor(RecordEditor):
             self.participants.set_choices(all_people, doc.parties)
             self.citations.set_sources(records.choices(self.ctx.ws, "sources", "title", "reliability"))
             self.mediator.fill([(None, self.tr("(none)"))] + [(p.id, p.name) for p in all_people])
-            fit_long_list(self.mediator)
             self.agenda.fill([(t.id, t.title) for t in doc.topics])
             shown = self.record if self.record is not None else None
             if shown is not None:
