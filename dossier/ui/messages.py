@@ -152,41 +152,10 @@ _REQUIRED_HINTS: dict[tuple[str, str], str] = {
     ("sources", "title"): "give the source's title or headline",
 }
 
-#: Plural of each collection's record, for counts ("1 person", "2 people").
-_COUNTED: dict[str, tuple[str, str]] = {
-    "parties": ("{0} party", "{0} parties"),
-    "people": ("{0} person", "{0} people"),
-    "negotiations": ("{0} negotiation", "{0} negotiations"),
-    "topics": ("{0} topic", "{0} topics"),
-    "rounds": ("{0} round", "{0} rounds"),
-    "positions": ("{0} position", "{0} positions"),
-    "sources": ("{0} source", "{0} sources"),
-    "events": ("{0} event", "{0} events"),
-}
+def _noun(word: str | None) -> str:
+    """A record kind inside a sentence ("the chosen person"): one of the singular nouns, else "record"."""
+    return tr(word) if word in SINGULAR.values() else tr("record")
 
-#: Each record's kind, capitalised, as it opens a line ("Position “…”").
-_KIND_WORDS: dict[str, str] = {
-    "parties": "Party",
-    "people": "Person",
-    "negotiations": "Negotiation",
-    "topics": "Topic",
-    "rounds": "Round",
-    "positions": "Position",
-    "sources": "Source",
-    "events": "Event",
-}
-
-#: The noun of each record kind as it appears inside a sentence ("the chosen person").
-_NOUNS: dict[str, str] = {
-    "party": "party",
-    "person": "person",
-    "negotiation": "negotiation",
-    "topic": "topic",
-    "round": "round",
-    "position": "position",
-    "source": "source",
-    "event": "event",
-}
 
 #: What a reference means, in plain words: ``(referring collection, field) -> role``.
 _REFERENCE_ROLES: dict[tuple[str, str], str] = {
@@ -237,8 +206,9 @@ def cut(text: str, limit: int = LABEL_LIMIT) -> str:
 
 def count_text(collection: str, n: int) -> str:
     """“1 position”, “2 positions”, “1 person”, “3 people”."""
-    one, many = _COUNTED.get(collection, ("{0} record", "{0} records"))
-    return tr(one if n == 1 else many).format(f"{n:,}")
+    # a collection's name is its plural ("people", "parties"); SINGULAR gives the singular
+    one, many = (SINGULAR[collection], collection) if collection in SINGULAR else ("record", "records")
+    return tr("{0} " + (one if n == 1 else many)).format(f"{n:,}")
 
 
 def _join(items: list[str]) -> str:
@@ -341,7 +311,7 @@ def _choice_word(value: str) -> str:
 
 def _required(collection: str, field: str, sub: str | None, kind: object | None) -> str:
     if isinstance(kind, Ref):
-        return tr("choose a {0}").format(tr(_NOUNS.get(SINGULAR.get(kind.collection, ""), "record")))
+        return tr("choose a {0}").format(_noun(SINGULAR.get(kind.collection)))
     if isinstance(kind, Date):
         return tr("required — {0}").format(tr(_DATE_HELP))
     if isinstance(kind, Integer):
@@ -386,9 +356,9 @@ def _detail(collection: str, field: str, index: int | None, sub: str | None, mes
     if _COUNTRY.fullmatch(message):
         return tr("type a two-letter country code such as SY"), False
     if m := _REF_FORM.fullmatch(message):
-        return tr("choose a {0} from the list").format(tr(_NOUNS.get(m.group("noun"), "record"))), False
+        return tr("choose a {0} from the list").format(_noun(m.group("noun"))), False
     if m := _UNKNOWN_REF.fullmatch(message):
-        return tr("the chosen {0} no longer exists").format(tr(_NOUNS.get(m.group("noun"), "record"))), False
+        return tr("the chosen {0} no longer exists").format(_noun(m.group("noun"))), False
     if m := _NUMBER_TAKEN.fullmatch(message):
         return tr("Round {0} already exists in this negotiation — choose another number").format(
             m.group("number")), False
@@ -411,9 +381,9 @@ def _detail(collection: str, field: str, index: int | None, sub: str | None, mes
             name = _name_of(names, _plural_of(noun), m.group("id"))
             if name is not None:
                 return tr("“{0}” belongs to another negotiation").format(name), False
-            return tr("this {0} belongs to another negotiation").format(tr(_NOUNS.get(noun, "record"))), False
+            return tr("this {0} belongs to another negotiation").format(_noun(noun)), False
         return tr("belongs to another negotiation — choose a {0} of this negotiation").format(
-            tr(_NOUNS.get(noun, "record"))), False
+            _noun(noun)), False
     if m := _VIA_LOOP.fullmatch(message):
         ids = _QUOTED_ID.findall(m.group("chain"))
         shown = [_name_of(names, "sources", i) for i in ids]
@@ -427,7 +397,7 @@ def _detail(collection: str, field: str, index: int | None, sub: str | None, mes
         return tr("this entry cannot be read"), False
     if (m := _NOT_FOUND.fullmatch(message)) and m.group("coll") in SINGULAR:
         return tr("this {0} no longer exists — someone may have deleted it").format(
-            tr(_NOUNS[SINGULAR[m.group("coll")]])), False
+            _noun(SINGULAR[m.group("coll")])), False
     if _UNKNOWN_FIELD.fullmatch(message):
         return tr("is not something Dossier knows"), False
     return message, False
@@ -466,7 +436,7 @@ def human_error(collection: str, error: FieldError, names: Names | None = None) 
 
 
 def _id_text(collection: str, message: str) -> str:
-    noun = tr(_NOUNS.get(SINGULAR.get(collection, ""), "record"))
+    noun = _noun(SINGULAR.get(collection))
     if _ID_TAKEN.fullmatch(message):
         if collection == "rounds":
             return tr("A round like this already exists — choose another number")
@@ -487,7 +457,7 @@ def _id_text(collection: str, message: str) -> str:
 def record_title(collection: str, record: object | None, names: Names | None = None,
                  record_id: str | None = None) -> str:
     """A record as it opens a line: ``Round 2 · Geneva``, ``Position “Withdrawal…”``."""
-    kind = tr(_KIND_WORDS.get(collection, "Record"))
+    kind = tr(SINGULAR[collection].capitalize() if collection in SINGULAR else "Record")
     if record is None:
         name = _name_of(names, collection, record_id) if record_id else None
         if name is None:
@@ -548,7 +518,7 @@ def delete_confirmation(collection: str, record: object, refs: list[Reference],
 def _delete_question(collection: str, record: object) -> str:
     if collection == "rounds":
         return tr("Delete {0}?").format(record_title(collection, record))
-    noun = tr(_NOUNS.get(SINGULAR.get(collection, ""), "record"))
+    noun = _noun(SINGULAR.get(collection))
     for attr in ("name", "title", "summary"):
         value = getattr(record, attr, None)
         if isinstance(value, str) and value.strip():
@@ -558,7 +528,7 @@ def _delete_question(collection: str, record: object) -> str:
 
 def _counts(outcome: Mapping[str, Iterable[str]], skip: tuple[str, str | None]) -> list[str]:
     parts = []
-    order = list(_COUNTED) + [c for c in outcome if c not in _COUNTED]
+    order = list(SINGULAR) + [c for c in outcome if c not in SINGULAR]
     for name in order:
         ids = [i for i in outcome.get(name, ()) if (name, i) != skip]
         if ids:
