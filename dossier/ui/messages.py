@@ -309,6 +309,22 @@ def _choice_word(value: str) -> str:
     return value if len(value) <= 1 else value.replace("_", " ").capitalize()
 
 
+def date_problem(message: str) -> str | None:
+    """A date rule's refusal (``PartialDate.parse``'s reason, as the rules word it) in plain
+    words; None when ``message`` is not about a date."""
+    if _BAD_DATE.fullmatch(message):
+        return tr(_DATE_HELP)
+    if _BAD_YEAR.fullmatch(message):
+        return tr("the year must be from 0001 to 9999")
+    if m := _BAD_MONTH.fullmatch(message):
+        return tr("there is no month {0} — type a month from 01 to 12").format(m.group("month"))
+    if m := _BAD_DAY.fullmatch(message):
+        month = int(m.group("month"))
+        month_name = tr(_MONTHS[month - 1]) if 1 <= month <= 12 else m.group("month")
+        return tr("{0} {1} has no day {2}").format(month_name, int(m.group("year")), int(m.group("day")))
+    return None
+
+
 def _required(collection: str, field: str, sub: str | None, kind: object | None) -> str:
     if isinstance(kind, Ref):
         return tr("choose a {0}").format(_noun(SINGULAR.get(kind.collection)))
@@ -336,16 +352,8 @@ def _detail(collection: str, field: str, index: int | None, sub: str | None, mes
     if m := _CHOICE.fullmatch(message):
         allowed = [_choice_word(v.strip()) for v in m.group("allowed").split(",") if v.strip()]
         return tr("choose one of {0}").format(", ".join(allowed)), False
-    if _BAD_DATE.fullmatch(message):
-        return tr(_DATE_HELP), False
-    if _BAD_YEAR.fullmatch(message):
-        return tr("the year must be from 0001 to 9999"), False
-    if m := _BAD_MONTH.fullmatch(message):
-        return tr("there is no month {0} — type a month from 01 to 12").format(m.group("month")), False
-    if m := _BAD_DAY.fullmatch(message):
-        month = int(m.group("month"))
-        month_name = tr(_MONTHS[month - 1]) if 1 <= month <= 12 else m.group("month")
-        return tr("{0} {1} has no day {2}").format(month_name, int(m.group("year")), int(m.group("day"))), False
+    if (text := date_problem(message)) is not None:
+        return text, False
     if m := _INTEGER.fullmatch(message):
         low, high = int(m.group("low")), int(m.group("high"))
         if (sub or field) == "credibility":

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.model.dates import PartialDate
+from dossier.ui.messages import date_problem as describe_date_problem
 from dossier.ui.widgets.common import BidiItemDelegate
 from dossier.ui.widgets.text import is_rtl, plain_tooltip
 
@@ -55,21 +56,14 @@ def too_long(length: int, limit: int, where: str) -> str:
 
 
 def date_problem(text: str | None) -> str | None:
-    """Why ``text`` is not a date the rules accept, in plain words; None when it is one (or empty)."""
+    """Why ``text`` is not a date the rules accept, in the words the rules' messages use
+    (``messages.date_problem``); None when it is one (or empty)."""
     if not text:
         return None
     try:
         PartialDate.parse(text)
     except ValueError as exc:
-        reason = str(exc)
-        if reason.startswith("no month"):
-            return tr("there is no month {0} — type a month from 01 to 12").format(text[5:7])
-        if reason.startswith("no day"):
-            parsed = PartialDate(int(text[:4]), int(text[5:7]))
-            return tr("{0} has no day {1}").format(parsed.display(), text[8:10])
-        if reason.startswith("year"):
-            return tr("the year must be from 0001 to 9999")
-        return tr("type a year (2025), a month (2025-11) or a day (2025-11-05)")
+        return describe_date_problem(str(exc)) or str(exc)
     return None
 
 
