@@ -51,7 +51,7 @@ from dossier.services.workspace import Change
 from dossier.ui.commands import push_delete, push_save, record_label
 from dossier.ui.context import AppContext, Pane
 from dossier.ui.dialogs.history import show_history
-from dossier.ui.messages import FIELD_LABELS, field_label, human_error
+from dossier.ui.messages import field_label, human_error
 from dossier.ui.widgets.common import record_table, select_record, selected_record
 from dossier.ui.widgets.team import Refresh, RemoteNote, last_change, refresh_action
 from dossier.ui.widgets.text import plain_tooltip, set_plain
@@ -167,7 +167,7 @@ class RecordEditor(QWidget):
         self._loading = False
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, ErrorLabel] = {}
-        self.labels: dict[str, str] = dict(FIELD_LABELS.get(self.COLLECTION, {}))
+        self.labels: dict[str, str] = {}  # field -> the word its row shows
         self.singular = SINGULAR[self.COLLECTION]
 
         self.heading = QLabel(self)
@@ -281,7 +281,7 @@ class RecordEditor(QWidget):
         """Add ``widget`` as the field ``name``, labelled ``label`` (the form's word for it by
         default), with a place for its problems right under it."""
         label = field_label(self.COLLECTION, name) if label is None else label
-        self.labels.setdefault(name, label)
+        self.labels[name] = label
         error = ErrorLabel()
         error.setAccessibleName(self.tr("{0}: problem").format(label))
         holder = QWidget()
