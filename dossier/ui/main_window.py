@@ -683,22 +683,13 @@ class MainWindow(QMainWindow):
         """After an undo or redo: show the record it changed, in its pane (or that pane, when the record is gone)."""
         from dossier.services import records
 
-        if collection == "negotiations" and records.exists(self.ctx.ws, collection, record_id):
-            self._select_negotiation(record_id)
-            self.ctx.set_negotiation(record_id)
         if records.exists(self.ctx.ws, collection, record_id):
-            current = self.current_pane()
-            for cls in pane_classes():
-                if collection in cls.shows and (cls.key == current.key or collection not in current.shows):
-                    pane = self.pane(cls.key)
-                    if pane.show_record(collection, record_id):
-                        self.show_pane(cls.key)
-                        return
-        else:
-            for cls in pane_classes():
-                if collection in cls.shows:
-                    self.show_pane(cls.key)
-                    return
+            self.open_record(collection, record_id)
+            return
+        for cls in pane_classes():  # gone (an undone creation): the pane that lists its kind
+            if collection in cls.shows:
+                self.show_pane(cls.key)
+                return
 
     def open_record(self, collection: str, record_id: str) -> bool:
         """Switch to the first pane that shows the record (current pane first)."""
