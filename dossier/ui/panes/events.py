@@ -18,10 +18,9 @@ from PySide6.QtWidgets import (
 from dossier.model.records import Event
 from dossier.services import records
 from dossier.ui.models.small import EventsListModel, fit_columns, readable_date
-from dossier.ui.panes.topics import NegotiationRecordPane
 from dossier.ui.widgets.citations import CitationsEditor
 from dossier.ui.widgets.common import BidiItemDelegate
-from dossier.ui.widgets.editor import RecordEditor
+from dossier.ui.widgets.editor import NegotiationRecordPane, RecordEditor
 from dossier.ui.widgets.fields import ChoiceField, DateField, LineField, TextField
 from dossier.ui.widgets.text import plain_tooltip
 

@@ -14,7 +14,7 @@ from dossier.services import records
 from dossier.ui.context import AppContext
 from dossier.ui.models.tables import RoundsTableModel
 from dossier.ui.widgets.citations import CitationsEditor
-from dossier.ui.widgets.editor import RecordEditor, RecordPane
+from dossier.ui.widgets.editor import NegotiationRecordPane, RecordEditor
 from dossier.ui.widgets.fields import CheckListField, ChoiceField, DateField, LineField, NumberField, TextField
 from dossier.ui.widgets.movement import MovementView
 from dossier.ui.widgets.negotiation_data import load_negotiation, round_label
@@ -131,7 +131,7 @@ class RoundEditor(RecordEditor):
                        sources=self.citations.citations())
 
 
-class RoundsPane(RecordPane):
+class RoundsPane(NegotiationRecordPane):
     key = "rounds"
     shows = ("rounds",)
     title = "Rounds"
@@ -177,17 +177,11 @@ class RoundsPane(RecordPane):
     def count_text(self, n: int) -> str:
         return self.tr("{0} rounds").format(f"{n:,}") if n != 1 else self.tr("1 round")
 
-    def model_filters(self) -> dict:
-        return {"negotiation": self.ctx.negotiation_id or ""}
-
     def _load_doc(self) -> None:
         nid = self.ctx.negotiation_id
         self.doc = load_negotiation(self.ctx.ws, nid, positions=True) if nid else None
         if self.doc is not None:
             self.editor.set_choices(nid, self.doc)
-        self.browser.new_button.setEnabled(self.doc is not None and not self.ctx.ws.readonly)
-        self.browser.new_button.setToolTip("" if self.doc is not None else
-                                           self.tr("Make or choose a negotiation first"))
 
     # ------------------------------------------------------------- content
     def follows(self, change) -> bool:
@@ -195,30 +189,15 @@ class RoundsPane(RecordPane):
 
     def reload(self) -> None:
         self._load_doc()
-        self.model.set_filter(self.model_filters(), self.filter_edit.text())
-        if self.editor.current_id() is not None and self.model.row_of(self.editor.current_id()) is None:
-            if not self.editor.draft:
-                self.editor.set_record(None)
+        super().reload()
+        self.record_shown(self.editor.record)
+
+    def before_reload(self) -> None:
         if self.editor.record is None and not self.editor.draft and self.doc is not None and self.doc.rounds:
             self.browser.select(self.doc.rounds[-1].id)  # the latest round, by number
-        self.browser.reload()
-        self.record_shown(self.editor.record)
 
     def record_shown(self, record) -> None:
         self.movement.set_round(self.doc, record.id if record is not None else None)
-
-    def show_record(self, collection: str, record_id: str) -> bool:
-        if collection != "rounds":
-            return False
-        try:
-            rnd = records.get(self.ctx.ws, "rounds", record_id)
-        except Exception:  # noqa: BLE001 - a record gone meanwhile: nothing to show
-            return False
-        if rnd.negotiation != self.ctx.negotiation_id:
-            if not self.editor.confirm_leave():
-                return False
-            self.ctx.set_negotiation(rnd.negotiation)
-        return self.browser.select(record_id)
 
     def new_record(self, record=None) -> bool:
         if self.doc is None:

@@ -10,65 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from dossier.errors import DossierError
 from dossier.model.records import Topic
 from dossier.services import records
 from dossier.ui.models.small import TopicsListModel, fit_columns
-from dossier.ui.widgets.editor import RecordEditor, RecordPane
+from dossier.ui.widgets.editor import NegotiationRecordPane, RecordEditor
 from dossier.ui.widgets.fields import LineField, LinkList, TextField, section_title
 from dossier.ui.widgets.negotiation_data import round_label
-from dossier.ui.widgets.text import set_plain
-
-
-class NegotiationRecordPane(RecordPane):
-    """A pane over the chosen negotiation's records of ``COLLECTION``."""
-
-    def __init__(self, ctx, parent=None):
-        super().__init__(ctx, parent)
-        # the New button asks the pane, which knows whether a negotiation is chosen
-        self.browser.new_button.clicked.disconnect()
-        self.browser.new_button.clicked.connect(lambda _c=False: self.new_record())
-        self._update_new_button()
-
-    def model_filters(self) -> dict:
-        return {"negotiation": self.ctx.negotiation_id or ""}
-
-    def _update_new_button(self) -> None:
-        chosen = bool(self.ctx.negotiation_id) and not self.ctx.ws.readonly
-        self.browser.new_button.setEnabled(chosen)
-        self.browser.new_button.setToolTip(
-            self.tr("Make a new {0} (Ctrl+Shift+N)").format(self.editor.singular) if chosen
-            else self.tr("Make or choose a negotiation first"))
-        if not self.ctx.negotiation_id and self.editor.record is None and not self.editor.draft:
-            set_plain(self.editor.subheading, self.tr("Make or choose a negotiation first."))
-
-    def new_record(self, record=None) -> bool:
-        """A draft of the chosen negotiation (the editor's ``blank()`` gives it); none without one."""
-        if not self.ctx.negotiation_id:
-            return False
-        return self.browser.new_record(record)
-
-    def reload(self) -> None:
-        """Show the chosen negotiation's records (the choice may have changed)."""
-        self.model.set_filter(self.model_filters(), self.filter_edit.text())
-        shown = self.editor.current_id()
-        if shown is not None and self.model.row_of(shown) is None and not self.editor.draft:
-            self.editor.set_record(None)  # another negotiation's, or gone: the list's first is shown
-        self.browser.reload()
-        self._update_new_button()
-
-    def show_record(self, collection: str, record_id: str) -> bool:
-        if collection != self.COLLECTION:
-            return False
-        try:
-            record = records.get(self.ctx.ws, collection, record_id)
-        except DossierError:
-            return False
-        if record.negotiation != self.ctx.negotiation_id:
-            if not self.editor.confirm_leave():
-                return False
-            self.ctx.set_negotiation(record.negotiation)
-        return self.browser.select(record_id)
 
 
 class TopicEditor(RecordEditor):

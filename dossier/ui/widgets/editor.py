@@ -961,3 +961,55 @@ class RecordPane(Pane):
 
     def restore_state(self) -> None:
         self.browser.restore_state(self.ctx.settings, f"panes/{self.key}")
+
+
+class NegotiationRecordPane(RecordPane):
+    """A pane over the chosen negotiation's records of ``COLLECTION``."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self._update_new_button()
+
+    def model_filters(self) -> dict:
+        return {"negotiation": self.ctx.negotiation_id or ""}
+
+    def _update_new_button(self) -> None:
+        chosen = bool(self.ctx.negotiation_id) and not self.ctx.ws.readonly
+        self.browser.new_button.setEnabled(chosen)
+        self.browser.new_button.setToolTip(
+            self.tr("Make a new {0} (Ctrl+N)").format(self.editor.singular) if chosen
+            else self.tr("Make or choose a negotiation first"))
+        if not self.ctx.negotiation_id and self.editor.record is None and not self.editor.draft:
+            set_plain(self.editor.subheading, self.tr("Make or choose a negotiation first."))
+
+    def new_record(self, record=None) -> bool:
+        """A draft of the chosen negotiation (the editor's ``blank()`` gives it); none without one."""
+        if not self.ctx.negotiation_id:
+            return False
+        return self.browser.new_record(record)
+
+    def reload(self) -> None:
+        """Show the chosen negotiation's records (the choice may have changed)."""
+        self.model.set_filter(self.model_filters(), self.filter_edit.text())
+        shown = self.editor.current_id()
+        if shown is not None and self.model.row_of(shown) is None and not self.editor.draft:
+            self.editor.set_record(None)  # another negotiation's, or gone: the list's first is shown
+        self.before_reload()
+        self.browser.reload()
+        self._update_new_button()
+
+    def before_reload(self) -> None:
+        """Called once the list shows the chosen negotiation, before the editor follows it."""
+
+    def show_record(self, collection: str, record_id: str) -> bool:
+        if collection != self.COLLECTION:
+            return False
+        try:
+            record = records.get(self.ctx.ws, collection, record_id)
+        except DossierError:
+            return False
+        if record.negotiation != self.ctx.negotiation_id:
+            if not self.editor.confirm_leave():
+                return False
+            self.ctx.set_negotiation(record.negotiation)
+        return self.browser.select(record_id)
