@@ -99,6 +99,13 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--marking", metavar="TEXT", default="RESTRICTED", help="handling marking on every page")
     p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size (default a4)")
     p.add_argument("--author", metavar="NAME", help="author named on the cover and in the metadata")
+
+    p = sub.add_parser("analyse", help="print a negotiation's standing positions, gaps, movement, chronology "
+                                       "and source numbers, as the dossier reads them")
+    _db_arg(p)
+    p.add_argument("--negotiation", metavar="ID", help="negotiation to analyse (needed when there are several)")
+    p.add_argument("--as-of", metavar="ROUND", help="read the records as of this round")
+    p.add_argument("--json", action="store_true", help="print JSON (ids only) instead of text")
     return parser
 
 
@@ -284,6 +291,25 @@ def cmd_export_pdf(args) -> int:
     return EXIT_OK
 
 
+def cmd_analyse(args) -> int:
+    import json
+
+    from dossier.services import interchange
+    from dossier.services.analyse import Analysis, render_text
+
+    with _existing(args) as ws:
+        doc = interchange.export_document(ws)
+    result = Analysis(doc, args.negotiation, args.as_of)
+    out = open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False, newline="\n")
+    if args.json:
+        json.dump(result.report(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(render_text(result))
+    out.flush()
+    return EXIT_OK
+
+
 def cmd_gui(args) -> int:
     from dossier import config
 
@@ -358,6 +384,7 @@ COMMANDS = {
     "export-pdf": cmd_export_pdf,
     "restore": cmd_restore,
     "copy": cmd_copy,
+    "analyse": cmd_analyse,
 }
 
 

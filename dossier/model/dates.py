@@ -88,12 +88,19 @@ def certainly_before(end: str, start: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def sort_key(text: str | None) -> tuple[int, int, int]:
-    """Order partial dates; a partial date sorts before fuller dates inside its range; None last.
+    """Order partial dates as ranges: a date known only to the month or the year sorts *after*
+    every fuller date inside its range (``2025-06`` after ``2025-06-30``, ``2025`` after
+    ``2025-12-31`` and after ``2025-12``), and before the next month or year; None sorts last.
     (Cached: sorting a negotiation's positions asks for the same few dates thousands of times.)"""
     if text is None:
         return (10000, 0, 0)
     d = PartialDate.parse(text)
-    return (d.year, d.month or 0, d.day or 0)
+    return (d.year, d.month or 13, d.day or 32)
+
+
+def is_approximate(text: str | None) -> bool:
+    """True for a date known only to the month or the year (or not at all)."""
+    return text is None or PartialDate.parse(text).precision < 3
 
 
 def display_date(text: str | None) -> str:
@@ -101,10 +108,19 @@ def display_date(text: str | None) -> str:
 
 
 def display_range(start: str | None, end: str | None) -> str:
+    """A reader's form of a span, naming what the two ends share once: ``5–6 Jan 2026``,
+    ``30 Jan – 2 Feb 2026``, ``Jan – Mar 2026``, ``Dec 2025 – Jan 2026``."""
     if not start and not end:
         return "date unknown"
     if start and (not end or end == start):
         return display_date(start)
     if not start:
         return f"until {display_date(end)}"
-    return f"{display_date(start)} – {display_date(end)}"
+    first, last = PartialDate.parse(start), PartialDate.parse(end)
+    if first.precision == last.precision == 3 and first.year == last.year:
+        if first.month == last.month:
+            return f"{first.day}\u2013{last.display()}"
+        return f"{first.day} {calendar.month_abbr[first.month]} \u2013 {last.display()}"
+    if first.precision == last.precision == 2 and first.year == last.year:
+        return f"{calendar.month_abbr[first.month]} \u2013 {last.display()}"
+    return f"{first.display()} \u2013 {last.display()}"

@@ -101,7 +101,7 @@ def test_demo_cells(demo):
     demands = listing.page(demo, "positions", filters={"negotiation": "il-sy-security", "kind": "demand"})
     assert demands and {r.cells["kind"] for r in demands} == {"Demand"}
     rounds = listing.page(demo, "rounds", sort="dates", descending=True, limit=1)
-    assert rounds[0].cells["status"] == "Held" and " – " in rounds[0].cells["dates"]
+    assert rounds[0].cells["status"] == "Held" and "–" in rounds[0].cells["dates"]
     src = {r.id: r for r in listing.page(demo, "sources")}
     assert src["axios-paris-round-5"].cells["via"] == records.get(demo, "sources", "art-paris-round-5").title
 

@@ -393,5 +393,5 @@ def test_rounds_list_shows_every_column_without_scrolling_sideways(main_window):
     assert header.length() <= pane.table.viewport().width()
     assert not pane.table.horizontalScrollBar().isVisible()
     row = pane.model.row_of("round-5")
-    assert pane.model.index(row, keys.index("dates")).data() == "5 Jan 2026 – 6 Jan 2026"
+    assert pane.model.index(row, keys.index("dates")).data() == "5–6 Jan 2026"
     assert pane.model.index(row, keys.index("venue")).data() == "Paris"
