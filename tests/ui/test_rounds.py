@@ -111,12 +111,13 @@ def test_movement_lists_round_5_changes(pane):
     moves = {(m.topic, m.party): m for m in model.rows}
     assert len(moves) == 7
     red = moves[("security-agreement", "il")]
-    assert red.change == Change.NEW and red.previous is None and red.current.kind == "red_line"
-    assert moves[("idf-withdrawal", "sy")].current.id == "pos-sy-withdrawal"
+    assert red.change == Change.NEW and red.before is None and red.now.kind == "red_line"
+    assert moves[("idf-withdrawal", "sy")].now.id == "pos-sy-withdrawal"
     row = model.rows.index(red)
     assert model.index(row, NOW).data().startswith("RED LINE")
     assert model.index(row, CHANGE).data() == "New"
     assert "Round 4" in model.headerData(2, Qt.Orientation.Horizontal)
+    assert "against Round 4, the previous round held" in pane.movement.caption.text()
 
 
 def test_movement_shows_a_kind_change(pane, ctx):
@@ -128,7 +129,7 @@ def test_movement_shows_a_kind_change(pane, ctx):
     move = next(m for m in pane.movement.model.rows if (m.topic, m.party) == ("idf-withdrawal", "sy"))
     assert move.change == Change.KIND_CHANGED
     row = pane.movement.model.rows.index(move)
-    assert pane.movement.model.index(row, CHANGE).data() == "Demand → Concession"
+    assert pane.movement.model.index(row, CHANGE).data() == "Kind changed from demand to concession"
 
 
 def test_movement_model_passes_the_item_model_tester(pane):

@@ -1,15 +1,21 @@
-"""The Positions pane: the position matrix, and every position in a filterable list with its editor."""
+"""The Positions pane: the position matrix, and every position in a filterable list with its editor.
+
+A position without a round is placed among the rounds by its date (``analysis.placements``);
+its editor says where, and when the placement is approximate, how to make it exact.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import QComboBox, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
 from dossier.errors import NotFoundError
 from dossier.model import analysis
+from dossier.model.dates import PartialDate
 from dossier.model.enums import PositionKind
-from dossier.model.records import Position
+from dossier.model.records import Document, Position
 from dossier.services import records
 from dossier.services.workspace import Change
 from dossier.ui.context import AppContext, Pane
@@ -20,9 +26,18 @@ from dossier.ui.widgets.fields import ChoiceField, DateField, TextField
 from dossier.ui.widgets.kinds import KIND_ORDER, kind_label
 from dossier.ui.widgets.list_editor import fit_long_list
 from dossier.ui.widgets.matrix import MatrixView
-from dossier.ui.widgets.negotiation_data import load_negotiation, round_label
+from dossier.ui.widgets.negotiation_data import (
+    load_negotiation,
+    placement_note,
+    round_label_with_status,
+)
+from dossier.ui.widgets.text import set_plain
 
 SHOWN = ("positions", "topics", "rounds", "parties", "people", "sources", "negotiations")
+#: the note under the date: where a position without a round is placed (approximate: a warning)
+PLACEMENT_STYLE = "QLabel#placementNote { color: #5b6573; }"
+APPROXIMATE_STYLE = ("QLabel#placementNote { color: #8a4b08; background: #fff6e8; border: 1px solid #f0c48a;"
+                     " border-radius: 3px; padding: 3px 6px; }")
 
 
 def _fill(combo: QComboBox, choices: list[tuple[str, object]], none_text: str | None) -> None:
@@ -51,6 +66,16 @@ class PositionEditor(RecordEditor):
         self.round = self.add_field("round", None, ChoiceField())
         self.person = self.add_field("person", None, ChoiceField())
         self.date = self.add_field("date", None, DateField())
+        self.placement_note = QLabel(self)
+        self.placement_note.setObjectName("placementNote")
+        self.placement_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.placement_note.setWordWrap(True)
+        self.placement_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.placement_note.hide()
+        self.form.addRow("", self.placement_note)
+        self.doc: Document | None = None
+        self.round.edited.connect(self.show_placement)
+        self.date.edited.connect(self.show_placement)
         self.summary = self.add_field("summary", None, TextField(height=100))
         self.summary.setPlaceholderText(self.tr("What the party holds, in a sentence or two"))
         self.add_section(self.tr("Sources"))
@@ -58,14 +83,15 @@ class PositionEditor(RecordEditor):
 
     def set_choices(self, negotiation_id: str, doc) -> None:
         self.negotiation_id = negotiation_id
+        self.doc = doc
         self._loading = True
         try:
             listed = {p.party for p in doc.negotiations[0].parties} if doc.negotiations else set()
             parties = sorted(doc.parties, key=lambda p: (p.id not in listed, p.name.lower()))
             self.party.fill([(None, self.tr("— choose a party —"))] + [(p.id, p.name) for p in parties])
             self.topic.fill([(None, self.tr("— choose a topic —"))] + [(t.id, t.title) for t in doc.topics])
-            self.round.fill([(None, self.tr("(between rounds)"))]
-                            + [(r.id, round_label(r)) for r in analysis.ordered_rounds(doc, negotiation_id)])
+            rounds = analysis.ordered_rounds(doc, negotiation_id)
+            self.round.fill([(None, self.tr("(between rounds)"))] + [(r.id, round_label_with_status(r)) for r in rounds])
             everyone = records.choices(self.ctx.ws, "people", "name")
             self.person.fill([(None, self.tr("(not named)"))] + [(pid, name) for pid, name in everyone])
             self.citations.set_sources(records.choices(self.ctx.ws, "sources", "title", "reliability"))
@@ -95,6 +121,33 @@ class PositionEditor(RecordEditor):
         self.date.set_value(position.date)
         self.summary.set_value(position.summary or None)
         self.citations.set_citations(position.sources)
+        self.show_placement()
+
+    def show_placement(self) -> None:
+        """Under the date: where a position without a round stands among the rounds, as the
+        form says now; for an approximate placement, how to make it exact."""
+        text, approximate = self.placement_text()
+        set_plain(self.placement_note, text)
+        self.placement_note.setStyleSheet(APPROXIMATE_STYLE if approximate else PLACEMENT_STYLE)
+        self.placement_note.setVisible(bool(text))
+
+    def placement_text(self) -> tuple[str, bool]:
+        """The note for the form's round and date, and whether the placement is approximate."""
+        nid, doc = self.negotiation_id, self.doc
+        if doc is None or not nid or self.round.value() is not None or not doc.negotiations:
+            return "", False
+        when = self.date.value()
+        try:
+            if when is not None:
+                PartialDate.parse(when)
+        except ValueError:
+            return "", False  # the field shows what is wrong with it
+        probe = Position(id="-", negotiation=nid, party="", topic="", date=when, summary="")
+        placed = analysis.placements(Document(negotiations=doc.negotiations, rounds=doc.rounds,
+                                              positions=[probe]), nid).get(probe.id)
+        if placed is None or (when is None and not placed.undated):
+            return "", False  # no dated round to place it among
+        return placement_note(placed, when), placed.approximate
 
     def read(self, base: Position) -> Position:
         return replace(base, negotiation=base.negotiation or self.negotiation_id or "",
@@ -151,7 +204,7 @@ class PositionList(RecordBrowser):
     def set_choices(self, doc) -> None:
         _fill(self.filters["party"], [(p.name, p.id) for p in doc.parties], self.tr("All"))
         _fill(self.filters["topic"], [(t.title, t.id) for t in doc.topics], self.tr("All"))
-        _fill(self.filters["round"], [(round_label(r), r.id) for r in analysis.ordered_rounds(
+        _fill(self.filters["round"], [(round_label_with_status(r), r.id) for r in analysis.ordered_rounds(
             doc, self.ctx.negotiation_id)], self.tr("All"))
 
 

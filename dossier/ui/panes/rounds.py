@@ -1,12 +1,19 @@
-"""The Rounds pane: the chosen negotiation's rounds, the editor of each, and what moved in it."""
+"""The Rounds pane: the chosen negotiation's rounds, the editor of each, and what moved in it.
+
+A round that did not take place (cancelled, postponed, planned) says so in a badge under
+its heading; participants carry the title they held on the round's dates
+(``analysis.title_at``); the pane opens on the latest round held (``analysis.latest_round``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QLabel, QSizePolicy, QTabWidget, QWidget
 
+from dossier.model import analysis
 from dossier.model.dates import display_range
 from dossier.model.enums import RoundStatus
 from dossier.model.records import Round
@@ -17,7 +24,7 @@ from dossier.ui.widgets.citations import CitationsEditor
 from dossier.ui.widgets.editor import NegotiationRecordPane, RecordEditor
 from dossier.ui.widgets.fields import CheckListField, ChoiceField, DateField, LineField, NumberField, TextField
 from dossier.ui.widgets.movement import MovementView
-from dossier.ui.widgets.negotiation_data import load_negotiation, round_label
+from dossier.ui.widgets.negotiation_data import load_negotiation, round_label, status_word
 from dossier.ui.widgets.participants import ParticipantsEditor, PersonChoice
 
 SHOWN = ("rounds", "positions", "topics", "people", "parties", "sources", "negotiations")
@@ -25,6 +32,10 @@ DATES_SEPARATOR = " – "  # between start and end in the listing's dates cell
 #: the list's columns: (key, longest text expected); the title takes what is left
 FITTED_COLUMNS = (("number", "000"), ("dates", "30 Sep 2025 – 30 Sep 2025"), ("venue", "Washington, D.C."),
                   ("status", "Postponed"))
+#: status -> (text colour, background, border style) of the badge of a round that did not take place
+BADGE_LOOK = {RoundStatus.CANCELLED: ("#8a1c1c", "#fdf1f0", "solid"),
+              RoundStatus.POSTPONED: ("#8a4b08", "#fff6e8", "solid"),
+              RoundStatus.PLANNED: ("#1f3a5f", "#eef2f7", "dashed")}
 
 
 def readable_dates(cell: str | None) -> str:
@@ -39,12 +50,23 @@ def readable_dates(cell: str | None) -> str:
 
 
 class RoundsListModel(RoundsTableModel):
-    """The rounds listing with readable dates (sorting still by the stored ISO dates)."""
+    """The rounds listing with readable dates (sorting still by the stored ISO dates); the
+    status of a round that did not take place stands out."""
 
     def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        key = self.columns[index.column()].key if index.isValid() else None
+        if key == "status" and role in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole):
+            status = super().data(index, Qt.ItemDataRole.DisplayRole)
+            look = BADGE_LOOK.get(str(status or "").lower())
+            if look is None:
+                return super().data(index, role)
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor(look[0])
+            font = QFont()
+            font.setBold(True)
+            return font
         value = super().data(index, role)
-        if (role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
-                and self.columns[index.column()].key == "dates"):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole) and key == "dates":
             return readable_dates(value)
         return value
 
@@ -65,6 +87,14 @@ class RoundEditor(RecordEditor):
         self.status.fill([(s.value, self.tr(s.value.capitalize())) for s in RoundStatus])
         self.mediator = self.add_field("mediator", None, ChoiceField())
         self.summary = self.add_field("summary", None, TextField(height=80))
+        self.status_badge = QLabel(self)
+        self.status_badge.setObjectName("roundStatusBadge")
+        self.status_badge.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_badge.setWordWrap(True)
+        self.status_badge.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status_badge.hide()
+        self.layout_.insertWidget(2, self.status_badge)  # right under the heading
+        self.status.edited.connect(lambda: self.show_status(self.status.value()))
         self.add_section(self.tr("Participants"))
         self.participants = self.add_field("participants", None, ParticipantsEditor(self), row_label=False)
         self.add_section(self.tr("Agenda"))
@@ -87,6 +117,7 @@ class RoundEditor(RecordEditor):
             if shown is not None:
                 self.mediator.set_value(shown.mediator)
                 self.agenda.set_value(shown.topics)
+                self.show_titles(shown)
                 self.participants.set_participants(shown.participants)
         finally:
             self._loading = False
@@ -97,9 +128,35 @@ class RoundEditor(RecordEditor):
     def headings(self, rnd: Round) -> tuple[str, str]:
         title = " · ".join(p for p in (round_label(rnd) if rnd.number is not None else "", rnd.title or "") if p)
         where = " · ".join(p for p in (display_range(rnd.start, rnd.end) if rnd.start or rnd.end else "",
-                                        rnd.venue or "",
-                                        self.tr("cancelled") if rnd.status == RoundStatus.CANCELLED else "") if p)
+                                        rnd.venue or "", status_word(rnd)) if p)
+        self.show_status(rnd.status)
         return title or round_label(rnd), where
+
+    def show_status(self, status: str | None) -> None:
+        """The badge of a round that did not take place, in words; hidden for a held round."""
+        look = BADGE_LOOK.get(status or "")
+        self.status_badge.setVisible(look is not None)
+        if look is None:
+            return
+        text = {RoundStatus.CANCELLED: self.tr("Cancelled: this round did not take place. It keeps its place "
+                                               "among the rounds, but has no movement and never counts as the "
+                                               "latest round."),
+                RoundStatus.POSTPONED: self.tr("Postponed: this round did not take place. It keeps its place "
+                                               "among the rounds, but has no movement and never counts as the "
+                                               "latest round."),
+                RoundStatus.PLANNED: self.tr("Planned: not held yet. It has no movement until it is held."),
+                }[status]
+        self.status_badge.setText(text)
+        colour, background, border = look
+        self.status_badge.setStyleSheet(f"QLabel#roundStatusBadge {{ color: {colour}; background: {background};"
+                                        f" border: 1px {border} {colour}; border-radius: 3px; padding: 4px 8px;"
+                                        " font-weight: 600; }")
+
+    def show_titles(self, rnd: Round) -> None:
+        """Each participant's title as of the round, read from the people records."""
+        ids = list(dict.fromkeys(p.person for p in rnd.participants))
+        people = records.get_many(self.ctx.ws, "people", ids) if ids else []
+        self.participants.set_titles({p.id: (analysis.title_at(p, rnd), p.title) for p in people})
 
     def new_id_hint(self, rnd: Round) -> str:
         return f"round-{rnd.number}" if type(rnd.number) is int else "round"
@@ -116,8 +173,10 @@ class RoundEditor(RecordEditor):
         self.end.set_value(rnd.end)
         self.venue.set_value(rnd.venue)
         self.status.set_value(rnd.status)
+        self.show_status(rnd.status)
         self.mediator.set_value(rnd.mediator)
         self.summary.set_value(rnd.summary)
+        self.show_titles(rnd)
         self.participants.set_participants(rnd.participants)
         self.agenda.set_value(rnd.topics)
         self.citations.set_citations(rnd.sources)
@@ -136,7 +195,7 @@ class RoundsPane(NegotiationRecordPane):
     shows = ("rounds",)
     title = "Rounds"
     COLLECTION = "rounds"
-    SHOW_FIRST = False  # the latest round: see reload
+    SHOW_FIRST = False  # the latest round held: see before_reload
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
@@ -194,7 +253,10 @@ class RoundsPane(NegotiationRecordPane):
 
     def before_reload(self) -> None:
         if self.editor.record is None and not self.editor.draft and self.doc is not None and self.doc.rounds:
-            self.browser.select(self.doc.rounds[-1].id)  # the latest round, by number
+            # the latest round held; a negotiation with none held yet opens on its last round
+            nid = self.ctx.negotiation_id
+            latest = analysis.latest_round(self.doc, nid) or analysis.ordered_rounds(self.doc, nid)[-1]
+            self.browser.select(latest.id)
 
     def record_shown(self, record) -> None:
         self.movement.set_round(self.doc, record.id if record is not None else None)

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 from dossier.model import analysis
 from dossier.services.workspace import Change
 from dossier.ui.context import AppContext, Pane
-from dossier.ui.widgets.negotiation_data import load_negotiation
+from dossier.ui.widgets.negotiation_data import load_negotiation, round_label_with_status
 from dossier.ui.widgets.text import plain_label, set_plain
-from dossier.ui.widgets.timeline_view import ROUND_FILL, ROUND_VAGUE, TimelineView
+from dossier.ui.widgets.timeline_view import ROUND_FILL, ROUND_VAGUE, TimelineLegend, TimelineView
 
 SHOWN = ("rounds", "events", "negotiations")
 
@@ -35,16 +35,14 @@ class TimelinePane(Pane):
                                        QKeySequence("Ctrl+0"), self.view.fit)
         hint = QLabel(self.tr("Ctrl+wheel zooms · drag to scroll · click a round or event to open it"), self)
         hint.setStyleSheet("color: #5b6573;")
-        key = QLabel(self.tr("Solid: exact dates · light with dashed outline: known only to the month or year"),
-                     self)
-        key.setStyleSheet("color: #5b6573;")
+        self.legend = TimelineLegend(self)
         bar = QHBoxLayout()
         for button in (self.zoom_out, self.zoom_in, self.fit_button):
             bar.addWidget(button)
         bar.addSpacing(12)
         bar.addWidget(hint)
-        bar.addStretch(1)
-        bar.addWidget(key)
+        bar.addSpacing(18)
+        bar.addWidget(self.legend, 1)
 
         self.undated = plain_label("", self, wrap=True)
         self.undated.setStyleSheet("color: #5b6573;")
@@ -84,7 +82,8 @@ class TimelinePane(Pane):
         self.doc = load_negotiation(self.ctx.ws, nid, events=True) if nid else None
         entries = analysis.chronology(self.doc, nid) if self.doc else []
         undated = self.view.set_entries(entries)
-        names = ", ".join(e.record.title or e.record.id for e in undated)
+        names = ", ".join(round_label_with_status(e.record) if e.is_round else e.record.title or e.record.id
+                          for e in undated)
         set_plain(self.undated, self.tr("Not drawn, no date: {names}").format(names=names) if undated else "")
         self.undated.setVisible(bool(undated))
         if self.detail.isVisible() and not self._describe(*self._shown):

@@ -2,7 +2,9 @@
 
 The palette matches the PDF dossier so that a briefer sees the same colours on paper.
 Colour never carries the meaning alone: every cell names its kind in words, and a red
-line also gets a heavy red frame and the capitalised label "RED LINE".
+line also gets a heavy red frame and the capitalised label "RED LINE". A statement is a
+remark, not a stance (``model.analysis``): where it stands in a matrix cell it is drawn
+with a dashed frame and the word "REMARK", so it never reads as a stance.
 """
 
 from __future__ import annotations
@@ -17,6 +19,12 @@ from dossier.ui.widgets.flow import FlowLayout
 
 RED_FRAME = QColor("#d01c1c")
 FRAME = QColor("#9aa3ae")
+#: a remark (statement): a light box with a dashed frame, its text in italics
+REMARK_FILL = QColor("#fbfbfc")
+REMARK_FRAME = QColor("#6b7685")
+REMARK_INK = QColor("#3d4654")
+#: the kinds that state a stance, in legend order (a statement is a remark)
+STANCE_ORDER = [k for k in KIND_ORDER if k != PositionKind.STATEMENT]
 
 
 def kind_label(kind: str) -> str:
@@ -50,6 +58,34 @@ def paint_kind_box(painter: QPainter, rect: QRect | QRectF, kind: str) -> None:
     painter.restore()
 
 
+def remark_tag() -> str:
+    """The word a remark (a statement standing where a stance would) is marked with."""
+    return QCoreApplication.translate("PositionKind", "REMARK")
+
+
+def paint_remark_box(painter: QPainter, rect: QRect | QRectF) -> None:
+    """A remark's box: light fill, dashed frame (a stance's frame is solid)."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    pen = QPen(REMARK_FRAME, 1, Qt.PenStyle.DashLine)
+    painter.setPen(pen)
+    painter.setBrush(REMARK_FILL)
+    painter.drawRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5))
+    painter.restore()
+
+
+class RemarkSwatch(QWidget):
+    """A small box in a remark's look, for legends."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFixedSize(QSize(22, 16))
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        paint_remark_box(painter, self.rect())
+
+
 class KindSwatch(QWidget):
     """A small box in a kind's look, for legends."""
 
@@ -64,12 +100,14 @@ class KindSwatch(QWidget):
 
 
 class KindLegend(QWidget):
-    """One swatch and word per kind, red lines first; wraps onto a second line when narrow."""
+    """One swatch and word per kind (``kinds``, every kind by default), red lines first, then
+    ``extra`` entries; wraps onto a second line when narrow."""
 
-    def __init__(self, parent: QWidget | None = None, *, extra: list[tuple[QWidget, str]] | None = None):
+    def __init__(self, parent: QWidget | None = None, *, extra: list[tuple[QWidget, str]] | None = None,
+                 kinds: list[PositionKind] | None = None):
         super().__init__(parent)
         layout = FlowLayout(self, spacing=14)
-        for kind in KIND_ORDER:
+        for kind in KIND_ORDER if kinds is None else kinds:
             label = QLabel(kind_tag(kind))
             if kind == PositionKind.RED_LINE:
                 font = QFont(label.font())

@@ -7,8 +7,13 @@ are few and come whole, for their names.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
+
 from dossier.errors import NotFoundError
-from dossier.model.records import Document
+from dossier.model.analysis import Placement, took_place
+from dossier.model.dates import display_date
+from dossier.model.enums import RoundStatus
+from dossier.model.records import Document, Round
 from dossier.services import records
 from dossier.services.workspace import Workspace
 
@@ -49,3 +54,47 @@ def round_label(rnd) -> str:
     if rnd.number is not None:
         return f"Round {rnd.number}"
     return rnd.title or rnd.id
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("negotiation_data", text)
+
+
+def status_word(rnd: Round) -> str:
+    """"cancelled", "postponed", "planned" for a round that did not take place; "" for a held one."""
+    if took_place(rnd):
+        return ""
+    return {RoundStatus.CANCELLED: tr("cancelled"), RoundStatus.POSTPONED: tr("postponed"),
+            RoundStatus.PLANNED: tr("planned")}.get(rnd.status, tr(str(rnd.status)))
+
+
+def round_label_with_status(rnd: Round) -> str:
+    """"Round 6 (cancelled)" for a round that did not take place, else ``round_label``."""
+    word = status_word(rnd)
+    return f"{round_label(rnd)} ({word})" if word else round_label(rnd)
+
+
+def _and(items: list[str]) -> str:
+    if len(items) == 1:
+        return items[0]
+    return tr("{some} and {last}").format(some=", ".join(items[:-1]), last=items[-1])
+
+
+def placement_note(placed: Placement | None, date: str | None) -> str:
+    """Where a position without a round stands among the rounds, in a sentence; for an
+    approximate placement, also how to make it exact. "" for a position with a round."""
+    if placed is None:
+        return ""
+    if placed.undated:
+        return tr("No date and no round: placed before every round. Give it a date or a round.")
+    where = (tr("Placed after {round} by its date, {date}").format(round=round_label(placed.after),
+                                                                  date=display_date(date))
+             if placed.after is not None else
+             tr("Placed before every round by its date, {date}").format(date=display_date(date)))
+    if not placed.spans:
+        return where + "."
+    starts = [f"{round_label(r)} ({display_date(r.start)})" for r in placed.spans]
+    spans = (tr("which spans the start of {round}").format(round=starts[0]) if len(starts) == 1 else
+             tr("which spans the starts of {rounds}").format(rounds=_and(starts)))
+    text = tr("{where}, {spans}: give it a day or a round to place it exactly.")
+    return text.format(where=where, spans=spans)

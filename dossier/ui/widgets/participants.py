@@ -1,4 +1,4 @@
-"""A round's participants: who took part, for which party, in what role."""
+"""A round's participants: who took part, with the title they held then, for which party, in what role."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QT
 
 from dossier.model.records import Participant, Party
 from dossier.ui.widgets.list_editor import ListEditor
-from dossier.ui.widgets.text import is_rtl
+from dossier.ui.widgets.text import is_rtl, plain_tooltip
 
-PERSON, PARTY, ROLE = range(3)
+PERSON, TITLE, PARTY, ROLE = range(4)
 
 
 class PersonChoice(NamedTuple):
@@ -24,8 +24,11 @@ class PersonChoice(NamedTuple):
 
 class ParticipantsEditor(ListEditor):
     def __init__(self, parent: QWidget | None = None):
-        super().__init__([self.tr("Person"), self.tr("Party"), self.tr("Role")], parent)
+        super().__init__([self.tr("Person"), self.tr("Title at the round"), self.tr("Party"), self.tr("Role")],
+                         parent)
         self.people: dict[str, PersonChoice] = {}
+        #: person id -> (title on the round's dates, title today): see ``set_titles``
+        self.titles: dict[str, tuple[str | None, str | None]] = {}
         self.parties: dict[str, Party] = {}
         self.entries: list[Participant] = []
         self.person_combo = QComboBox(self)
@@ -50,8 +53,10 @@ class ParticipantsEditor(ListEditor):
         adder.addWidget(self.add_button)
         self.layout().insertLayout(1, adder)
         header = self.table.horizontalHeader()
-        for column in (PERSON, PARTY, ROLE):
+        for column in (PERSON, TITLE):  # names and titles take the room; party and role are short
             header.setSectionResizeMode(column, header.ResizeMode.Stretch)
+        for column in (PARTY, ROLE):
+            header.setSectionResizeMode(column, header.ResizeMode.ResizeToContents)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.finish_buttons()
 
@@ -73,6 +78,11 @@ class ParticipantsEditor(ListEditor):
         index = self.party_combo.findData(person.party) if person and person.party else 0
         self.party_combo.setCurrentIndex(max(index, 0))
 
+    def set_titles(self, titles: dict[str, tuple[str | None, str | None]]) -> None:
+        """Each participant's title as of the round (``analysis.title_at``) and today's, by person
+        id; shown by the next ``set_participants``."""
+        self.titles = dict(titles)
+
     def set_participants(self, participants: list[Participant]) -> None:
         self.entries = list(participants)
         self.table.setRowCount(0)
@@ -81,13 +91,19 @@ class ParticipantsEditor(ListEditor):
             self.table.insertRow(row)
             person = self.people.get(entry.person)
             party = self.parties.get(entry.party) if entry.party else None
-            texts = (person.name if person else entry.person, party.name if party else (entry.party or ""),
-                     entry.role or "")
+            then, today = self.titles.get(entry.person, (None, None))
+            texts = (person.name if person else entry.person, then or "",
+                     party.name if party else (entry.party or ""), entry.role or "")
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 if is_rtl(text):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if column == TITLE and then:
+                    item.setToolTip(plain_tooltip(
+                        self.tr("The title held on the round's dates: {then}").format(then=then) if then == today
+                        else self.tr("The title held on the round's dates: {then}\nToday: {today}").format(
+                            then=then, today=today or self.tr("no title"))))
                 self.table.setItem(row, column, item)
 
     def add_participant(self) -> None:

@@ -3,31 +3,42 @@
 Each record is drawn as the span its date covers: a round dated ``2025`` is a bar over
 the whole year, an event dated ``2026-01`` a bar over January, a day a marker. Spans
 that are known only to the year or month are drawn lighter with a dashed outline, so a
-reader sees at once which dates are exact. The view zooms by re-laying the scene out
-at a new number of pixels per day, so text stays crisp at every zoom.
+reader sees at once which dates are exact. A round that did not take place keeps its
+place but is never drawn like a held one: cancelled and postponed rounds are hatched,
+planned rounds an outline only, and each carries the word in its label and tooltip.
+The view zooms by re-laying the scene out at a new number of pixels per day, so text
+stays crisp at every zoom. Positions on the axis are counted in day ordinals, so dates
+up to the end of the calendar (31 Dec 9999) are drawn without stepping past it.
 """
 
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import (
+    QAbstractGraphicsShapeItem,
     QGraphicsItem,
     QGraphicsPolygonItem,
     QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QWidget,
 )
 
 from dossier.model import palette
 from dossier.model.analysis import ChronologyEntry
 from dossier.model.dates import PartialDate, display_range
-from dossier.ui.widgets.negotiation_data import round_label
+from dossier.model.enums import RoundStatus
+from dossier.ui.widgets.flow import FlowLayout
+from dossier.ui.widgets.negotiation_data import round_label, status_word
 from dossier.ui.widgets.text import plain_tooltip
 
 ROUND_FILL = QColor("#1f3a5f")
@@ -37,6 +48,8 @@ EVENT_VAGUE = QColor("#f6dcc4")
 INK = QColor(palette.INK)
 MUTED = QColor(palette.MUTED)
 GRID = QColor("#e3e7ed")
+#: the hatching of a cancelled or postponed round: light enough to read its label over
+HATCH = QColor("#7d8a9c")
 
 LANE_HEIGHT = 30
 BAR_HEIGHT = 20
@@ -44,11 +57,20 @@ LEFT = 90          # room for the lane titles
 AXIS_HEIGHT = 44
 MIN_PX_PER_DAY = 0.02
 MAX_PX_PER_DAY = 60.0
+#: the widest the scene grows (pixels): a span of centuries never zooms in to a day's width
+MAX_SCENE_WIDTH = 120_000
+#: the last day the calendar has, as an ordinal
+LAST_ORDINAL = date.max.toordinal()
+#: years between labelled years on the axis, when every year would crowd it
+YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
 
 
 @dataclass(frozen=True)
 class Span:
-    """What one record covers on the axis, in whole days [first, last]."""
+    """What one record covers on the axis, in whole days [first, last].
+
+    ``status`` is the ``RoundStatus`` of a round that did not take place (cancelled,
+    postponed, planned), empty for a held round and for an event."""
 
     collection: str
     record_id: str
@@ -57,6 +79,24 @@ class Span:
     last: date
     exact: bool
     tooltip: str
+    status: str = ""
+
+
+def approximate_words(text: str) -> str:
+    """How exactly a date is known, in words: "known only to the month"…; "" for a day."""
+    precision = PartialDate.parse(text).precision
+    if precision == 1:
+        return QCoreApplication.translate("timeline", "date known only to the year")
+    if precision == 2:
+        return QCoreApplication.translate("timeline", "date known only to the month")
+    return ""
+
+
+def when_text(start: str, end: str | None) -> str:
+    """"Jun 2025 (date known only to the month)", "5 Jan 2026 – 6 Jan 2026"."""
+    vague = [w for w in {approximate_words(start), approximate_words(end) if end else ""} if w]
+    when = display_range(start, end)
+    return f"{when} ({', '.join(sorted(vague))})" if vague else when
 
 
 def entry_span(entry: ChronologyEntry) -> Span | None:
@@ -67,12 +107,19 @@ def entry_span(entry: ChronologyEntry) -> Span | None:
     end = PartialDate.parse(entry.end) if entry.end else start
     record = entry.record
     exact = start.precision == 3 and end.precision == 3
-    when = display_range(entry.start, entry.end)
+    when = when_text(entry.start, entry.end)
     if entry.is_round:
-        label = round_label(record) + (f" · {record.venue}" if record.venue else "")
+        status = "" if entry.took_place else str(record.status)
+        word = status_word(record)
+        label = " · ".join(x for x in (round_label(record), record.venue, word) if x)
         detail = "\n".join(x for x in (record.title, record.venue, record.summary) if x)
+        did_not = {RoundStatus.CANCELLED: "Cancelled: did not take place.",
+                   RoundStatus.POSTPONED: "Postponed: did not take place.",
+                   RoundStatus.PLANNED: "Planned: not held yet."}.get(record.status, "") if status else ""
+        did_not = QCoreApplication.translate("timeline", did_not) if did_not else ""
+        head = f"{round_label(record)} — {when}" + (f" — {word}" if word else "")
         return Span("rounds", record.id, label, start.first_day(), max(end.last_day(), start.first_day()),
-                    exact, f"{round_label(record)} — {when}\n{detail}".strip())
+                    exact, "\n".join(x for x in (head, did_not, detail) if x), status)
     return Span("events", record.id, record.title, start.first_day(), end.last_day(), exact,
                 f"{record.title} — {when}\n{record.description or ''}".strip())
 
@@ -84,9 +131,10 @@ class TimelineItem(QGraphicsRectItem):
         super().__init__(rect)
         self.collection, self.record_id = span.collection, span.record_id
         self.span = span
-        self.setBrush(QBrush(fill if span.exact else vague))
-        pen = QPen(fill, 1.5, Qt.PenStyle.SolidLine if span.exact else Qt.PenStyle.DashLine)
-        self.setPen(pen)
+        #: what shows the record's look: the bar itself, or the diamond of a day's marker
+        self.shape_item: QAbstractGraphicsShapeItem = self
+        self.setBrush(span_brush(span, fill, vague))
+        self.setPen(span_pen(span, fill))
         self.setToolTip(plain_tooltip(span.tooltip))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAcceptHoverEvents(True)
@@ -95,9 +143,78 @@ class TimelineItem(QGraphicsRectItem):
         self.setData(1, span.record_id)
 
 
+def span_brush(span: Span, fill: QColor, vague: QColor) -> QBrush:
+    """Held: solid fill (light when the date is vague); cancelled or postponed: hatched;
+    planned: none."""
+    if not span.status:
+        return QBrush(fill if span.exact else vague)
+    if span.status == RoundStatus.PLANNED:
+        return QBrush(Qt.BrushStyle.NoBrush)
+    return QBrush(HATCH, Qt.BrushStyle.BDiagPattern)
+
+
+def span_pen(span: Span, fill: QColor) -> QPen:
+    """Solid for exact dates, dashed for vague ones; a round that did not take place in grey,
+    dotted for planned."""
+    colour = fill if not span.status else MUTED
+    if span.status == RoundStatus.PLANNED:
+        style = Qt.PenStyle.DotLine
+    else:
+        style = Qt.PenStyle.SolidLine if span.exact else Qt.PenStyle.DashLine
+    return QPen(colour, 1.5, style)
+
+
+class TimelineSwatch(QWidget):
+    """A small bar in the look of a round of one kind, for the legend."""
+
+    def __init__(self, exact: bool, status: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.span = Span("rounds", "", "", date.min, date.min, exact, "", status)
+        self.setFixedSize(QSize(30, 14))
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        painter.setBrush(span_brush(self.span, ROUND_FILL, ROUND_VAGUE))
+        painter.setPen(span_pen(self.span, ROUND_FILL))
+        painter.drawRect(QRectF(self.rect()).adjusted(1, 1, -1, -1))
+
+
+class TimelineLegend(QWidget):
+    """What the looks of the bars mean: exact, vague, did not take place, planned."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = FlowLayout(self, spacing=14)
+        entries = ((TimelineSwatch(True), self.tr("exact dates")),
+                   (TimelineSwatch(False), self.tr("known only to the month or year")),
+                   (TimelineSwatch(True, RoundStatus.CANCELLED), self.tr("cancelled or postponed round")),
+                   (TimelineSwatch(True, RoundStatus.PLANNED), self.tr("planned round")))
+        for swatch, text in entries:
+            entry = QWidget(self)
+            row = QHBoxLayout(entry)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(6)
+            label = QLabel(text, entry)
+            label.setStyleSheet(f"color: {MUTED.name()};")
+            row.addWidget(swatch)
+            row.addWidget(label)
+            layout.addWidget(entry)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self.layout().heightForWidth(width)
+
+
 class TimelineScene(QGraphicsScene):
     def __init__(self, parent=None):
         super().__init__(parent)
+        # laid out anew at every zoom and holding few items: no index to rebuild each time
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.spans: list[Span] = []
         self.px_per_day = 2.0
         self.items_by_id: dict[tuple[str, str], TimelineItem] = {}
@@ -110,16 +227,28 @@ class TimelineScene(QGraphicsScene):
         self.bold.setBold(True)
 
     # ------------------------------------------------------------- geometry
-    def range(self) -> tuple[date, date]:
+    def range(self) -> tuple[date, int]:
+        """The first day drawn (the 1st of the first month) and the ordinal of the day after
+        the last month drawn; an ordinal, since after December 9999 there is no date."""
         first = min(s.first for s in self.spans)
         last = max(s.last for s in self.spans)
-        return date(first.year, first.month, 1), _month_after(date(last.year, last.month, 1))
+        month_end = date(last.year, last.month, calendar.monthrange(last.year, last.month)[1])
+        return date(first.year, first.month, 1), month_end.toordinal() + 1
+
+    def days(self) -> int:
+        origin, end = self.range()
+        return max(1, end - origin.toordinal())
 
     def x_of(self, day: date) -> float:
-        return LEFT + (day - self.origin).days * self.px_per_day
+        return self.x_of_ordinal(day.toordinal())
+
+    def x_of_ordinal(self, ordinal: int) -> float:
+        return LEFT + (ordinal - self.origin.toordinal()) * self.px_per_day
 
     def day_at(self, x: float) -> date:
-        return self.origin + timedelta(days=round((x - LEFT) / self.px_per_day))
+        """The day at ``x``, within the calendar however far the scene is scrolled."""
+        ordinal = self.origin.toordinal() + round((x - LEFT) / self.px_per_day)
+        return date.fromordinal(min(LAST_ORDINAL, max(1, ordinal)))
 
     # ------------------------------------------------------------- drawing
     def select(self, collection: str, record_id: str) -> TimelineItem | None:
@@ -132,10 +261,18 @@ class TimelineScene(QGraphicsScene):
 
     def set_spans(self, spans: list[Span]) -> None:
         self.spans = spans
-        self.layout()
+        self.set_px_per_day(self.px_per_day, force=True)  # within what these spans allow
 
-    def set_px_per_day(self, value: float) -> None:
-        self.px_per_day = min(MAX_PX_PER_DAY, max(MIN_PX_PER_DAY, value))
+    def set_px_per_day(self, value: float, *, force: bool = False) -> None:
+        """Lay the scene out at ``value`` pixels per day, within the zoom's limits (and at
+        most ``MAX_SCENE_WIDTH`` wide); nothing to do when that is the scale already."""
+        widest = MAX_PX_PER_DAY
+        if self.spans:  # centuries apart never zoom in to a scene too wide to draw
+            widest = max(MIN_PX_PER_DAY, min(widest, MAX_SCENE_WIDTH / self.days()))
+        value = min(widest, max(MIN_PX_PER_DAY, value))
+        if value == self.px_per_day and not force:
+            return
+        self.px_per_day = value
         self.layout()
 
     def layout(self) -> None:
@@ -148,7 +285,7 @@ class TimelineScene(QGraphicsScene):
             self.setSceneRect(QRectF(0, 0, 400, 60))
             return
         self.origin, end = self.range()
-        width = self.x_of(end) + 24
+        width = self.x_of_ordinal(end) + 24
         rounds = [s for s in self.spans if s.collection == "rounds"]
         events = [s for s in self.spans if s.collection == "events"]
         y = AXIS_HEIGHT + 12
@@ -166,13 +303,16 @@ class TimelineScene(QGraphicsScene):
         self.setSceneRect(QRectF(0, 0, width, y + 4))
 
     def _draw_lane(self, spans: list[Span], top: float, fill: QColor, vague: QColor) -> float:
-        """Pack spans into rows so that neither bars nor labels overlap; return the bottom."""
+        """Pack spans into rows so that neither bars nor labels overlap; return the bottom.
+
+        Spans come in chronology order (``analysis.chronology``: a month after the days in
+        it), and are packed in that order, so reading down a lane follows it."""
         metrics = QFontMetricsF(self.font)
-        right_limit = self.x_of(self.range()[1]) + 16
+        right_limit = self.x_of_ordinal(self.range()[1]) + 16
         row_ends: list[float] = []
-        for span in sorted(spans, key=lambda s: (s.first, s.last)):
+        for span in spans:
             x0 = self.x_of(span.first)
-            x1 = max(self.x_of(span.last + timedelta(days=1)), x0 + 2)
+            x1 = max(self.x_of_ordinal(span.last.toordinal() + 1), x0 + 2)
             marker = span.exact and x1 - x0 < 12
             text_w = metrics.horizontalAdvance(span.label)
             inside = not marker and x1 - x0 >= text_w + 12
@@ -195,8 +335,13 @@ class TimelineScene(QGraphicsScene):
                 diamond = QGraphicsPolygonItem(QPolygonF([
                     QPointF(cx, y + 2), QPointF(cx + 6, y + BAR_HEIGHT / 2),
                     QPointF(cx, y + BAR_HEIGHT - 2), QPointF(cx - 6, y + BAR_HEIGHT / 2)]), item)
-                diamond.setBrush(fill)
-                diamond.setPen(QPen(fill.darker(130), 1))
+                item.shape_item = diamond
+                if span.status:  # did not take place: hatched or hollow, like its bar would be
+                    diamond.setBrush(span_brush(span, fill, vague))
+                    diamond.setPen(span_pen(span, fill))
+                else:
+                    diamond.setBrush(fill)
+                    diamond.setPen(QPen(fill.darker(130), 1))
                 text_x = cx - 10 - text_w if leftward else cx + 10
             else:
                 item = TimelineItem(span, QRectF(x0, y, x1 - x0, BAR_HEIGHT), fill, vague)
@@ -206,37 +351,65 @@ class TimelineScene(QGraphicsScene):
             self.items_by_id[(span.collection, span.record_id)] = item
             label = QGraphicsSimpleTextItem(span.label, item)
             label.setFont(self.font)
-            label.setBrush(QColor("white") if inside and span.exact else INK)
+            label.setBrush(QColor("white") if inside and span.exact and not span.status else INK)
             label.setPos(text_x, y + (BAR_HEIGHT - label.boundingRect().height()) / 2)
         return top + max(1, len(row_ends)) * LANE_HEIGHT
 
-    def _draw_axis(self, end: date, bottom: float) -> None:
+    def _draw_axis(self, end: int, bottom: float) -> None:
+        """The axis from the origin to ``end`` (an ordinal): a tick and label per year (every
+        few years when they would crowd), and per month when there is room."""
         axis_pen = QPen(INK, 1)
-        self.addLine(LEFT, AXIS_HEIGHT, self.x_of(end), AXIS_HEIGHT, axis_pen)
+        self.addLine(LEFT, AXIS_HEIGHT, self.x_of_ordinal(end), AXIS_HEIGHT, axis_pen)
         month_px = 30.4 * self.px_per_day
         show_months = month_px >= 22
         label_months = month_px >= 34
-        day = self.origin
-        while day <= end:
+        year_px = 365.25 * self.px_per_day
+        step = next((s for s in YEAR_STEPS if s * year_px >= 44), YEAR_STEPS[-1])
+        days = list(_months(self.origin, end) if show_months else _years(self.origin, end, step))
+        years = [d for d in days if d.month == 1 or d == self.origin]
+        if len(years) > 1 and years[0].month != 1 and self.x_of(years[1]) - self.x_of(years[0]) < 44:
+            years = years[1:]  # the first month's year would run into the next year's label
+        for day in days:
             x = self.x_of(day)
             is_year = day.month == 1
-            if is_year or show_months:
-                grid = self.addLine(x, AXIS_HEIGHT, x, bottom, QPen(GRID if not is_year else GRID.darker(115), 1))
-                grid.setZValue(-2)
-                self.addLine(x, AXIS_HEIGHT - (10 if is_year else 5), x, AXIS_HEIGHT, axis_pen)
-            if is_year or day == self.origin:
+            grid = self.addLine(x, AXIS_HEIGHT, x, bottom, QPen(GRID if not is_year else GRID.darker(115), 1))
+            grid.setZValue(-2)
+            self.addLine(x, AXIS_HEIGHT - (10 if is_year else 5), x, AXIS_HEIGHT, axis_pen)
+            if day in years:
                 year = self.addSimpleText(str(day.year), self.bold)
                 year.setBrush(INK)
                 year.setPos(x + 4, 4)
-            if label_months and day < end:
+            if label_months:
                 month = self.addSimpleText(self.tr(calendar.month_abbr[day.month]), self.small)
                 month.setBrush(MUTED)
                 month.setPos(x + 3, AXIS_HEIGHT - 6 - month.boundingRect().height())
-            day = _month_after(day)
+        x = self.x_of_ordinal(end)  # the end of the last month drawn
+        grid = self.addLine(x, AXIS_HEIGHT, x, bottom, QPen(GRID, 1))
+        grid.setZValue(-2)
+        self.addLine(x, AXIS_HEIGHT - 5, x, AXIS_HEIGHT, axis_pen)
 
 
-def _month_after(day: date) -> date:
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+def _months(origin: date, end: int):
+    """The first day of each month from ``origin``'s to the last one before ordinal ``end``."""
+    year, month = origin.year, origin.month
+    while year <= date.max.year:
+        day = date(year, month, 1)
+        if day.toordinal() >= end:
+            return
+        yield day
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _years(origin: date, end: int, step: int):
+    """``origin``, then the 1st of January of every ``step``-th year before ordinal ``end``."""
+    yield origin
+    year = (origin.year // step + 1) * step
+    while year <= date.max.year:
+        day = date(year, 1, 1)
+        if day.toordinal() >= end:
+            return
+        yield day
+        year += step
 
 
 class TimelineView(QGraphicsView):
@@ -288,8 +461,7 @@ class TimelineView(QGraphicsView):
         self._fitted = True
         if not self.timeline.spans:
             return
-        first, last = self.timeline.range()
-        days = max(1, (last - first).days)
+        days = self.timeline.days()
         available = max(200, self.viewport().width() - LEFT - 30)
         self.timeline.set_px_per_day(available / days)
         self.sig_zoom_changed.emit(self.timeline.px_per_day)
