@@ -113,7 +113,7 @@ def test_text_for_a_terminal(db, home):
     assert "Answered — to judge: 1" in out
     assert "Round 3 (cancelled)" in out
     assert out.index("Board finding") < out.index("Strikes") < out.index("Ceasefire")
-    assert "Jun 2025 (approx.): Ceasefire" in out
+    assert "Jun 2025 (month only): Ceasefire" in out
 
 
 @pytest.mark.parametrize("args, message", [

@@ -20,9 +20,10 @@ The rules (``docs/analysis.md`` explains them for analysts, with examples):
   own date, then by id. A position without a round is placed among the rounds by its date:
   after the last round whose start sorts on or before that date (partial dates as ranges,
   as above), before every round when it has no date. Its placement is **approximate** when
-  it has no date, or when its date is partial and the range it names contains the start of
-  a round (the position may have come before or after that round); a day or a round makes
-  it exact.
+  it has no date, or when its date and a round's start overlap without both being days
+  (``2025-06`` and a round starting ``2025-06-05``; ``2025-06-10`` and a round starting
+  ``2025-06``): the position may have come before or after that round. A day or a round
+  makes it exact.
 - **As of round R**: only rounds up to and including R count; positions of later rounds
   are left out, and so is any position whose date is certainly after R ended (after its
   start when it has no end).
@@ -45,11 +46,13 @@ The rules (``docs/analysis.md`` explains them for analysts, with examples):
   held round with the cell as of this round, and looks at what the party said in between
   (every position that counts as of this round but not as of the previous held round,
   round-less positions included where their date puts them):
-  ``new`` a stance was taken and there was none before; ``restated`` a new stance of the
-  same kind; ``kind changed`` a new stance of another kind (``label`` says from what to
-  what); ``remark`` only statements since; ``unchanged`` nothing said since; ``off the
-  agenda`` the topic was on the previous held round's agenda, is not on this one's, and
-  nobody said anything on it since. ``before`` is the cell before (standing position, else
+  ``new`` the standing position now is a stance and there was none before; ``restated``
+  the standing position is a new one of the same kind; ``kind changed`` a new one of
+  another kind (``label`` says from what to what); ``remark`` the standing position is the
+  same and statements were made since; ``unchanged`` nothing said since that changes the
+  cell; ``off the agenda`` the topic was on the previous held round's agenda, is not on
+  this one's, and nobody said anything on it since. Both cells are read in position order,
+  so the movement always agrees with the matrix as of each round. ``before`` is the cell before (standing position, else
   latest remark); ``now`` is the new stance (new, restated, kind changed), the latest remark
   (remark), or the same position as ``before`` (unchanged, off the agenda: printed once).
   The first held round compares against nothing: every stance is ``new``.
@@ -245,10 +248,9 @@ def placements(doc: Document, negotiation_id: str) -> dict[str, Placement]:
             continue
         when = sort_key(position.date)
         after = [r for r in rounds if sort_key(r.start) <= when]
-        spans: tuple[Round, ...] = ()
-        if is_approximate(position.date):
-            first, last = PartialDate.parse(position.date).first_day(), PartialDate.parse(position.date).last_day()
-            spans = tuple(r for r in rounds if _overlaps(r.start, first, last))
+        first, last = PartialDate.parse(position.date).first_day(), PartialDate.parse(position.date).last_day()
+        spans = tuple(r for r in rounds if _overlaps(r.start, first, last)
+                      and (is_approximate(position.date) or is_approximate(r.start)))
         result[position.id] = Placement(position.id, after[-1] if after else None, spans, False)
     return result
 
@@ -461,9 +463,10 @@ def movement(doc: Document, round_id: str, *, ordered: Ordered | None = None) ->
     if ordered is None:
         ordered = ordered_positions(doc, rnd.negotiation)
     earlier = positions_as_of(doc, rnd.negotiation, prev.id, ordered=ordered) if prev else []
+    current = positions_as_of(doc, rnd.negotiation, round_id, ordered=ordered)
     known = {id(p) for p in earlier}
-    between = [p for p in positions_as_of(doc, rnd.negotiation, round_id, ordered=ordered) if id(p) not in known]
-    before, now = _cells_of(earlier), _cells_of([*earlier, *between])
+    between = [p for p in current if id(p) not in known]
+    before, now = _cells_of(earlier), _cells_of(current)
     said: dict[tuple[str, str], list[Position]] = {}
     for position in between:
         said.setdefault((position.party, position.topic), []).append(position)
@@ -483,23 +486,23 @@ def movement(doc: Document, round_id: str, *, ordered: Ordered | None = None) ->
             if cur is None:
                 continue
             was = old.shown if old else None
+            old_standing = old.standing if old else None
             new_said = tuple(said.get((party, topic), ()))
-            if not new_said:
-                change = Change.OFF_AGENDA if left_agenda else Change.UNCHANGED
-                result.append(Movement(round_id, topic, party, was, was, change))
-                continue
-            if any(is_stance(p) for p in new_said):
-                assert cur.standing is not None
-                if old is None or old.standing is None:
+            if cur.standing is not None and cur.standing is not old_standing:
+                if old_standing is None:
                     change = Change.NEW
-                elif cur.standing.kind == old.standing.kind:
-                    change = Change.RESTATED
+                elif cur.standing.kind == old_standing.kind:
+                    change, was = Change.RESTATED, old_standing
                 else:
-                    change = Change.KIND_CHANGED
-                result.append(Movement(round_id, topic, party, was if change == Change.NEW else old.standing,
-                                       cur.standing, change, new_said))
-            else:
+                    change, was = Change.KIND_CHANGED, old_standing
+                result.append(Movement(round_id, topic, party, was, cur.standing, change, new_said))
+            elif cur.remark is not None and cur.remark in new_said:
                 result.append(Movement(round_id, topic, party, was, cur.remark, Change.REMARK, new_said))
+            else:
+                # nothing said since that changes the cell (a stance said since that sorts
+                # before the standing one, e.g. a round's position dated late, does not)
+                change = Change.OFF_AGENDA if left_agenda and not new_said else Change.UNCHANGED
+                result.append(Movement(round_id, topic, party, was, was, change, new_said))
     return result
 
 

@@ -103,24 +103,41 @@ def is_approximate(text: str | None) -> bool:
     return text is None or PartialDate.parse(text).precision < 3
 
 
-def display_date(text: str | None) -> str:
-    return PartialDate.parse(text).display() if text else ""
+def _approximately(words: str, precision: int, approximate: bool) -> str:
+    if approximate and precision < 3:
+        words += " (month only)" if precision == 2 else " (year only)"
+    return words
 
 
-def display_range(start: str | None, end: str | None) -> str:
-    """A reader's form of a span, naming what the two ends share once: ``5–6 Jan 2026``,
-    ``30 Jan – 2 Feb 2026``, ``Jan – Mar 2026``, ``Dec 2025 – Jan 2026``."""
+def display_date(text: str | None, *, approximate: bool = False) -> str:
+    """A date in words: ``5 Jan 2026``, ``Jan 2026``, ``2025`` (never a made-up day); "" for
+    None. With ``approximate``, a date known only to the month or year says so:
+    ``Jun 2025 (month only)``, ``2025 (year only)``."""
+    if not text:
+        return ""
+    date = PartialDate.parse(text)
+    return _approximately(date.display(), date.precision, approximate)
+
+
+def display_range(start: str | None, end: str | None, *, approximate: bool = False) -> str:
+    """A span in words, naming what its ends share once: ``5–6 Jan 2026``, ``30 Jan – 2 Feb
+    2026``, ``Jun–Jul 2025``, ``30 Dec 2025 – 2 Jan 2026``; ``until …`` without a start,
+    ``date unknown`` without either. ``approximate`` as for ``display_date``."""
     if not start and not end:
         return "date unknown"
-    if start and (not end or end == start):
-        return display_date(start)
     if not start:
         return f"until {display_date(end)}"
-    first, last = PartialDate.parse(start), PartialDate.parse(end)
-    if first.precision == last.precision == 3 and first.year == last.year:
-        if first.month == last.month:
-            return f"{first.day}\u2013{last.display()}"
-        return f"{first.day} {calendar.month_abbr[first.month]} \u2013 {last.display()}"
-    if first.precision == last.precision == 2 and first.year == last.year:
-        return f"{calendar.month_abbr[first.month]} \u2013 {last.display()}"
-    return f"{first.display()} \u2013 {last.display()}"
+    if not end or end == start:
+        return display_date(start, approximate=approximate)
+    s, e = PartialDate.parse(start), PartialDate.parse(end)
+    mon = calendar.month_abbr
+    if s.precision == e.precision == 3 and s.year == e.year:
+        if s.month == e.month:
+            words = f"{s.day}\u2013{e.day} {mon[s.month]} {s.year}"
+        else:
+            words = f"{s.day} {mon[s.month]} \u2013 {e.day} {mon[e.month]} {e.year}"
+    elif s.precision == e.precision == 2 and s.year == e.year and s.month != e.month:
+        words = f"{mon[s.month]}\u2013{mon[e.month]} {s.year}"
+    else:
+        words = f"{s.display()} \u2013 {e.display()}"
+    return _approximately(words, min(s.precision, e.precision), approximate)

@@ -191,10 +191,9 @@ def render_text(result: Analysis) -> str:
                 out.append(f"{head}\n      before {said(m.before)}\n      now    {said(m.now)}")
     out += ["", "CHRONOLOGY (a date known only to the month or year comes after the days inside it)"]
     for entry in result.chronology:
-        when = display_range(entry.start, entry.end) if entry.is_round else display_date(entry.start)
-        mark = " (approx.)" if entry.approximate else ""
+        when = display_range(entry.start, entry.end, approximate=True)
         what = words.round(entry.record) if entry.is_round else _line(entry.record.title, 100)
-        out.append(f"  {when}{mark}: {what}")
+        out.append(f"  {when}: {what}")
     out += ["", "SOURCES (numbers are the workspace's, the same in every dossier)"]
     for sid, number in sorted(result.numbers.items(), key=lambda kv: kv[1]):
         source = sources[sid]

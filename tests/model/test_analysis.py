@@ -288,6 +288,24 @@ def test_a_label_never_contradicts_its_texts():
     assert moves[("t3", "a")].change == Change.OFF_AGENDA
 
 
+def test_movement_agrees_with_the_matrix_when_a_round_position_is_dated_late():
+    doc = talks(rounds=[rnd("r3", 3, "2025-03-01"), rnd("r4", 4, "2025-04-01"), rnd("r5", 5, "2025-05-01")],
+                positions=[pos("late", "a", "t1", "demand", "r3", "2025-04-15"),
+                           pos("offer", "a", "t1", "offer", "r4", "2025-04-01")])
+    assert analysis.matrix(doc, "n", "r5").cell("a", "t1").standing.id == "offer"
+    moves = {(m.topic, m.party): m for m in analysis.movement(doc, "r5")}
+    assert moves[("t1", "a")].change == Change.UNCHANGED and moves[("t1", "a")].now.id == "offer"
+
+
+def test_a_day_inside_a_round_start_known_to_the_month_is_approximate():
+    doc = talks(rounds=[rnd("r1", 1, "2025-06"), rnd("r2", 2, "2025-09-01")],
+                positions=[pos("day", "a", "t1", "demand", date="2025-06-10"),
+                           pos("later", "a", "t1", "demand", date="2025-07-10")])
+    placed = analysis.placements(doc, "n")
+    assert placed["day"].approximate and [r.id for r in placed["day"].spans] == ["r1"]
+    assert not placed["later"].approximate
+
+
 def test_movement_first_round_is_all_new(demo):
     moves = analysis.movement(demo, "round-5")
     assert moves and {m.change for m in moves} <= {Change.NEW, Change.REMARK}

@@ -1,8 +1,12 @@
 """The story of each kind of dossier: negotiation dossier, round brief, person profile.
 
 Every piece of user text reaches the page through :class:`TextBlock`, which never
-parses markup. Citations print as ``[S2 B2]`` (annex number, source reliability,
-information credibility) and link to the annex entry.
+parses markup. Citations print as ``[S2 B2]`` (the workspace's number of the source, its
+reliability, the information's credibility) and link to the annex entry.
+
+What the records *say* — round order, standing positions, gaps, movement, chronology,
+titles as of a round, events of a round or a person, source numbers — comes from
+:mod:`dossier.model.analysis`; this module only decides how it looks on paper.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from reportlab.lib.colors import white
+from reportlab.lib.colors import HexColor, white
 from reportlab.platypus import CondPageBreak, PageBreak, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable, HRFlowable
 
@@ -19,13 +23,57 @@ from dossier.export.pdf.page import Anchor, Contents
 from dossier.export.pdf.text import Span, TextBlock, TextStyle
 from dossier.export.pdf.timeline import legend_drawing, timeline_drawings
 from dossier.model import analysis
-from dossier.model.dates import display_date, display_range, sort_key
-from dossier.model.enums import CREDIBILITY_LABELS, RELIABILITY_LABELS, PartyRole, PositionKind
+from dossier.model.dates import display_date, display_range, is_approximate, sort_key
+from dossier.model.enums import CREDIBILITY_LABELS, RELIABILITY_LABELS, PartyRole, PositionKind, RoundStatus
 from dossier.model.palette import KIND_ORDER
-from dossier.model.records import Citation, Document, Negotiation, Person, Position, Round, Source
+from dossier.model.records import (
+    Citation,
+    Document,
+    Event,
+    Negotiation,
+    Person,
+    Position,
+    Round,
+    Source,
+    source_number_label,
+)
 
 HUGE_CELL = 2500  # characters
 ROLE_ORDER = [PartyRole.PARTY, PartyRole.MEDIATOR, PartyRole.OBSERVER, PartyRole.HOST]
+#: how many words of a remark the matrix and the movement tables quote
+FIRST_WORDS = 14
+#: the colour of a later remark printed beneath a red line's dark cell
+_ON_DARK = HexColor("#f3d9d9")
+
+#: the word for a round that did not take place, by status
+STATUS_WORDS = {RoundStatus.CANCELLED: "cancelled", RoundStatus.POSTPONED: "postponed",
+                RoundStatus.PLANNED: "planned"}
+
+
+def status_word(rnd: Round) -> str | None:
+    """"cancelled", "postponed" or "planned" for a round that did not take place; None for a held one."""
+    if analysis.took_place(rnd):
+        return None
+    return STATUS_WORDS.get(rnd.status, str(rnd.status))
+
+
+def date_words(text: str | None, *, approximate: bool = False) -> str:
+    """``dates.display_date``, saying "date unknown" for no date."""
+    return display_date(text, approximate=approximate) if text else "date unknown"
+
+
+range_words = display_range
+
+
+def first_words(text: str, limit: int = FIRST_WORDS) -> str:
+    """The first ``limit`` words of ``text`` on one line, with an ellipsis when cut."""
+    words = text.split()
+    if len(words) <= limit and len(text) <= 12 * limit:
+        return " ".join(words)
+    cut = " ".join(words[:limit])
+    if len(cut) > 12 * limit:
+        cut = cut[: 12 * limit].rstrip()
+    return cut.rstrip(",;:—–- ") + "…"
 
 
 @dataclass
@@ -66,10 +114,71 @@ class _Table(Table):
         super().draw()
 
 
+class _HeadingRoom(CondPageBreak):
+    """Put before a heading: a new page unless the heading and the start of what follows it
+    (a few lines, or a table's first rows) fit, so that no heading is left at the foot of a
+    page. ``story`` tells each one what follows its heading."""
+
+    #: at most this much of what follows is kept with the heading
+    MOST = 150.0
+
+    def __init__(self, fixed: float):
+        super().__init__(fixed)
+        self.fixed = fixed
+        self.following: list[Flowable] = []
+
+    def wrap(self, availWidth, availHeight):
+        start = 0.0
+        for following in self.following:
+            start += _first_piece(following, availWidth)
+            if not (isinstance(following, TextBlock) and len(following._lines) <= 1):
+                break  # a one-line text (a native name, a short note) is kept with what follows it too
+        self.height = self.fixed + min(start, self.MOST) + 6  # and a little room for rules and padding
+        return super().wrap(availWidth, availHeight)
+
+
+def _first_piece(flowable: Flowable, width: float) -> float:
+    """The height of the least of ``flowable`` worth keeping with a heading above it."""
+    if isinstance(flowable, TextBlock):
+        flowable.wrap(width, 1e6)
+        return min(len(flowable._lines), 3) * flowable.style.leading + flowable.spaceBefore + flowable.spaceAfter
+    if isinstance(flowable, Table):
+        flowable.wrap(width, 1e6)
+        heights = flowable._rowHeights
+        if sum(heights) <= _HeadingRoom.MOST * 0.8:  # a short table, such as a few facts: all of it
+            return sum(heights)
+        rows = 2 if flowable.repeatRows and len(heights) > 1 else 1
+        return sum(heights[:rows])
+    return 0.0
+
+
+def _keep_headings(flow: list[Flowable]) -> list[Flowable]:
+    """Tell each heading's room what follows its heading: the next two flowables with a
+    height, up to the next heading."""
+    for index, flowable in enumerate(flow):
+        if isinstance(flowable, _HeadingRoom):
+            shown: list[Flowable] = []
+            for following in flow[index + 1:index + 8]:
+                if isinstance(following, _HeadingRoom):
+                    break
+                if isinstance(following, (TextBlock, Table)):
+                    shown.append(following)
+            flowable.following = shown[1:3]  # shown[0] is the heading itself
+    return flow
+
+
+def _cell_length(cell) -> int:
+    if isinstance(cell, TextBlock):
+        return cell.length()
+    if isinstance(cell, (list, tuple)):
+        return sum(_cell_length(c) for c in cell)
+    return 0
+
+
 def _table(rows: list[list], widths: list[float], *, header: bool = True, zebra: bool = True,
            extra: Iterable[tuple] = ()) -> Table:
     # Rows move to the next page whole, unless a cell is too long to fit on any page.
-    split_in_row = any(isinstance(c, TextBlock) and c.length() > HUGE_CELL for row in rows for c in row)
+    split_in_row = any(_cell_length(c) > HUGE_CELL for row in rows for c in row)
     table = _Table(rows, colWidths=widths, repeatRows=1 if header else 0, splitInRow=int(split_in_row),
                   hAlign="LEFT")
     commands = [
@@ -95,7 +204,10 @@ def _table(rows: list[list], widths: list[float], *, header: bool = True, zebra:
 class DossierBuilder:
     doc: Document
     scope: Scope
+    #: the workspace's number of every source (``analysis.source_numbers``)
     source_numbers: dict[str, int] = field(default_factory=dict)
+    #: the sources this document cites, in the order it first cites them (filled as the story is made)
+    cited: dict[str, None] = field(default_factory=dict)
     contents: list[tuple[int, str, str]] = field(default_factory=list)
 
     def __post_init__(self):
@@ -104,8 +216,12 @@ class DossierBuilder:
         self.topics = {t.id: t for t in self.doc.topics}
         self.sources = {s.id: s for s in self.doc.sources}
         self.rounds = {r.id: r for r in self.doc.rounds}
+        self.source_numbers = analysis.source_numbers(self.doc)
         self._ordered: dict[str, analysis.Ordered] = {}
+        self._placements: dict[str, dict[str, analysis.Placement]] = {}
         self._keys = 0
+        #: how many approximately placed positions were printed so far (each calls for the note)
+        self.approximate_count = 0
 
     # ------------------------------------------------------------ small pieces
     def key(self, prefix: str) -> str:
@@ -117,12 +233,14 @@ class DossierBuilder:
         key = key or self.key("h")
         if contents:
             self.contents.append((level, title, key))
-        return [CondPageBreak(style.leading * 4), Anchor(key, title, level, contents), TextBlock(title, style)]
+        return [_HeadingRoom(style.leading + style.space_before + style.space_after),
+                Anchor(key, title, level, contents), TextBlock(title, style)]
 
     def subheading(self, title: str) -> list[Flowable]:
         """A heading inside a section, moved to the next page when too little room is left
-        for it and a few lines of what follows."""
-        return [CondPageBreak(styles.H3.leading + 4 * styles.BODY.leading), TextBlock(title, styles.H3)]
+        for it and the start of what follows."""
+        style = styles.H3
+        return [_HeadingRoom(style.leading + style.space_before + style.space_after), TextBlock(title, style)]
 
     def section(self, title: str, *, new_page: bool = True) -> list[Flowable]:
         flow: list[Flowable] = [PageBreak()] if new_page else []
@@ -131,6 +249,10 @@ class DossierBuilder:
 
     def note(self, text: str) -> TextBlock:
         return TextBlock(Span(text, italic=True), styles.BODY.but(color=styles.MUTED))
+
+    def explain(self, text: str) -> TextBlock:
+        """A sentence saying how to read what follows."""
+        return TextBlock(text, styles.SMALL.but(space_after=6))
 
     def party_name(self, party_id: str | None) -> str:
         if party_id is None:
@@ -161,17 +283,80 @@ class DossierBuilder:
             return f"Round {rnd.number}" + (f", {rnd.venue}" if rnd.venue else "")
         return rnd.title or (f"Round at {rnd.venue}" if rnd.venue else f"Round {rnd.id}")
 
-    def cite_spans(self, citations: list[Citation]) -> list[Span]:
+    def venue_after_title(self, rnd: Round) -> str | None:
+        """The round's venue where its title does not already name it."""
+        return rnd.venue if rnd.venue and not (rnd.title is None and rnd.number is not None) else None
+
+    def round_heading(self, rnd: Round) -> str:
+        """The round's title, with the word for a round that did not take place."""
+        word = status_word(rnd)
+        return self.round_title(rnd) + (f" — {word}" if word else "")
+
+    def short_round(self, rnd: Round) -> str:
+        return f"Round {rnd.number}" if rnd.number is not None else self.round_title(rnd)
+
+    # ------------------------------------------------------------ placement of round-less positions
+    def placement(self, position: Position) -> analysis.Placement | None:
+        """The placement of a position without a round when it is approximate, else None."""
+        if position.round is not None:
+            return None
+        if position.negotiation not in self._placements:
+            self._placements[position.negotiation] = analysis.placements(self.doc, position.negotiation)
+        placed = self._placements[position.negotiation].get(position.id)
+        return placed if placed is not None and placed.approximate else None
+
+    def placement_words(self, position: Position) -> str | None:
+        """``Approximately placed after Round 3 by its date (…)`` for a position without a round
+        whose date does not say on which side of a round it falls; None otherwise."""
+        placed = self.placement(position)
+        if placed is None:
+            return None
+        self.approximate_count += 1
+        if placed.undated:
+            return "Approximately placed: no date and no round, so counted before every round"
+        where = f"after {self.short_round(placed.after)}" if placed.after else "before every round"
+        names = [self.short_round(r) for r in placed.spans]
+        spans = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return (f"Approximately placed {where} by its date; {date_words(position.date)} also holds "
+                f"the start of {spans}")
+
+    def approximate_note(self) -> TextBlock:
+        return TextBlock(
+            "Approximately placed: a position given no round is placed among the rounds by its date. A date "
+            "known only to the month or year counts as the end of that month or year, so when that period "
+            "also holds the start of a round the position may in fact have come before it. To make the "
+            "placement exact, give the position its full date (the day) or the round it was put forward in.",
+            styles.SMALL.but(space_before=4, space_after=6))
+
+    # ------------------------------------------------------------ citations
+    def cite_spans(self, citations: list[Citation], *, color=None) -> list[Span]:
+        """``[S2 B2]`` for each citation, by the workspace's source numbers; every source cited
+        here is listed in the annex."""
         spans: list[Span] = []
         for citation in citations:
             number = self.source_numbers.get(citation.source)
             source = self.sources.get(citation.source)
             if number is None or source is None:
                 continue
-            spans.append(Span(f" [S{number} {source.reliability}{citation.credibility}]",
-                              color=styles.LINK, link=f"src-{number}"))
+            self.cited.setdefault(citation.source)
+            spans.append(Span(f" [{source_number_label(number)} {source.reliability}{citation.credibility}]",
+                              color=color or styles.LINK, link=f"src-{number}"))
         return spans
 
+    def annexed_sources(self) -> list[str]:
+        """The sources the document cites and the sources that carried them (``via``),
+        by number."""
+        listed: dict[str, None] = {}
+        for source_id in self.cited:
+            seen: set[str] = set()
+            current: str | None = source_id
+            while current and current in self.sources and current not in seen:
+                seen.add(current)
+                listed.setdefault(current)
+                current = self.sources[current].via
+        return sorted(listed, key=lambda sid: (self.source_numbers.get(sid, 1 << 62), sid))
+
+    # ------------------------------------------------------------ cells
     def cell(self, text: str | None, *, style: TextStyle = styles.CELL, cite: list[Citation] = (),
              bold: bool = False) -> TextBlock:
         spans = [Span(text if text is not None else "—", bold=bold)] + self.cite_spans(list(cite))
@@ -188,28 +373,9 @@ class DossierBuilder:
                       extra=[("LINEBELOW", (0, 0), (-1, -1), 0.25, styles.RULE)])
 
     def kind_badge(self, kind: str) -> TextBlock:
-        fill, ink, _ = styles.KIND_LOOK[PositionKind(kind)]
+        _fill, ink, _frame = styles.KIND_LOOK[PositionKind(kind)]
         return TextBlock(Span(PositionKind(kind).label.upper(), bold=True, color=ink),
-                         styles.CELL.but(size=7, leading=9))
-
-    # ------------------------------------------------------------ numbering
-    def number_sources(self, records: Iterable) -> None:
-        """Number the sources the printed records cite, in order of first citation, then
-        the sources that carried them (``via``)."""
-        order: list[str] = []
-        for record in records:
-            for citation in getattr(record, "sources", []):
-                if citation.source in self.sources and citation.source not in order:
-                    order.append(citation.source)
-        for source_id in list(order):
-            seen = set()
-            current = self.sources[source_id].via
-            while current and current in self.sources and current not in seen:
-                seen.add(current)
-                if current not in order:
-                    order.append(current)
-                current = self.sources[current].via
-        self.source_numbers = {sid: i + 1 for i, sid in enumerate(order)}
+                         styles.CELL.but(size=7.5, leading=9.5))
 
     # ------------------------------------------------------------ cover
     def cover(self, kind_label: str, title: str) -> list[Flowable]:
@@ -231,12 +397,22 @@ class DossierBuilder:
                              "host": "Host"}[role]
                     pairs.append((label, ", ".join(names)))
             pairs.append(("Status", neg.status.capitalize()))
-            pairs.append(("Dates", display_range(neg.started, neg.ended) if neg.started or neg.ended
+            pairs.append(("Dates", range_words(neg.started, neg.ended) if neg.started or neg.ended
                           else "date unknown"))
         else:
             pairs.append(("Negotiation", "None recorded in this workspace"))
         if scope.round is not None:
-            pairs.append(("Round dates", display_range(scope.round.start, scope.round.end)))
+            rnd = scope.round
+            word = status_word(rnd)
+            if word is None:
+                status = "Held"
+            elif word == "planned":
+                status = "Planned: this round has not taken place yet"
+            else:
+                status = f"{word.capitalize()}: this round did not take place"
+            pairs.append(("Round status", status))
+            pairs.append(("Round dates", range_words(rnd.start, rnd.end)))
+            pairs.append(("Round venue", rnd.venue))
         if scope.person is not None:
             pairs.append(("Party", self.party_name(scope.person.party)))
         pairs += [("Prepared", scope.prepared), ("Author", scope.author), ("Marking", scope.marking)]
@@ -250,23 +426,45 @@ class DossierBuilder:
         return flow
 
     # ------------------------------------------------------------ summary
+    def fate_words(self, rnd: Round) -> str:
+        """``Round 6 was cancelled``, ``Round 7 is planned for 3 Feb 2026``, ``Round 4 was held``."""
+        word = status_word(rnd)
+        if word == "planned":
+            return f"{self.short_round(rnd)} is planned" + (f" for {range_words(rnd.start, rnd.end)}"
+                                                            if rnd.start else "")
+        return f"{self.short_round(rnd)} was {word or 'held'}"
+
+    def latest_round_words(self, neg: Negotiation) -> str:
+        """The latest held round, and what became of the rounds after it
+        (``Round 5 … (Round 6 was cancelled)``)."""
+        rounds = analysis.ordered_rounds(self.doc, neg.id)
+        latest = analysis.latest_round(self.doc, neg.id)
+        after = rounds[rounds.index(latest) + 1:] if latest else rounds
+        later = [self.fate_words(r) for r in after if status_word(r)]
+        if latest is None:
+            words = "no round has taken place"
+        else:
+            venue = self.venue_after_title(latest)
+            words = f"{self.round_title(latest)} — {range_words(latest.start, latest.end)}" + (
+                f", {venue}" if venue else "")
+        return words + (f" ({'; '.join(later)})" if later else "")
+
     def summary(self, neg: Negotiation) -> list[Flowable]:
         flow = self.section("Summary")
         rounds = analysis.ordered_rounds(self.doc, neg.id)
-        latest = rounds[-1] if rounds else None
-        held = [r for r in rounds if r.status == "held"]
+        held = [r for r in rounds if analysis.took_place(r)]
+        counts = [f"{len(rounds)} recorded", f"{len(held)} held"]
+        for status, word in STATUS_WORDS.items():
+            n = sum(1 for r in rounds if r.status == status)
+            if n:
+                counts.append(f"{n} {word}")
         facts = [("Status", neg.status.capitalize()),
-                 ("Rounds", f"{len(rounds)} recorded, {len(held)} held" if rounds else "none recorded"),
-                 ("Latest round", f"{self.round_title(latest)} — {display_range(latest.start, latest.end)}"
-                  + (f", {latest.venue}" if latest.venue else "") if latest else "none recorded"),
-                 ("Positions", str(sum(1 for p in self.doc.positions if p.negotiation == neg.id)) or "0"),
+                 ("Rounds", ", ".join(counts) if rounds else "none recorded"),
+                 ("Latest round", self.latest_round_words(neg) if rounds else "none recorded"),
+                 ("Positions", str(sum(1 for p in self.doc.positions if p.negotiation == neg.id))),
                  ("Events", str(sum(1 for e in self.doc.events if e.negotiation == neg.id)))]
         gaps = analysis.gaps(self.doc, neg.id, ordered=self.ordered(neg.id))
         flow += self.heading("Gaps", 1, styles.H2, contents=False)
-        flow.append(TextBlock("A gap is a demand or red line of one party that the other party's latest "
-                              "position on the topic contradicts (it is not an offer, concession or "
-                              "assurance). Open demands are claims the other party has not answered at all.",
-                              styles.SMALL.but(space_after=6)))
         flow += self.gap_tables(gaps)
         flow += self.heading("Key facts", 1, styles.H2, contents=False)
         flow.append(self.facts(facts))
@@ -276,28 +474,45 @@ class DossierBuilder:
             flow.append(self.note("No rounds are recorded for this negotiation."))
         return flow
 
+    GAPS_EXPLAINED = (
+        "Gaps are read from each negotiating party's standing position on a topic: its latest red line, "
+        "demand, offer, concession or assurance (a later statement is a remark and does not replace it); "
+        "mediators, observers and hosts neither open nor close a gap. A red line or demand is a conflict "
+        "where another party stands against it with a red line or demand of its own, or has made only "
+        "remarks on the topic; answered — to judge where another party has met it with an offer, "
+        "concession or assurance (both sides are shown: whether the answer meets the claim is the "
+        "analyst's call); open where another party has not addressed the topic at all.")
+
     def gap_tables(self, gaps: analysis.Gaps) -> list[Flowable]:
         w = self.scope.width
-        flow: list[Flowable] = []
+        flow: list[Flowable] = [self.explain(self.GAPS_EXPLAINED)]
+        flow += self.subheading("Conflicts")
         if gaps.conflicts:
-            rows = [self.head_row("Topic", "Claim", "Contradicted by")]
+            rows = [self.head_row("Topic", "Claim", "Stood against by")]
             for gap in gaps.conflicts:
-                against = [self.position_spans(p, with_party=True) for p in gap.against]
-                rows.append([self.cell(self.topic_title(gap.topic), bold=True),
-                             TextBlock(self.position_spans(gap.claim, with_party=True), styles.CELL),
-                             _stack([TextBlock(s, styles.CELL) for s in against])])
-            flow += [*self.subheading("Conflicting positions"), _table(rows, [0.22 * w, 0.39 * w, 0.39 * w])]
+                rows.append([self.cell(self.topic_title(gap.topic), bold=True), self.position_block(gap.claim),
+                             _stack([self.position_block(p) for p in gap.against])])
+            flow.append(_table(rows, [0.2 * w, 0.4 * w, 0.4 * w]))
         else:
-            flow.append(self.note("No conflicting latest positions between the parties."))
-        if gaps.open_demands:
-            rows = [self.head_row("Topic", "Claim", "Not answered by")]
-            for item in gaps.open_demands:
-                rows.append([self.cell(self.topic_title(item.topic), bold=True),
-                             TextBlock(self.position_spans(item.claim, with_party=True), styles.CELL),
+            flow.append(self.note("No conflicts: no party's standing claim is met by another's claim or remarks."))
+        flow += self.subheading("Answered — to judge")
+        if gaps.answered:
+            rows = [self.head_row("Topic", "Claim", "Answered by (does it meet the claim?)")]
+            for item in gaps.answered:
+                rows.append([self.cell(self.topic_title(item.topic), bold=True), self.position_block(item.claim),
+                             _stack([self.position_block(p) for p in item.answers])])
+            flow.append(_table(rows, [0.2 * w, 0.4 * w, 0.4 * w]))
+        else:
+            flow.append(self.note("No claim has been answered with an offer, concession or assurance."))
+        flow += self.subheading("Open")
+        if gaps.open:
+            rows = [self.head_row("Topic", "Claim", "Not yet addressed by")]
+            for item in gaps.open:
+                rows.append([self.cell(self.topic_title(item.topic), bold=True), self.position_block(item.claim),
                              self.cell(", ".join(self.party_name(p) for p in item.unanswered_by))])
-            flow += [*self.subheading("Open demands"), _table(rows, [0.22 * w, 0.56 * w, 0.22 * w])]
+            flow.append(_table(rows, [0.2 * w, 0.56 * w, 0.24 * w]))
         else:
-            flow.append(self.note("No unanswered demands or red lines."))
+            flow.append(self.note("No open claims: every standing claim has been addressed by the other parties."))
         return flow
 
     def position_spans(self, position: Position, *, with_party: bool = False, with_topic: bool = False) -> list[Span]:
@@ -311,8 +526,25 @@ class DossierBuilder:
                           color=styles.KIND_LOOK[PositionKind.RED_LINE][0] if kind == PositionKind.RED_LINE else None))
         spans.append(Span(position.summary))
         if position.date:
-            spans.append(Span(f" ({display_date(position.date)})", color=styles.MUTED))
-        return spans + self.cite_spans(position.sources)
+            spans.append(Span(f" ({date_words(position.date)})", color=styles.MUTED))
+        spans += self.cite_spans(position.sources)
+        placed = self.placement_words(position)
+        if placed:
+            spans.append(Span("\n" + placed, italic=True, color=styles.MUTED))
+        return spans
+
+    def position_block(self, position: Position) -> TextBlock:
+        """A position with its party, as the gap tables print it."""
+        return TextBlock(self.position_spans(position, with_party=True), styles.CELL)
+
+    def brief_spans(self, position: Position, *, color=None, lead: str = "") -> list[Span]:
+        """One line for a position quoted in passing: kind, date, first words, citations
+        (``Statement, 29 Dec 2025: It is in Israel's interest… [S2 B2]``)."""
+        kind = PositionKind(position.kind).label
+        when = f", {date_words(position.date)}" if position.date else ""
+        spans = [Span(f"{lead}{kind}{when}: ", bold=True, color=color),
+                 Span(first_words(position.summary), color=color)]
+        return spans + self.cite_spans(position.sources, color=color)
 
     # ------------------------------------------------------------ timeline, chronology
     def timeline(self, neg: Negotiation) -> list[Flowable]:
@@ -331,24 +563,51 @@ class DossierBuilder:
         entries = analysis.chronology(self.doc, neg.id)
         if not entries:
             return flow + [self.note("No rounds or events are recorded.")]
+        flow.append(self.explain(
+            "Rounds and events in date order. A date known only to the month or year says so, and is listed "
+            "after the dated entries of that month or year. Rounds that did not take place are listed where "
+            "they were due, in grey, with the word."))
         w = self.scope.width
         rows = [self.head_row("Date", "What", "Details")]
+        muted = styles.CELL.but(color=styles.MUTED)
         for entry in entries:
             record = entry.record
             if entry.is_round:
-                what = [Span("Round", bold=True, color=styles.ACCENT)]
-                title = self.round_title(record)
-                detail = ", ".join(x for x in [record.venue, record.status] if x)
-                rows.append([self.cell(display_range(entry.start, entry.end)), TextBlock(what, styles.CELL),
-                             TextBlock([Span(title, bold=True, link=f"round-{record.id}"),
-                                        Span(f" — {detail}" if detail else "")] + self.cite_spans(record.sources),
-                                       styles.CELL)])
+                when = range_words(entry.start, entry.end, approximate=True)
+                word = status_word(record)
+                venue = self.venue_after_title(record)
+                if word:
+                    rows.append([self.cell(when, style=muted),
+                                 TextBlock(Span("Round", bold=True), muted),
+                                 TextBlock([Span(self.round_title(record), bold=True, link=f"round-{record.id}"),
+                                            Span(f" — {word}", bold=True, italic=True)]
+                                           + ([Span(f", {venue}")] if venue else [])
+                                           + self.cite_spans(record.sources), muted)])
+                    continue
+                rows.append([self.cell(when), TextBlock(Span("Round", bold=True, color=styles.ACCENT), styles.CELL),
+                             TextBlock([Span(self.round_title(record), bold=True, link=f"round-{record.id}")]
+                                       + ([Span(f" — {venue}")] if venue else [])
+                                       + self.cite_spans(record.sources), styles.CELL)])
             else:
-                rows.append([self.cell(display_date(record.date)), self.cell("Event"),
+                rows.append([self.cell(date_words(record.date, approximate=True)), self.cell("Event"),
                              TextBlock([Span(record.title, bold=True)]
                                        + ([Span("\n" + record.description)] if record.description else [])
                                        + self.cite_spans(record.sources), styles.CELL)])
         return flow + [_table(rows, [0.2 * w, 0.1 * w, 0.7 * w])]
+
+    def events_table(self, events: list[Event]) -> Table:
+        w = self.scope.width
+        rows = [self.head_row("Date", "Event")]
+        for event in events:
+            spans = [Span(event.title, bold=True)]
+            if event.description:
+                spans.append(Span("\n" + event.description))
+            spans += self.cite_spans(event.sources)
+            if event.people:
+                spans.append(Span("\nNames: " + ", ".join(self.person_name(p) for p in event.people),
+                                  color=styles.MUTED))
+            rows.append([self.cell(date_words(event.date, approximate=True)), TextBlock(spans, styles.CELL)])
+        return _table(rows, [0.2 * w, 0.8 * w])
 
     # ------------------------------------------------------------ rounds
     def rounds_section(self, neg: Negotiation) -> list[Flowable]:
@@ -369,19 +628,25 @@ class DossierBuilder:
 
     def round_part(self, rnd: Round, level: int = 1) -> list[Flowable]:
         w = self.scope.width
-        flow = self.heading(self.round_title(rnd), level, styles.H2, key=f"round-{rnd.id}")
-        facts = [("Dates", display_range(rnd.start, rnd.end)), ("Venue", rnd.venue),
-                 ("Status", rnd.status.capitalize()), ("Mediator", self.person_name(rnd.mediator) if rnd.mediator
-                                                      else None)]
+        word = status_word(rnd)
+        flow = self.heading(self.round_heading(rnd), level, styles.H2, key=f"round-{rnd.id}")
+        if word is None:
+            status = "Held"
+        elif word == "planned":
+            status = "Planned — has not taken place yet"
+        else:
+            status = f"{word.capitalize()} — did not take place"
+        facts = [("Dates", range_words(rnd.start, rnd.end, approximate=True)), ("Venue", rnd.venue),
+                 ("Status", status), ("Mediator", self.person_name(rnd.mediator) if rnd.mediator else None)]
         flow.append(self.facts(facts))
         if rnd.summary:
             flow += [Spacer(1, 6), TextBlock(rnd.summary, styles.BODY)]
         if rnd.sources:
             flow.append(TextBlock([Span("Sources:", bold=True, color=styles.MUTED)] + self.cite_spans(rnd.sources),
                                   styles.SMALL.but(space_after=4)))
-        flow += self.subheading("Participants")
+        flow += self.subheading("Participants" if word is None else "Participants expected")
         if rnd.participants:
-            rows = [self.head_row("Party", "Person", "Role in the round")]
+            rows = [self.head_row("Party", "Person (title at the time of the round)", "Role in the round")]
             groups: dict[str | None, list] = {}
             for participant in rnd.participants:
                 person = self.people.get(participant.person)
@@ -390,7 +655,7 @@ class DossierBuilder:
             for party, members in groups.items():
                 for i, participant in enumerate(members):
                     rows.append([self.cell(self.party_name(party) if i == 0 else "", bold=True),
-                                 self.person_cell(participant.person), self.cell(participant.role or "")])
+                                 self.person_cell(participant.person, rnd), self.cell(participant.role or "")])
             flow.append(_table(rows, [0.22 * w, 0.48 * w, 0.30 * w], zebra=False))
         else:
             flow.append(self.note("No participants recorded."))
@@ -404,37 +669,118 @@ class DossierBuilder:
                 flow.append(TextBlock(spans, styles.BODY.but(space_after=1, indent=8)))
         else:
             flow.append(self.note("No agenda recorded."))
-        put = sorted((p for p in self.doc.positions if p.round == rnd.id),
-                     key=analysis.position_order(self.doc, rnd.negotiation))
+        ordered = self.ordered(rnd.negotiation)
+        put = [p for _key, p in ordered if p.round == rnd.id]
         flow += self.subheading("Positions put forward")
         if put:
-            rows = [self.head_row("Party", "Topic", "Kind", "Position")]
-            for position in put:
-                rows.append(self.position_row(position))
-            flow.append(_table(rows, [0.14 * w, 0.2 * w, 0.13 * w, 0.53 * w], extra=self.kind_fills(put, 2)))
+            flow.append(self.positions_table(put))
         else:
             flow.append(self.note("No positions recorded for this round."))
-        flow += self.subheading("Movement since the previous round")
-        moves = analysis.movement(self.doc, rnd.id, ordered=self.ordered(rnd.negotiation))
-        if moves:
-            rows = [self.head_row("Topic", "Party", "Before", "Now", "Change")]
-            for move in moves:
-                rows.append([self.cell(self.topic_title(move.topic), bold=True), self.cell(self.party_name(move.party)),
-                             self.short_position(move.previous), self.short_position(move.current),
-                             self.cell(_change_label(move), bold=move.change != analysis.Change.UNCHANGED)])
-            flow.append(_table(rows, [0.2 * w, 0.12 * w, 0.25 * w, 0.25 * w, 0.18 * w]))
-        else:
-            flow.append(self.note("No positions before or in this round."))
+        prev = analysis.previous_round(self.doc, rnd.id)
+        if word is None:
+            flow += self.roundless_part(rnd, prev)
+        flow += self.round_events(rnd, prev)
+        flow += self.movement_part(rnd, prev)
         return flow
 
-    def person_cell(self, person_id: str) -> TextBlock:
+    def roundless_part(self, rnd: Round, prev: Round | None) -> list[Flowable]:
+        """The positions given no round that count with this held round by their date: after
+        the previous held round, up to this one."""
+        ordered = self.ordered(rnd.negotiation)
+        earlier = {id(p) for p in analysis.positions_as_of(self.doc, rnd.negotiation, prev.id, ordered=ordered)} \
+            if prev else set()
+        loose = [p for p in analysis.positions_as_of(self.doc, rnd.negotiation, rnd.id, ordered=ordered)
+                 if p.round is None and id(p) not in earlier]
+        if not loose:
+            return []
+        since = f"since {self.short_round(prev)}" if prev else "up to this round"
+        flow = self.subheading(f"Positions with no round, counted with this round by their date ({since})")
+        flow.append(self.positions_table(loose))
+        if any(self.placement(p) for p in loose):
+            flow.append(self.approximate_note())
+        return flow
+
+    def round_events(self, rnd: Round, prev: Round | None) -> list[Flowable]:
+        events = analysis.events_of_round(self.doc, rnd.id)
+        if prev is not None:
+            title, none = f"Events since {self.short_round(prev)}", \
+                f"No events recorded between {self.short_round(prev)} and this round."
+        else:
+            title, none = "Events up to this round", "No events recorded up to this round."
+        flow = self.subheading(title)
+        if not (rnd.start or rnd.end):
+            return flow + [self.note("The round has no date, so no events are placed with it.")]
+        notes = []
+        if prev is not None and is_approximate(prev.end or prev.start):
+            notes.append(f"after the end of {date_words(prev.end or prev.start)}, as {self.short_round(prev)} is "
+                         "dated only to it")
+        if is_approximate(rnd.end or rnd.start):
+            notes.append(f"up to the end of {date_words(rnd.end or rnd.start)}, as this round is dated only to it")
+        if notes:
+            flow.append(self.explain("Events are counted " + "; and ".join(notes) + "."))
+        return flow + [self.events_table(events) if events else self.note(none)]
+
+    def movement_part(self, rnd: Round, prev: Round | None) -> list[Flowable]:
+        w = self.scope.width
+        word = status_word(rnd)
+        name = self.short_round(rnd)
+        if word is not None:
+            flow = self.subheading("Movement")
+            did = "has not taken place yet" if word == "planned" else "did not take place"
+            return flow + [self.note(f"{name} {did} ({word}), so it has no movement of its own: movement is "
+                                     "measured from one held round to the next.")]
+        if prev is None:
+            return self.subheading("Movement") + [self.note(
+                f"{name} is the first round on record: there is no earlier held round to compare it with, "
+                "and its positions are listed above.")]
+        rounds = analysis.ordered_rounds(self.doc, rnd.negotiation)
+        skipped = [r for r in rounds[rounds.index(prev) + 1: rounds.index(rnd)]]
+        title = f"Movement since {self.short_round(prev)}, the previous held round"
+        flow = self.subheading(title)
+        if skipped:
+            flow.append(self.explain("Between them: " + "; ".join(self.fate_words(r) for r in skipped) + "."))
+        moves = analysis.movement(self.doc, rnd.id, ordered=self.ordered(rnd.negotiation))
+        if not moves:
+            return flow + [self.note("No positions before or in this round.")]
+        rows = [self.head_row("Topic", "Party", "Before", "Now", "Change")]
+        extra = []
+        for row, move in enumerate(moves, start=1):
+            change = self.cell(move.label, bold=move.change not in (analysis.Change.UNCHANGED,
+                                                                    analysis.Change.OFF_AGENDA))
+            cells: list = [self.cell(self.topic_title(move.topic), bold=True), self.cell(self.party_name(move.party))]
+            if move.once:
+                once = TextBlock([Span("As before: ", bold=True, color=styles.MUTED)]
+                                 + self.position_spans(move.before), styles.CELL)
+                if once.length() <= HUGE_CELL:  # printed once across both columns
+                    cells += [once, ""]
+                    extra.append(("SPAN", (2, row), (3, row)))
+                else:  # a row that must split across pages cannot span columns: said in words
+                    cells += [self.short_position(move.before),
+                              self.cell("as before", style=styles.CELL.but(italic=True, color=styles.MUTED))]
+            else:
+                now: list[Flowable] = [self.short_position(move.now)]
+                others = [p for p in move.said if p is not move.now]
+                if others:
+                    now.append(TextBlock([Span(f"Also said since {self.short_round(prev)}:", italic=True,
+                                               color=styles.MUTED)]
+                                         + [s for p in others for s in self.brief_spans(p, color=styles.MUTED,
+                                                                                       lead="\n")],
+                                         styles.CELL.but(size=7.5, leading=9.5, color=styles.MUTED)))
+                cells += [self.short_position(move.before), _stack(now)]
+            rows.append(cells + [change])
+        flow.append(_table(rows, [0.17 * w, 0.12 * w, 0.28 * w, 0.28 * w, 0.15 * w], extra=extra))
+        return flow
+
+    def person_cell(self, person_id: str, rnd: Round | None = None) -> TextBlock:
+        """A person's name, and their title: as of ``rnd`` when given (``analysis.title_at``)."""
         person = self.people.get(person_id)
         spans = [Span(self.person_name(person_id), link=f"person-{person_id}" if self.scope.kind == "negotiation"
                       else None)]
         if person and person.native_name:
             spans.append(Span(f" ({person.native_name})"))
-        if person and person.title:
-            spans.append(Span(f"\n{person.title}", color=styles.MUTED))
+        title = (analysis.title_at(person, rnd) if rnd is not None else person.title) if person else None
+        if title:
+            spans.append(Span(f"\n{title}", color=styles.MUTED))
         return TextBlock(spans, styles.CELL)
 
     def short_position(self, position: Position | None) -> TextBlock:
@@ -443,12 +789,23 @@ class DossierBuilder:
         return TextBlock(self.position_spans(position), styles.CELL)
 
     def position_row(self, position: Position) -> list:
-        said = [self.person_name(position.person) if position.person else "", display_date(position.date)]
+        said = [self.person_name(position.person) if position.person else "",
+                date_words(position.date) if position.date else ""]
         spans = [Span(position.summary)]
         if any(said):
             spans.append(Span("\n— " + ", ".join(x for x in said if x), color=styles.MUTED))
+        spans += self.cite_spans(position.sources)
+        placed = self.placement_words(position)
+        if placed:
+            spans.append(Span("\n" + placed, italic=True, color=styles.MUTED))
         return [self.cell(self.party_name(position.party), bold=True), self.cell(self.topic_title(position.topic)),
-                self.kind_badge(position.kind), TextBlock(spans + self.cite_spans(position.sources), styles.CELL)]
+                self.kind_badge(position.kind), TextBlock(spans, styles.CELL)]
+
+    def positions_table(self, positions: list[Position]) -> Table:
+        w = self.scope.width
+        rows = [self.head_row("Party", "Topic", "Kind", "Position")]
+        rows += [self.position_row(p) for p in positions]
+        return _table(rows, [0.14 * w, 0.2 * w, 0.13 * w, 0.53 * w], extra=self.kind_fills(positions, 2))
 
     def kind_fills(self, positions: list[Position], column: int, first_row: int = 1) -> list[tuple]:
         commands = []
@@ -458,60 +815,118 @@ class DossierBuilder:
         return commands
 
     # ------------------------------------------------------------ matrix
+    MATRIX_EXPLAINED = (
+        "Each cell holds the party's standing position on the topic: its latest red line, demand, offer, "
+        "concession or assurance, with its kind in words; red lines are dark with a heavy frame. A later "
+        "statement is a remark and does not replace the stance: the latest one made since is quoted beneath "
+        "it in small type, on a paler ground. REMARK ONLY (dashed frame) marks a party that has made only "
+        "statements on the topic; its latest statement fills the cell.")
+
     def matrix(self, neg: Negotiation, as_of: Round | None = None) -> list[Flowable]:
-        title = "Position matrix" + (f" as of {self.round_title(as_of)}" if as_of else "")
+        title = "Position matrix" + (f" as of {self.round_heading(as_of)}" if as_of else "")
         flow = self.section(title)
-        latest = analysis.latest_positions(self.doc, neg.id, as_of.id if as_of else None,
-                                           ordered=self.ordered(neg.id))
-        parties = [p.party for p in sorted(neg.parties, key=lambda p: ROLE_ORDER.index(p.role)
-                                           if p.role in ROLE_ORDER else 9)
-                   if any(k[0] == p.party for k in latest)]
-        parties += sorted({k[0] for k in latest} - set(parties))
-        topic_ids = [t.id for t in analysis.ordered_topics(self.doc, neg.id) if any(k[1] == t.id for k in latest)]
+        table = analysis.matrix(self.doc, neg.id, as_of.id if as_of else None, ordered=self.ordered(neg.id))
         flow.append(self.legend())
-        if not latest:
+        topic_ids = [t for t in table.topics if any(table.cell(p, t) for p in table.parties)]
+        if not topic_ids:
             return flow + [self.note("No positions are recorded" + (" as of this round." if as_of else "."))]
+        approximate_before = self.approximate_count
+        parties = table.parties
         w = self.scope.width
         first = 0.2 * w
         col = (w - first) / len(parties)
-        rows = [[TextBlock("Topic", styles.CELL_HEAD)] + [TextBlock(self.party_name(p), styles.CELL_HEAD)
-                                                          for p in parties]]
-        extra = []
-        for r, topic_id in enumerate(topic_ids, start=1):
+        rows: list[list] = [[TextBlock("Topic", styles.CELL_HEAD)]
+                            + [TextBlock(self.party_name(p), styles.CELL_HEAD) for p in parties]]
+        extra: list[tuple] = [("GRID", (0, 0), (-1, -1), 0.4, styles.RULE)]
+        frames: list[tuple] = []
+        for topic_id in topic_ids:
+            r = len(rows)
+            cells = [table.cell(p, topic_id) for p in parties]
+            later = {c: cell.remark for c, cell in enumerate(cells, start=1)
+                     if cell is not None and cell.standing is not None and cell.remark is not None}
+            rr = r + 1 if later else r  # the row of later remarks, when there is one
             row: list = [self.cell(self.topic_title(topic_id), bold=True)]
-            for c, party in enumerate(parties, start=1):
-                position = latest.get((party, topic_id))
-                if position is None:
+            for c, cell in enumerate(cells, start=1):
+                if cell is None:
                     row.append(self.cell("no position", style=styles.CELL.but(color=styles.MUTED, italic=True)))
-                    continue
-                kind = PositionKind(position.kind)
-                fill, ink, frame = styles.KIND_LOOK[kind]
-                spans = [Span(kind.label.upper() + "\n", bold=True, color=ink), Span(position.summary, color=ink)]
-                if position.date:
-                    spans.append(Span(f" ({display_date(position.date)})", color=ink))
-                cites = [Span(s.text, color=ink if kind == PositionKind.RED_LINE else s.color, link=s.link)
-                         for s in self.cite_spans(position.sources)]
-                row.append(TextBlock(spans + cites, styles.CELL.but(color=ink)))
-                extra.append(("BACKGROUND", (c, r), (c, r), fill))
-                if frame > 1:
-                    extra.append(("BOX", (c, r), (c, r), frame, styles.INK))
+                elif cell.standing is None:
+                    row.append(self.remark_only_block(cell.shown))
+                    frames.append(("BOX", (c, r), (c, rr), 0.8, styles.MUTED, None, (2, 1.5)))
+                else:
+                    kind = PositionKind(cell.standing.kind)
+                    fill, _ink, frame = styles.KIND_LOOK[kind]
+                    row.append(self.stance_block(cell.standing))
+                    extra.append(("BACKGROUND", (c, r), (c, r), fill))
+                    if c in later:
+                        extra.append(("BACKGROUND", (c, rr), (c, rr), _pale(fill)))
+                    if frame > 1:
+                        frames.append(("BOX", (c, r), (c, rr), frame, styles.INK))
+                if c not in later and rr != r:
+                    extra.append(("SPAN", (c, r), (c, rr)))
             rows.append(row)
-        table = _table(rows, [first] + [col] * len(parties), zebra=False,
-                       extra=[("GRID", (0, 0), (-1, -1), 0.4, styles.RULE), *extra])
-        return flow + [table]
+            if later:
+                beneath: list = [""] * (len(parties) + 1)
+                for c, remark in later.items():
+                    beneath[c] = self.later_remark_block(remark)
+                rows.append(beneath)
+                extra += [("SPAN", (0, r), (0, rr)), ("NOSPLIT", (0, r), (-1, rr))]
+                extra += [("LINEBELOW", (c, r), (c, r), 0.6, white) for c in later]
+        flow.append(_table(rows, [first] + [col] * len(parties), zebra=False, extra=[*extra, *frames]))
+        if self.approximate_count > approximate_before:
+            flow.append(Spacer(1, 6))
+            flow.append(self.approximate_note())
+        return flow
+
+    def stance_block(self, position: Position) -> TextBlock:
+        """A standing position as a matrix cell: its kind in words, its text, date and citations."""
+        kind = PositionKind(position.kind)
+        _fill, ink, _frame = styles.KIND_LOOK[kind]
+        spans = [Span(kind.label.upper() + "\n", bold=True, color=ink), Span(position.summary, color=ink)]
+        if position.date:
+            spans.append(Span(f" ({date_words(position.date)})", color=ink))
+        spans += self.cite_spans(position.sources, color=ink if kind == PositionKind.RED_LINE else None)
+        placed = self.placement_words(position)
+        if placed:
+            spans.append(Span("\n" + placed, italic=True, color=ink))
+        return TextBlock(spans, styles.CELL.but(color=ink))
+
+    def remark_only_block(self, position: Position) -> TextBlock:
+        """A cell holding only a remark: said in words, and drawn unlike any stance."""
+        spans = [Span("REMARK ONLY", bold=True, color=styles.MUTED),
+                 Span(f" · {PositionKind(position.kind).label.lower()}\n", color=styles.MUTED),
+                 Span(position.summary, italic=True)]
+        if position.date:
+            spans.append(Span(f" ({date_words(position.date)})", color=styles.MUTED))
+        spans += self.cite_spans(position.sources)
+        placed = self.placement_words(position)
+        if placed:
+            spans.append(Span("\n" + placed, italic=True, color=styles.MUTED))
+        return TextBlock(spans, styles.CELL)
+
+    def later_remark_block(self, remark: Position) -> TextBlock:
+        """The latest remark made after a standing position, beneath it in small type."""
+        spans = [Span("Later remark — ", italic=True, color=styles.MUTED)]
+        spans += self.brief_spans(remark, color=styles.MUTED)
+        placed = self.placement_words(remark)
+        if placed:
+            spans.append(Span("\n" + placed, italic=True, color=styles.MUTED))
+        return TextBlock(spans, styles.CELL.but(size=7.5, leading=9.5, color=styles.MUTED))
 
     def legend(self) -> Table:
-        cells = []
-        extra = []
+        cells: list = []
+        extra: list[tuple] = []
         for i, kind in enumerate(KIND_ORDER):
             fill, ink, frame = styles.KIND_LOOK[kind]
             cells.append(TextBlock(Span(kind.label.upper(), bold=True, color=ink),
-                                   styles.CELL.but(size=7, leading=9, align="center")))
+                                   styles.CELL.but(size=7.5, leading=9.5, align="center")))
             extra.append(("BACKGROUND", (i, 0), (i, 0), fill))
             if frame > 1:
                 extra.append(("BOX", (i, 0), (i, 0), frame, styles.INK))
-        note = TextBlock("Each cell holds the party's latest position on the topic and names its kind in words; "
-                         "red lines are dark with a heavy frame.", styles.SMALL.but(align="start"))
+        n = len(cells)
+        cells.append(TextBlock(Span("REMARK ONLY", bold=True, color=styles.MUTED),
+                               styles.CELL.but(size=7.5, leading=9.5, align="center")))
+        extra.append(("BOX", (n, 0), (n, 0), 0.8, styles.MUTED, None, (2, 1.5)))
+        note = TextBlock(self.MATRIX_EXPLAINED, styles.SMALL.but(align="start"))
         w = self.scope.width
         table = Table([cells, [note] + [""] * (len(cells) - 1)], colWidths=[w / len(cells)] * len(cells),
                       hAlign="LEFT")
@@ -558,9 +973,9 @@ class DossierBuilder:
             rows = [self.head_row("Title", "Organization", "Period")]
             ordered = sorted(person.roles, key=lambda r: sort_key(r.start))
             for role in ordered:
-                period = display_range(role.start, role.end) if role.start or role.end else "date unknown"
+                period = range_words(role.start, role.end) if role.start or role.end else "date unknown"
                 if role.start and not role.end:
-                    period = f"since {display_date(role.start)}"
+                    period = f"since {date_words(role.start)}"
                 rows.append([self.cell(role.title, bold=True), self.cell(role.organization or "—"), self.cell(period)])
             flow.append(_table(rows, [0.45 * w, 0.33 * w, 0.22 * w]))
         else:
@@ -574,21 +989,35 @@ class DossierBuilder:
                 if rnd.mediator == person.id:
                     role = "mediator"
                 link = f"round-{rnd.id}" if self.scope.kind == "negotiation" else None
+                venue = self.venue_after_title(rnd)
                 spans = [Span("•  "), Span(self.round_title(rnd), bold=True, link=link),
-                         Span(f" — {display_range(rnd.start, rnd.end)}" + (f", {rnd.venue}" if rnd.venue else ""))]
-                if role:
-                    spans.append(Span(f" ({role})", color=styles.MUTED))
+                         Span(f" — {range_words(rnd.start, rnd.end)}" + (f", {venue}" if venue else ""))]
+                word = status_word(rnd)
+                if word:
+                    spans.append(Span(f" — {word}", bold=True, italic=True, color=styles.MUTED))
+                then = analysis.title_at(person, rnd)
+                said = [x for x in [role, f"as {then}" if then and then != person.title else None] if x]
+                if said:
+                    spans.append(Span(f" ({'; '.join(said)})", color=styles.MUTED))
                 flow.append(TextBlock(spans, styles.BODY.but(space_after=1, indent=8)))
         else:
             flow.append(self.note("No rounds attended on record."))
+        flow += self.subheading("Events naming them")
+        events = analysis.events_naming(self.doc, person.id, neg.id if neg else None)
+        flow.append(self.events_table(events) if events else self.note("No events name this person."))
         positions = [p for p in self.doc.positions if p.person == person.id and (neg is None or
                                                                                p.negotiation == neg.id)]
         flow += self.subheading("Positions stated")
         if positions:
-            positions.sort(key=lambda p: (sort_key(p.date), p.id))
-            rows = [self.head_row("Party", "Topic", "Kind", "Position")]
-            rows += [self.position_row(p) for p in positions]
-            flow.append(_table(rows, [0.14 * w, 0.2 * w, 0.13 * w, 0.53 * w], extra=self.kind_fills(positions, 2)))
+            if neg is not None:
+                order = {id(p): i for i, (_key, p) in enumerate(self.ordered(neg.id))}
+                positions.sort(key=lambda p: order.get(id(p), 0))
+            else:
+                positions.sort(key=lambda p: (sort_key(p.date), p.id))
+            before = self.approximate_count
+            flow.append(self.positions_table(positions))
+            if self.approximate_count > before:
+                flow.append(self.approximate_note())
         else:
             flow.append(self.note("No positions stated on record."))
         if person.notes:
@@ -598,17 +1027,22 @@ class DossierBuilder:
     # ------------------------------------------------------------ sources
     def sources_annex(self) -> list[Flowable]:
         flow = self.section("Sources")
-        flow.append(TextBlock("References in the text read [S2 B2]: source S2, source reliability B, information "
-                              "credibility 2 (Admiralty grading).", styles.SMALL.but(space_after=8)))
-        if not self.source_numbers:
+        flow.append(TextBlock(
+            "References in the text read [S2 B2]: source S2, source reliability B, information credibility 2 "
+            "(Admiralty grading). Source numbers are the workspace's: a source has the same number in every "
+            "dossier, brief and profile printed from this workspace, so this list, which holds only the sources "
+            "this document cites and those that carried them, may skip numbers.",
+            styles.SMALL.but(space_after=8)))
+        listed = self.annexed_sources()
+        if not listed:
             return flow + [self.note("No sources are cited.")]
         w = self.scope.width
         rows = [self.head_row("Ref.", "Grade", "Source")]
-        by_number = sorted(self.source_numbers.items(), key=lambda kv: kv[1])
-        for source_id, number in by_number:
+        for source_id in listed:
             source = self.sources[source_id]
+            number = self.source_numbers[source_id]
             rows.append([
-                _stack([Anchor(f"src-{number}"), self.cell(f"S{number}", bold=True)]),
+                _stack([Anchor(f"src-{number}"), self.cell(source_number_label(number), bold=True)]),
                 self.cell(f"{source.reliability}\n{RELIABILITY_LABELS.get(source.reliability, '')}",
                           style=styles.CELL.but(size=7.5, leading=9.5)),
                 TextBlock(self.source_spans(source), styles.CELL),
@@ -621,7 +1055,7 @@ class DossierBuilder:
 
     def source_spans(self, source: Source) -> list[Span]:
         spans = [Span(source.title, bold=True)]
-        details = [x for x in [source.publisher, display_date(source.published) if source.published else None] if x]
+        details = [x for x in [source.publisher, date_words(source.published) if source.published else None] if x]
         if details:
             spans.append(Span("\n" + " · ".join(details), color=styles.MUTED))
         chain = []
@@ -638,7 +1072,7 @@ class DossierBuilder:
                 number = self.source_numbers.get(via_id)
                 if i:
                     spans.append(Span(", which came via ", color=styles.MUTED))
-                label = f"S{number} " if number else ""
+                label = f"{source_number_label(number)} " if number else ""
                 spans.append(Span(f"{label}{via.title}", color=styles.LINK, link=f"src-{number}" if number else None))
         if source.url:
             clickable = source.url.lower().startswith(("http://", "https://"))
@@ -649,11 +1083,10 @@ class DossierBuilder:
         return spans
 
 
-def _change_label(move: analysis.Movement) -> str:
-    if move.change == analysis.Change.KIND_CHANGED and move.previous and move.current:
-        return (f"kind changed from {PositionKind(move.previous.kind).label.lower()} "
-                f"to {PositionKind(move.current.kind).label.lower()}")
-    return str(move.change)
+def _pale(colour, strength: float = 0.3) -> HexColor:
+    """``colour`` mixed with white: ``strength`` of the colour is kept."""
+    r, g, b = colour.red, colour.green, colour.blue
+    return HexColor("#" + "".join(f"{int(255 - (255 - c * 255) * strength):02x}" for c in (r, g, b)))
 
 
 def _marking_box(marking: str, width: float) -> Table:
@@ -668,47 +1101,38 @@ def _stack(flowables: list[Flowable]) -> list[Flowable] | Flowable:
     return flowables if len(flowables) != 1 else flowables[0]
 
 
-def scope_records(doc: Document, scope: Scope) -> list:
-    """The records whose citations a dossier of this scope prints, in print order."""
-    neg = scope.negotiation
-    if neg is None:
-        return []
-    if scope.kind == "person" and scope.person is not None:
-        return [p for p in doc.positions if p.person == scope.person.id and p.negotiation == neg.id]
-    rounds = analysis.ordered_rounds(doc, neg.id)
-    if scope.kind == "round" and scope.round is not None:
-        latest = analysis.latest_positions(doc, neg.id, scope.round.id)
-        moves = analysis.movement(doc, scope.round.id)
-        shown = [scope.round, *[p for p in doc.positions if p.round == scope.round.id]]
-        return shown + [m.previous for m in moves if m.previous] + list(latest.values())
-    records: list = []
-    for rnd in rounds:
-        records.append(rnd)
-        records += [p for p in doc.positions if p.round == rnd.id]
-    records += sorted((e for e in doc.events if e.negotiation == neg.id), key=lambda e: sort_key(e.date))
-    records += [p for p in doc.positions if p.negotiation == neg.id]
-    return records
+def round_brief_title(builder: DossierBuilder, rnd: Round) -> str:
+    """``Round 6: Vienna round (Cancelled)``: the round's title, with the word for a round
+    that did not take place."""
+    word = status_word(rnd)
+    return builder.round_title(rnd) + (f" ({word.capitalize()})" if word else "")
 
 
 def story(builder: DossierBuilder) -> list[Flowable]:
-    """The whole story for the builder's scope."""
-    scope, doc = builder.scope, builder.doc
+    """The whole story for the builder's scope. The sources annex comes last: it lists the
+    sources cited by everything made before it."""
+    scope = builder.scope
     neg = scope.negotiation
-    builder.number_sources(scope_records(doc, scope))
     flow: list[Flowable] = []
     if scope.kind == "person" and scope.person is not None:
         flow += builder.cover("Person profile", scope.person.name)
         flow += builder.section("Profile")
         flow += builder.profile(scope.person, neg, level=1)
         flow += builder.sources_annex()
-        return flow
+        return _keep_headings(flow)
     if scope.kind == "round" and scope.round is not None and neg is not None:
-        flow += builder.cover("Round brief", f"{neg.title} — {builder.round_title(scope.round)}")
+        word = status_word(scope.round)
+        kind = "Round brief" + (f" — {word.capitalize()}" if word else "")
+        flow += builder.cover(kind, f"{neg.title} — {round_brief_title(builder, scope.round)}")
         flow += builder.section("Round")
         flow += builder.round_part(scope.round, level=1)
         flow += builder.matrix(neg, as_of=scope.round)
+        title = f"Gaps as of {builder.round_heading(scope.round)}"
+        flow += builder.heading(title, 1, styles.H2)
+        flow += builder.gap_tables(analysis.gaps(builder.doc, neg.id, scope.round.id,
+                                                 ordered=builder.ordered(neg.id)))
         flow += builder.sources_annex()
-        return flow
+        return _keep_headings(flow)
     title = neg.title if neg else "Negotiation dossier"
     flow += builder.cover("Negotiation dossier", title)
     if neg is None:
@@ -728,5 +1152,4 @@ def story(builder: DossierBuilder) -> list[Flowable]:
     flow += [PageBreak(), Anchor(contents_key, "Contents", 0, contents=False), TextBlock("Contents", styles.H1),
              HRFlowable(width="100%", thickness=1.2, color=styles.ACCENT, spaceAfter=8),
              Contents(list(builder.contents))]
-    return flow + body
-
+    return _keep_headings(flow + body)

@@ -397,8 +397,13 @@ class TextBlock(Flowable):
     def split(self, availWidth, availHeight):
         self._layout(availWidth)
         fits = int((availHeight + 1e-6) // self.style.leading)
-        if fits <= 0 or fits >= len(self._lines):
+        if fits <= 0:
             return []
+        if fits >= len(self._lines):
+            # Everything fits at this width. A table splitting a row asks its cells to split at
+            # the column's full width, wider than the one they were measured at: the whole text
+            # goes before the split, and nothing after it.
+            return [self._part(self._ensure_paras(), self._lines, True), self._part([], [], False)]
         cut = self._lines[fits]
         paras = self._ensure_paras()
         head_paras = paras[: cut.para] + ([paras[cut.para].sliced(0, cut.start)] if cut.start else [])

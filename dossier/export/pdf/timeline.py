@@ -2,7 +2,8 @@
 
 One row per round or event, its label on the left. A date known to the day is a solid
 bar (round) or a diamond (event); a partial date (``2025``, ``Jan 2026``) is drawn as a
-pale hatched span over the whole year or month it may fall in.
+pale hatched span over the whole year or month it may fall in. A round that did not take
+place (cancelled, postponed, planned) is an empty outline with the word beside it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ _LABEL = TextStyle(size=7.5, leading=9, color=styles.INK)
 _AXIS = 7.0
 _ROUND = styles.ACCENT
 _EVENT = HexColor("#b0620f")
+_NOT_HELD = styles.MUTED
 
 
 def _span(entry: ChronologyEntry) -> tuple[date, date, bool] | None:
@@ -107,14 +109,19 @@ def timeline_drawings(entries: list[ChronologyEntry], width: float) -> list[Draw
             title = record.title or (f"Round {record.number}" if entry.is_round and record.number else record.id)
             if entry.is_round and record.number:
                 title = f"R{record.number} · {title}" if record.title else title
-            _label(d, title, 2, y, label_w - 4, _LABEL)
+            if not entry.took_place:
+                title += f" ({record.status})"
+            _label(d, title, 2, y, label_w - 4, _LABEL if entry.took_place else _LABEL.but(color=styles.MUTED))
             colour = _ROUND if entry.is_round else _EVENT
             if span is None:
-                d.add(String(plot_x + 2, y, "date unknown", fontName=SANS_REGULAR, fontSize=_AXIS, fillColor=styles.MUTED))
+                unknown = "date unknown" + ("" if entry.took_place else f" · {record.status}")
+                d.add(String(plot_x + 2, y, unknown, fontName=SANS_REGULAR, fontSize=_AXIS, fillColor=styles.MUTED))
                 continue
             start, end, exact = span
             x0, x1 = x_of(start), x_of(end)
-            if not exact:
+            if not entry.took_place:
+                _not_held(d, x0, x1, y, plot_x + plot_w, str(record.status))
+            elif not exact:
                 d.add(Rect(x0, y - 1.5, max(x1 - x0, 2), 8, fillColor=_pale(colour), strokeColor=colour,
                            strokeWidth=0.6, strokeDashArray=[2, 1.5]))
             elif entry.is_round:
@@ -127,21 +134,48 @@ def timeline_drawings(entries: list[ChronologyEntry], width: float) -> list[Draw
     return drawings
 
 
+def _not_held(d: Drawing, x0: float, x1: float, y: float, right: float, word: str) -> None:
+    """A round that did not take place: an empty outline with diagonal hatching, and the word
+    beside it (to its left when there is no room on the right)."""
+    w = x1 - x0
+    if w < 8:  # wide enough to show its hatching, centred on its dates
+        x0, w = (x0 + x1) / 2 - 4, 8.0
+    d.add(Rect(x0, y - 1.5, w, 8, fillColor=white, strokeColor=_NOT_HELD, strokeWidth=0.9))
+    step = 3.0
+    k = 0.0
+    while k < w + 8:  # hatching clipped to the box by hand: lines from bottom edge to top edge
+        xa, xb = x0 + k - 8, x0 + k
+        lo_x, hi_x = max(xa, x0), min(xb, x0 + w)
+        if lo_x < hi_x:
+            d.add(Line(lo_x, y - 1.5 + (lo_x - xa), hi_x, y - 1.5 + (hi_x - xa), strokeColor=_NOT_HELD,
+                       strokeWidth=0.4))
+        k += step
+    if not word:
+        return
+    text_w = len(word) * _AXIS * 0.55
+    tx = x0 + w + 3 if x0 + w + 3 + text_w <= right else x0 - 3 - text_w
+    d.add(String(tx, y, word, fontName=SANS_REGULAR, fontSize=_AXIS, fillColor=_NOT_HELD))
+
+
 def legend_drawing(width: float) -> Drawing:
-    d = Drawing(width, 14)
-    x = 0.0
-    items = [("Round, exact dates", _ROUND, "bar"), ("Event, exact date", _EVENT, "diamond"),
-             ("Partial date: the span it may fall in", _ROUND, "span")]
-    for text, colour, shape in items:
+    d = Drawing(width, 28)
+    items = [("Round held, exact dates", _ROUND, "bar"), ("Event, exact date", _EVENT, "diamond"),
+             ("Partial date: the span it may fall in", _ROUND, "span"),
+             ("Round not held: outline and the word (cancelled, postponed, planned)", _NOT_HELD, "outline")]
+    for index, (text, colour, shape) in enumerate(items):
+        x = 0.0 if index % 2 == 0 else width * 0.42
+        y = 15.0 if index < 2 else 1.0
         if shape == "bar":
-            d.add(Rect(x, 3, 14, 7, fillColor=colour, strokeColor=colour))
+            d.add(Rect(x, y + 3, 14, 7, fillColor=colour, strokeColor=colour))
         elif shape == "diamond":
-            d.add(Polygon([x + 7, 10.5, x + 10.5, 6.5, x + 7, 2.5, x + 3.5, 6.5], fillColor=colour, strokeColor=None))
-        else:
-            d.add(Rect(x, 3, 14, 7, fillColor=_pale(colour), strokeColor=colour, strokeWidth=0.6,
+            d.add(Polygon([x + 7, y + 10.5, x + 10.5, y + 6.5, x + 7, y + 2.5, x + 3.5, y + 6.5], fillColor=colour,
+                          strokeColor=None))
+        elif shape == "span":
+            d.add(Rect(x, y + 3, 14, 7, fillColor=_pale(colour), strokeColor=colour, strokeWidth=0.6,
                        strokeDashArray=[2, 1.5]))
-        d.add(String(x + 18, 4, text, fontName=SANS_REGULAR, fontSize=7.5, fillColor=styles.INK))
-        x += 18 + len(text) * 4.1 + 16
+        else:
+            _not_held(d, x, x + 14, y + 4.5, x + 14, "")
+        d.add(String(x + 18, y + 4, text, fontName=SANS_REGULAR, fontSize=7.5, fillColor=styles.INK))
     return d
 
 
