@@ -120,7 +120,10 @@ def lock_timeout() -> float:
 def _open(args, *, readonly: bool = False):
     from dossier.services.workspace import open_workspace
 
-    return open_workspace(args.db, readonly=readonly, lock_timeout=lock_timeout())
+    ws = open_workspace(args.db, readonly=readonly, lock_timeout=lock_timeout())
+    for warning in ws.warnings:  # e.g. the daily backup could not be made: say so, and go on
+        print(f"dossier: warning: {warning}", file=sys.stderr)
+    return ws
 
 
 def _target(args) -> Path | str:
@@ -187,11 +190,14 @@ def cmd_export_json(args) -> int:
 
 
 def _write_atomically(path: Path, write: Callable) -> None:
+    """Write ``path`` whole or not at all, private (0600): a new temporary file beside it
+    (never opened through a link), renamed over it when written."""
     from dossier.errors import DossierError
+    from dossier.files import open_private_text
 
     tmp = path.with_name(f".{path.name}.partial")
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        with open_private_text(tmp) as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
@@ -227,6 +233,8 @@ def cmd_check(args) -> int:
     print(f"Integrity: {'; '.join(report.integrity[:10])}")
     print(f"Foreign keys: {'ok' if not report.foreign_keys else '; '.join(report.foreign_keys[:10])}")
     print("Records: " + ", ".join(f"{n} {name}" for name, n in report.counts.items()))
+    for warning in report.warnings:  # not a problem: the exit status does not change
+        print(f"Warning: {warning}")
     if not report.ok:
         print("dossier: the workspace has problems (see above)", file=sys.stderr)
         return EXIT_FAILED

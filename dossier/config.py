@@ -47,13 +47,13 @@ def read_settings() -> dict:
 
 
 def write_setting(name: str, value: object) -> None:
+    from dossier.files import make_private_folders, write_private_text
+
     settings = read_settings()
     settings[name] = value
     path = settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.partial")
-    tmp.write_text(json.dumps(settings, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    make_private_folders(path.parent)
+    write_private_text(path, json.dumps(settings, ensure_ascii=False, indent=2))
 
 
 def analyst_name() -> str | None:

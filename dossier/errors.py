@@ -87,6 +87,12 @@ class WorkspaceError(DossierError):
     """A workspace file cannot be opened or used."""
 
 
+class UnsafeFileError(WorkspaceError):
+    """A symbolic link, or something else that is not a plain file or folder of Dossier's own,
+    stands where Dossier keeps one of its files or folders (lock, backups, temporary or
+    replaced file). It is named, never followed, and nothing is written through it."""
+
+
 class NotSQLiteError(WorkspaceError):
     pass
 

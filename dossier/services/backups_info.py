@@ -21,7 +21,7 @@ from dossier.store.records import count_records
 from dossier.store.sqlite.connect import make_engine
 from dossier.store.sqlite.files import inspect_file, structure_problem
 
-_STAMP = re.compile(r"-(\d{8}-\d{6})\.sqlite$")
+_STAMP = re.compile(r"-(\d{8}-\d{6})(?:\.[^.]*)?$")
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ class BackupInfo:
 
 
 def backup_made_at(backup: Path) -> datetime | None:
-    """When a backup was made: from its name (``STEM-YYYYmmdd-HHMMSS.sqlite``), else its file time."""
+    """When a backup was made: from its name (``STEM-YYYYmmdd-HHMMSS`` and the workspace's suffix,
+    e.g. ``.sqlite``), else its file time."""
     found = _STAMP.search(Path(backup).name)
     if found:
         try:

@@ -4,8 +4,10 @@ a PostgreSQL database a team shares (``postgresql://user@host:port/name``)."""
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
+import shlex
 import tempfile
 import weakref
 from collections.abc import Callable
@@ -17,6 +19,7 @@ from sqlalchemy import text
 from dossier import config
 from dossier.config import is_postgres_url
 from dossier.errors import WorkspaceError
+from dossier.files import group_or_others_can_read, make_private_folders, open_private_text
 from dossier.store.database import SCHEMA_HEAD, Database, open_database
 from dossier.store.postgres import backup as postgres_backup
 from dossier.store.records import count_records
@@ -139,6 +142,12 @@ def open_workspace(path: str | os.PathLike | None = None, *, readonly: bool = Fa
     that cannot be written opens read-only, saying why in ``readonly_reason``. A damaged
     file raises ``WorkspaceDamagedError`` naming the newest good backup, and is not
     written to. At most once a day a backup is made into ``backups/`` beside the file.
+
+    The lock is keyed on the file itself, so every path to it (a link, a hard link, ``..``)
+    meets the same one (see ``dossier.store.sqlite.lock``). Once it is held, what a cut-off
+    backup, restore or upgrade of this workspace left behind is removed; a new workspace is
+    created private (0600), and every workspace written to gets the marker that tells its
+    backups from another's (see ``dossier.store.sqlite.backups``).
     """
     if is_postgres_url(path):
         return Workspace(open_database(str(path), readonly=readonly, analyst=config.analyst_name()))
@@ -150,19 +159,29 @@ def open_workspace(path: str | os.PathLike | None = None, *, readonly: bool = Fa
     lock = None
     if not readonly:
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folders(Path(os.path.realpath(target)).parent)
         except OSError as exc:
             raise WorkspaceError(f"cannot create the folder for {target}: {exc.strerror or exc}") from None
         lock = WorkspaceLock(target).acquire(lock_timeout)
+    db = None
     try:
+        if lock is not None:
+            with contextlib.suppress(OSError, WorkspaceError):
+                backups.remove_leftovers(target)  # their owner is gone: we hold the lock
         existed = _holds_sqlite(target)
         if existed:
             _refuse_damaged(target, lock)
         db = open_database(target, readonly=readonly, analyst=config.analyst_name())
+        if lock is not None:
+            lock.cover_new_file()  # a workspace made just now: lock its inode too
+            with contextlib.suppress(Exception):  # only helps tell its backups from others'
+                backups.mark_workspace(db.engine)
         ws = Workspace(db, lock, reason)
         if lock is not None:
             lock.mark(opened=True)
     except BaseException:
+        if db is not None:
+            db.close(tidy=False)
         if lock is not None:
             lock.release()
         raise
@@ -175,6 +194,7 @@ def open_workspace(path: str | os.PathLike | None = None, *, readonly: bool = Fa
 
 
 def _why_not_writable(path: Path) -> str | None:
+    path = Path(os.path.realpath(path))  # the folder its lock and log go in is the real file's
     if path.exists():
         if not os.access(path, os.W_OK):
             return "the workspace file is read-only"
@@ -235,8 +255,7 @@ def remember_clean_close(path: Path) -> None:
         known.pop(key, None)
         known[key] = _stamp(path)
         kept = dict(list(known.items())[-_CLEAN_CLOSES_KEPT:])
-        folder = config.data_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = make_private_folders(config.data_dir())
         fd, tmp = tempfile.mkstemp(prefix=".clean-closes-", dir=folder)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump(kept, out)
@@ -271,6 +290,7 @@ class CheckReport:
     foreign_keys: list[str]
     counts: dict[str, int]
     location: str = ""
+    warnings: tuple[str, ...] = ()  # worth telling, but not problems: ``ok`` does not look at them
 
     @property
     def ok(self) -> bool:
@@ -295,7 +315,27 @@ def check_workspace(ws: Workspace) -> CheckReport:
             ]
         schema = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
         counts = count_records(conn)
-    return CheckReport(ws.path, schema, integrity, fk, counts, ws.location)
+    warnings = () if ws.is_shared else tuple(filter(None, [privacy_warning(ws.path)]))
+    return CheckReport(ws.path, schema, integrity, fk, counts, ws.location, warnings)
+
+
+def privacy_warning(path: Path) -> str | None:
+    """One line when other users of this computer can read the workspace file or its side
+    files (Dossier creates them private, 0600; a file made elsewhere may not be)."""
+    readable = []
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = file.stat().st_mode
+        except OSError:
+            continue
+        if group_or_others_can_read(mode):
+            readable.append((file, mode & 0o777))
+    if not readable:
+        return None
+    names = ", ".join(f"{file.name} (mode {mode:03o})" for file, mode in readable)
+    files = " ".join(shlex.quote(str(file)) for file, _ in readable)
+    return (f"other users of this computer can read {names}; "
+            f"make it private with: chmod go-rwx {files}")
 
 
 @dataclass(frozen=True)
@@ -329,7 +369,7 @@ def backup_workspace_as(ws_or_path: Workspace | Path | str, target: str | os.Pat
         doc = interchange.export_document(ws)
         tmp = target.with_name(f".{target.name}.partial")
         try:
-            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            with open_private_text(tmp) as fh:
                 interchange.write_document(doc, fh)
             os.replace(tmp, target)
         except OSError as exc:

@@ -57,8 +57,23 @@ def make_settings():
     from PySide6.QtCore import QSettings
 
     if os.environ.get("DOSSIER_HOME"):
-        return QSettings(str(config.data_dir() / "settings.ini"), QSettings.Format.IniFormat)
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, APP_NAME)
+        settings = QSettings(str(config.data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    else:
+        settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, APP_NAME)
+    _make_private(Path(settings.fileName()))
+    return settings
+
+
+def _make_private(path: Path) -> None:
+    """Create the settings file private (0600, its new folders 0700) before Qt first writes it:
+    Qt keeps the mode of a file that is there. Best effort: settings are not the user's data."""
+    from dossier.files import create_private_if_absent, make_private_folders
+
+    try:
+        make_private_folders(path.parent)
+        create_private_if_absent(path)
+    except OSError:
+        pass
 
 
 def make_application(*, icon: bool = True):

@@ -23,12 +23,6 @@ __all__ = ["export_pdf", "PAPERS"]
 PAPERS = ("a4", "letter")
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 @contextlib.contextmanager
 def _binary_streams():
     """Compressed streams written as binary, without reportlab's ASCII85 text wrapping (done in
@@ -71,7 +65,7 @@ def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | Non
     ambiguous or invalid request.
     """
     from dossier.export.pdf import styles
-    from dossier.export.pdf.builder import DossierBuilder, Scope, story
+    from dossier.export.pdf.builder import DossierBuilder, Scope, round_brief_title, story
     from dossier.export.pdf.fonts import register_fonts
     from dossier.export.pdf.page import DossierTemplate, Running
     from dossier.export.pdf.text import forget_shaped_texts
@@ -104,7 +98,7 @@ def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | Non
     builder = DossierBuilder(doc, scope)
     flowables = story(builder)
     if kind == "round":
-        title = f"{negotiation.title} — {builder.round_title(rnd)} brief"
+        title = f"{negotiation.title} — {round_brief_title(builder, rnd)} brief"
         subject = "Round brief"
     elif kind == "person":
         title = f"{person.name} — profile"
@@ -129,7 +123,7 @@ def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | Non
                 if template.pages_printed == template.page:
                     break
         pages = template.page
-        os.chmod(temp_name, 0o666 & ~_umask())  # mkstemp makes it private; a saved file is not
+        os.chmod(temp_name, 0o600)  # private, whatever the umask (mkstemp made it so, never through a link)
         os.replace(temp_name, out)
     except BaseException:
         try:

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.engine import make_url
 
 from dossier.errors import WorkspaceError
+from dossier.files import create_private_anew
 from dossier.store.tables import metadata
 
 
@@ -44,6 +45,7 @@ def dump(url: str, target: Path) -> None:
     conninfo = parsed._replace(drivername="postgresql", password=None).render_as_string(hide_password=False)
     tmp = target.with_name(f".{target.name}.partial")
     try:
+        os.close(create_private_anew(tmp))  # private (0600); pg_dump keeps the mode of the file it fills
         done = subprocess.run([program, "--format=custom", "--no-owner", f"--file={tmp}", f"--dbname={conninfo}"],
                               env=env, capture_output=True, text=True, timeout=3600)
     except (OSError, subprocess.TimeoutExpired) as exc:

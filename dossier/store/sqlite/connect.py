@@ -7,12 +7,14 @@ transaction and a writer never has to upgrade a read lock midway.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
+from dossier.files import create_private_if_absent
 from dossier.store.sqlite.files import readonly_uri
 
 BUSY_TIMEOUT_MS = 10_000
@@ -24,6 +26,12 @@ def _raw_connect(path: Path, readonly: bool) -> sqlite3.Connection:
         conn = sqlite3.connect(readonly_uri(path), uri=True, isolation_level=None, check_same_thread=False,
                                timeout=BUSY_TIMEOUT_MS / 1000)
     else:
+        # A new workspace is created here, private (0600) whatever the umask; SQLite gives its
+        # -wal, -shm and -journal files the mode of the database file.
+        try:
+            create_private_if_absent(os.path.realpath(path))
+        except OSError:
+            pass  # SQLite's own attempt below says what is wrong
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
                                timeout=BUSY_TIMEOUT_MS / 1000)
     return conn

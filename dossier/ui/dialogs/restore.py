@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from dossier.errors import DossierError
 from dossier.services.backups_info import BackupInfo, backup_info, backup_made_at
-from dossier.store.sqlite.backups import backup_problem, backups_dir, list_backups
+from dossier.store.sqlite.backups import backup_problem, backups_dir, folder_problem, list_backups
 from dossier.ui.app import show_error
 
 MADE, SIZE, STATE = range(3)
@@ -50,7 +50,10 @@ class RestoreDialog(QDialog):
         self.backups = list_backups(self.workspace)
         self.problems = {backup: backup_problem(backup) for backup in self.backups}
 
-        if self.backups:
+        problem = folder_problem(self.workspace)
+        if problem:
+            intro = problem
+        elif self.backups:
             intro = self.tr(
                 "Backups of {name}, newest first. Restoring one puts it in the workspace's place; "
                 "the current file is kept beside it as {name}.replaced-DATE-TIME.").format(name=self.workspace.name)

@@ -1,0 +1,187 @@
+"""Files and folders Dossier makes: private to the user, and never reached through a link.
+
+Every file Dossier creates (a workspace and its side files, the lock, backups, temporary
+and replaced files, exports, settings) is created with mode ``0600`` and every folder
+``0700``, whatever the umask, because the material is sensitive and a laptop may have
+other users. A file is created with ``O_CREAT | O_EXCL | O_NOFOLLOW``, so nothing that
+stood at that name (a file, or a symbolic link left there by someone else) is opened or
+written through; a name Dossier must use anew is first cleared of what an earlier, failed
+attempt left (unlinking a link removes the link, never its target). A symbolic link where
+Dossier keeps a file or folder of its own raises ``UnsafeFileError`` naming it.
+
+Leans on nothing but the standard library, so every layer (store, services, export, cli,
+ui) can use it.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from dossier.errors import UnsafeFileError, WorkspaceError
+
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+#: Not on Windows, where links are rare and made only by administrators; the checks by
+#: ``lstat`` below still refuse them there.
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+def link_refused(path: str | os.PathLike, what: str) -> UnsafeFileError:
+    """The error for a symbolic link found where Dossier keeps ``what``."""
+    return UnsafeFileError(f"{path} is a symbolic link where Dossier keeps {what}; it was not followed and "
+                           "nothing was written through it (remove the link and try again)")
+
+
+def refuse_link(path: str | os.PathLike, what: str) -> None:
+    """Raise ``UnsafeFileError`` when ``path`` is a symbolic link (absent is fine)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(st.st_mode):
+        raise link_refused(path, what)
+
+
+def create_private(path: str | os.PathLike, *, flags: int = os.O_WRONLY) -> int:
+    """Create ``path`` anew, readable and writable by its owner only, and return a descriptor.
+
+    Raises ``FileExistsError`` when anything is at ``path`` already (a file, a folder or a
+    link: none is opened)."""
+    fd = os.open(path, flags | os.O_CREAT | os.O_EXCL | NOFOLLOW | _CLOEXEC | _BINARY, PRIVATE_FILE)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, PRIVATE_FILE)  # the umask may have taken bits away; give them back
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def clear_leftover(path: str | os.PathLike, what: str = "a temporary file") -> None:
+    """Remove what an earlier, failed attempt left at ``path``: a file or a link (the link
+    itself, never what it points to). A folder there is refused."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        raise UnsafeFileError(f"{path} is a folder where Dossier keeps {what}; it was left as it is")
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def create_private_anew(path: str | os.PathLike, what: str = "a temporary file", *,
+                        flags: int = os.O_WRONLY) -> int:
+    """``create_private`` after clearing a leftover at ``path`` (see ``clear_leftover``)."""
+    clear_leftover(path, what)
+    return create_private(path, flags=flags)
+
+
+def create_private_if_absent(path: str | os.PathLike) -> bool:
+    """Create an empty private file at ``path`` unless something is there; True when created."""
+    try:
+        os.close(create_private(path))
+    except FileExistsError:
+        return False
+    return True
+
+
+def open_private_text(path: str | os.PathLike, what: str = "a temporary file"):
+    """A new private file at ``path`` (a leftover there cleared first), open for writing UTF-8 text."""
+    fd = create_private_anew(path, what)
+    return os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+
+def write_private_text(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: a private temporary file beside it,
+    flushed to disk, then renamed over it (a rename replaces a link, never writes through it)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        with open_private_text(tmp) as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def copy_private(source: str | os.PathLike, target: str | os.PathLike) -> None:
+    """Copy ``source``'s bytes to a new private file ``target``, written whole or not at all."""
+    target = Path(target)
+    tmp = target.with_name(target.name + ".partial")
+    try:
+        with open(source, "rb") as src, os.fdopen(create_private_anew(tmp), "wb") as dst:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def make_private_folder(path: str | os.PathLike, what: str) -> Path:
+    """The folder ``path``, created ``0700`` when absent. A link there is refused (named), and
+    so is anything else that is not a folder; an existing folder is left as it is."""
+    path = Path(path)
+    try:
+        os.mkdir(path, PRIVATE_FOLDER)
+        os.chmod(path, PRIVATE_FOLDER)  # the umask may have taken bits away
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise WorkspaceError(f"cannot create {what} {path}: {exc.strerror or exc}") from None
+    st = os.lstat(path)
+    if stat.S_ISLNK(st.st_mode):
+        raise link_refused(path, what)
+    if not stat.S_ISDIR(st.st_mode):
+        raise UnsafeFileError(f"{path} is not a folder, but Dossier keeps {what} there; it was left as it is")
+    return path
+
+
+def make_private_folders(path: str | os.PathLike) -> Path:
+    """Create ``path`` and any missing folder above it, each ``0700``; existing ones are left
+    as they are (the user chose them). Raises ``OSError`` like ``Path.mkdir``."""
+    path = Path(path)
+    missing = []
+    probe = path
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, PRIVATE_FOLDER)
+        except FileExistsError:
+            continue
+        os.chmod(folder, PRIVATE_FOLDER)
+    if not path.is_dir():
+        raise NotADirectoryError(20, "Not a directory", str(path))
+    return path
+
+
+def open_folder(path: str | os.PathLike, what: str) -> int:
+    """A descriptor of the folder ``path`` for ``*at`` calls (``dir_fd=``), opened without
+    following a link: a link there raises ``UnsafeFileError``."""
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | NOFOLLOW | _CLOEXEC
+    try:
+        return os.open(path, flags)
+    except OSError:
+        refuse_link(path, what)
+        raise
+
+
+def group_or_others_can_read(mode: int) -> bool:
+    return bool(mode & (stat.S_IRGRP | stat.S_IROTH))
