@@ -179,6 +179,8 @@ def cmd_export_json(args) -> int:
     from dossier.services import interchange
 
     with _existing(args) as ws:
+        if args.output:
+            _refuse_workspace_target(args, ws)
         doc = interchange.export_document(ws)
     if args.output:
         _write_atomically(Path(args.output), lambda fh: interchange.write_document(doc, fh))
@@ -187,6 +189,13 @@ def cmd_export_json(args) -> int:
         interchange.write_document(doc, out)
         out.flush()
     return EXIT_OK
+
+
+def _refuse_workspace_target(args, ws) -> None:
+    """Refuse an output file that is the workspace, one of its files or any other workspace."""
+    from dossier.files import refuse_workspace_target
+
+    refuse_workspace_target(Path(args.output), None if ws.is_shared else ws.path)
 
 
 def _write_atomically(path: Path, write: Callable) -> None:
@@ -292,6 +301,7 @@ def cmd_export_pdf(args) -> int:
 
         raise DossierError("PDF export is not available in this build") from None
     with _existing(args) as ws:
+        _refuse_workspace_target(args, ws)
         doc = interchange.export_document(ws)
     pages = export_pdf(doc, Path(args.output), negotiation_id=args.negotiation, round_id=args.round,
                        person_id=args.person, marking=args.marking, paper=args.paper, author=args.author)

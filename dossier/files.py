@@ -185,3 +185,55 @@ def open_folder(path: str | os.PathLike, what: str) -> int:
 
 def group_or_others_can_read(mode: int) -> bool:
     return bool(mode & (stat.S_IRGRP | stat.S_IROTH))
+
+
+#: What SQLite writes at the start of every database file: a workspace or a backup of one.
+SQLITE_HEADER = b"SQLite format 3\x00"
+#: Side files SQLite and Dossier keep beside a workspace file.
+SIDE_SUFFIXES = ("-wal", "-shm", "-journal", ".lock")
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def refuse_workspace_target(output: str | os.PathLike, workspace: str | os.PathLike | None = None, *,
+                            may_replace_database: bool = False) -> None:
+    """Raise ``WorkspaceError`` when writing ``output`` would replace a workspace or one of its
+    files: the open ``workspace`` itself or its side files (``-wal``, ``-shm``, ``-journal``,
+    lock), a file in its backups folder, or any existing SQLite database (another workspace,
+    or a backup) — whatever path reaches it (a link, a hard link, ``..``). Also the side file
+    of any existing workspace. An export is written to a new file or over a file of its own
+    kind, never over a workspace. With ``may_replace_database`` (a backup written again over
+    an earlier backup copy of the user's), an existing database other than the workspace's
+    own files may be replaced."""
+    out = Path(output)
+    if workspace is not None:
+        ws = Path(workspace)
+        for own in [ws, *(ws.with_name(ws.name + suffix) for suffix in SIDE_SUFFIXES)]:
+            if _same_file(out, own):
+                raise WorkspaceError(f"{out} is the open workspace{'' if own == ws else ' file ' + own.name}; "
+                                     "choose another file to write")
+        backups = ws.parent / "backups"
+        if os.path.realpath(out.parent) == os.path.realpath(backups):
+            raise WorkspaceError(f"{out} is in the workspace's backups folder; choose another folder to write to")
+    if out.is_dir():
+        raise WorkspaceError(f"{out} is a folder; choose a file to write")
+    if not may_replace_database and _is_sqlite_file(out):
+        raise WorkspaceError(f"{out} is a workspace or a backup of one; an export never replaces it, "
+                             "choose another file to write")
+    for suffix in SIDE_SUFFIXES:
+        if out.name.endswith(suffix) and _is_sqlite_file(out.with_name(out.name[: -len(suffix)])):
+            raise WorkspaceError(f"{out} belongs to the workspace {out.name[: -len(suffix)]}; "
+                                 "choose another file to write")

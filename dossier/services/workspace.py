@@ -19,7 +19,12 @@ from sqlalchemy import text
 from dossier import config
 from dossier.config import is_postgres_url
 from dossier.errors import WorkspaceError
-from dossier.files import group_or_others_can_read, make_private_folders, open_private_text
+from dossier.files import (
+    group_or_others_can_read,
+    make_private_folders,
+    open_private_text,
+    refuse_workspace_target,
+)
 from dossier.store.database import SCHEMA_HEAD, Database, open_database
 from dossier.store.postgres import backup as postgres_backup
 from dossier.store.records import count_records
@@ -359,6 +364,7 @@ def backup_workspace_as(ws_or_path: Workspace | Path | str, target: str | os.Pat
     """
     target = Path(target)
     if isinstance(ws_or_path, Workspace) and ws_or_path.is_shared:
+        refuse_workspace_target(target)
         ws = ws_or_path
         url = ws.db.engine.url.render_as_string(hide_password=False)
         if postgres_backup.pg_dump_program() is not None:
@@ -377,7 +383,6 @@ def backup_workspace_as(ws_or_path: Workspace | Path | str, target: str | os.Pat
             raise WorkspaceError(f"backup to {target} failed: {exc.strerror or exc}") from None
         return BackupResult(target, "interchange export")
     source = ws_or_path.path if isinstance(ws_or_path, Workspace) else Path(ws_or_path)
-    if target.resolve() == source.resolve():
-        raise WorkspaceError("the backup cannot overwrite the workspace itself")
+    refuse_workspace_target(target, source, may_replace_database=True)
     backup_to(source, target)
     return BackupResult(target, "sqlite online backup")

@@ -1016,6 +1016,9 @@ class MainWindow(QMainWindow):
         ws = self.ctx.ws
 
         def work(progress, is_cancelled):
+            from dossier.files import refuse_workspace_target
+
+            refuse_workspace_target(path, None if ws.is_shared else ws.path)
             doc = interchange.export_document(ws)
             fd, tmp = tempfile.mkstemp(prefix=".dossier-", suffix=".json", dir=path.parent)
             try:

@@ -73,3 +73,28 @@ def test_restore_names_a_backups_folder_that_is_a_link_and_lists_nothing_behind_
         assert str(tmp_path / "backups") in dialog.intro.text() and "symbolic link" in dialog.intro.text()
     finally:
         dialog.deleteLater()
+
+
+def test_the_app_refuses_to_export_over_its_workspace(main_window, qtbot):
+    """JSON and PDF exports aimed at the open workspace end in a message; the file is untouched."""
+    import hashlib
+
+    from dossier.ui.dialogs.export_pdf import ExportPdfDialog
+    from dossier.ui.workers import _running
+    from modals import Modals, ok
+
+    path = main_window.ctx.ws.path
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    modals = Modals(ok, ok)
+    task = main_window.start_export_json(path)
+    qtbot.waitUntil(lambda: task not in _running, timeout=20_000)
+    dialog = ExportPdfDialog(main_window.ctx, main_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.path.setText(str(path))
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: dialog.task not in _running, timeout=20_000)
+    qtbot.waitUntil(lambda: len(modals.seen) == 2, timeout=5_000)
+    modals.stop()
+    assert all("open workspace" in text for text in modals.texts), modals.texts
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before

@@ -177,6 +177,9 @@ class ExportPdfDialog(QDialog):
                 from dossier.errors import DossierError
 
                 raise DossierError(f"PDF export is not available in this installation: {exc}") from None
+            from dossier.files import refuse_workspace_target
+
+            refuse_workspace_target(out, None if ws.is_shared else ws.path)
             doc = interchange.export_document(ws)
             return export_pdf(doc, out, progress=progress, is_cancelled=is_cancelled, **options)
 
