@@ -59,5 +59,5 @@ def test_backup_refuses_to_overwrite_the_workspace(demo_workspace):
 
     from dossier.errors import WorkspaceError
 
-    with pytest.raises(WorkspaceError, match="cannot overwrite"):
+    with pytest.raises(WorkspaceError, match="is the open workspace"):
         backup_workspace(demo_workspace, demo_workspace.path)
