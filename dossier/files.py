@@ -216,8 +216,8 @@ def refuse_workspace_target(output: str | os.PathLike, workspace: str | os.PathL
     or a backup) — whatever path reaches it (a link, a hard link, ``..``). Also the side file
     of any existing workspace. An export is written to a new file or over a file of its own
     kind, never over a workspace. With ``may_replace_database`` (a backup written again over
-    an earlier backup copy of the user's), an existing database other than the workspace's
-    own files may be replaced."""
+    an earlier backup copy of the user's, or into the backups folder), an existing database
+    other than the workspace's own files may be replaced."""
     out = Path(output)
     if workspace is not None:
         ws = Path(workspace)
@@ -226,7 +226,7 @@ def refuse_workspace_target(output: str | os.PathLike, workspace: str | os.PathL
                 raise WorkspaceError(f"{out} is the open workspace{'' if own == ws else ' file ' + own.name}; "
                                      "choose another file to write")
         backups = ws.parent / "backups"
-        if os.path.realpath(out.parent) == os.path.realpath(backups):
+        if not may_replace_database and os.path.realpath(out.parent) == os.path.realpath(backups):
             raise WorkspaceError(f"{out} is in the workspace's backups folder; choose another folder to write to")
     if out.is_dir():
         raise WorkspaceError(f"{out} is a folder; choose a file to write")
