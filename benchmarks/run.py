@@ -328,6 +328,7 @@ def _schema_import(path: Path, tables: list[tuple[str, list[str], list[tuple]]])
     for name, _sql in indexes:
         conn.execute(f'DROP INDEX "{name}"')
     for name, columns, rows in tables:
+        conn.execute(f"DELETE FROM {name}")  # what a new workspace starts with (the numbering's row)
         conn.executemany(f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                          rows)
     for _name, sql in indexes:

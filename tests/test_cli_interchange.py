@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from exported_form import exported_form as normalised
 
 FIXTURE = Path(__file__).resolve().parents[1] / "resources" / "demo" / "syria-israel-2026.json"
-COLLECTIONS = ("parties", "people", "negotiations", "topics", "rounds", "positions", "sources", "events")
 
 
 def dossier(tmp_path: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
@@ -19,13 +19,6 @@ def dossier(tmp_path: Path, *args: str, stdin: bytes | None = None) -> subproces
     env.pop("DOSSIER_DEBUG", None)
     return subprocess.run([sys.executable, "-m", "dossier", *args], input=stdin, capture_output=True,
                           env=env, timeout=120)
-
-
-def normalised(doc: dict) -> dict:
-    out = {k: v for k, v in doc.items() if k != "exported_at"}
-    for name in COLLECTIONS:
-        out[name] = sorted(out.get(name, []), key=lambda r: r["id"])
-    return out
 
 
 def export(tmp_path: Path, db: Path) -> dict:

@@ -128,6 +128,7 @@ class Source:
     reliability: str = Reliability.F
     via: str | None = None
     notes: str | None = None
+    text: str | None = None  # the source document's full text, as extracted
 
 
 @dataclass(kw_only=True)
@@ -175,9 +176,23 @@ def collection_of(record: object) -> str:
     raise TypeError(f"not a record: {type(record).__name__}")
 
 
+#: What a source's workspace number is shown and printed after: ``S12``.
+SOURCE_NUMBER_PREFIX = "S"
+
+
+def source_number_label(number: int) -> str:
+    """How a source's workspace number is shown and printed: ``S12``."""
+    return f"{SOURCE_NUMBER_PREFIX}{number}"
+
+
 @dataclass(kw_only=True)
 class Document:
-    """A whole workspace's content, as the interchange format holds it."""
+    """A whole workspace's content, as the interchange format holds it.
+
+    ``source_numbers`` (source id -> number) is the workspace numbering of sources, not
+    part of the interchange file: a document read from a file has none; one read from a
+    workspace has the number of each of its sources.
+    """
 
     parties: list[Party] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
@@ -187,6 +202,7 @@ class Document:
     positions: list[Position] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    source_numbers: dict[str, int] = field(default_factory=dict)
 
     def collection(self, name: str) -> list:
         return getattr(self, name)

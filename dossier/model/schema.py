@@ -197,6 +197,7 @@ FIELDS: dict[str, dict[str, FieldKind]] = {
         "reliability": Choice(Reliability),
         "via": Ref("sources"),
         "notes": Text(),
+        "text": Text(),
     },
     "events": {
         "id": Id(),

@@ -1,8 +1,9 @@
 """Moving a whole workspace between SQLite and PostgreSQL, in either direction, losslessly.
 
 Every record goes through the interchange format (so what arrives is checked by the same
-rules as an import), with its version and the whole history beside it. The target must
-be new or empty; it is written in one transaction, so a failed copy leaves it empty.
+rules as an import), with its version, the sources' numbers (and the highest number given,
+so none is given again) and the whole history beside it. The target must be new or empty;
+it is written in one transaction, so a failed copy leaves it empty.
 """
 
 from __future__ import annotations
@@ -72,18 +73,21 @@ def copy_workspace(source: str | os.PathLike, target: str | os.PathLike, *,
     if _same_place(source, target):
         raise WorkspaceError("the source and the target of a copy are the same workspace")
     with open_existing(source, lock_timeout=lock_timeout) as src:
-        doc, versions, rows = _read_all(src)
+        doc, versions, highest, rows = _read_all(src)
     with open_workspace(target, lock_timeout=lock_timeout, daily_backup=False) as dst:
         with dst.db.write() as conn:
             _refuse_non_empty(conn, dst.location)
-            _write_all(conn, doc, versions, rows)
+            _write_all(conn, doc, versions, highest, rows)
         return CopyReport(_shown(source), dst.location, doc.count(), len(rows))
 
 
-def _read_all(ws: Workspace) -> tuple[Document, dict[str, dict[str, int]], list[dict]]:
-    """Records (through the interchange format), versions and history, in one transaction."""
+def _read_all(ws: Workspace) -> tuple[Document, dict[str, dict[str, int]], int, list[dict]]:
+    """Records (through the interchange format, with the sources' numbers), versions, the highest
+    source number given and history, in one transaction."""
     with ws.db.read() as conn:
         maps = store.all_uid_maps(conn)
+        numbers = store.numbers_of(conn, "sources")
+        highest = store.highest_number(conn, "sources")
         doc = Document()
         versions: dict[str, dict[str, int]] = {}
         for name in COLLECTIONS:
@@ -93,7 +97,9 @@ def _read_all(ws: Workspace) -> tuple[Document, dict[str, dict[str, int]], list[
         rows = [dict(r) for r in conn.execute(
             select(*(history.c[c] for c in _HISTORY_COLUMNS)).order_by(history.c.id)).mappings()]
     data = json.dumps(interchange.document_to_json(doc), ensure_ascii=False).encode("utf-8")
-    return interchange.read_document(data), versions, rows
+    checked = interchange.read_document(data)
+    checked.source_numbers = numbers
+    return checked, versions, highest, rows
 
 
 def _refuse_non_empty(conn: Connection, location: str) -> None:
@@ -104,14 +110,16 @@ def _refuse_non_empty(conn: Connection, location: str) -> None:
                              "a copy goes only into a new or empty workspace")
 
 
-def _write_all(conn: Connection, doc: Document, versions: dict[str, dict[str, int]], rows: list[dict]) -> None:
+def _write_all(conn: Connection, doc: Document, versions: dict[str, dict[str, int]], highest: int,
+               rows: list[dict]) -> None:
     for name in WRITE_ORDER:
         records = doc.collection(name)
-        keys = store.write_records(conn, name, records)
+        keys = store.write_records(conn, name, records, numbers=doc.source_numbers if name == "sources" else None)
         search_index.put(conn, name, [(keys[r.id], r) for r in records])
         if versions.get(name):
             table = store.table_of(name)
             conn.execute(update(table).where(table.c.uid == bindparam("_uid")).values(version=bindparam("_v")),
                          [{"_uid": uid, "_v": v} for uid, v in versions[name].items()])
+    store.keep_highest_number(conn, "sources", highest)
     for i in range(0, len(rows), 5000):
         conn.execute(insert(history), rows[i:i + 5000])

@@ -488,8 +488,11 @@ def import_document(ws: Workspace, doc: Document,
                     is_cancelled: Callable[[], bool] | None = None, *, undoable: bool = False) -> ImportReport:
     """Merge a checked document into the workspace by id, all or nothing.
 
-    A record it replaces keeps its previous content in its history. With ``undoable``, the
-    report also holds what undoing the import takes (``ImportReport.undo``)."""
+    A record it replaces keeps its previous content in its history, and a source its number.
+    New sources are numbered in the order of ``doc.sources``, each one past the highest number
+    the workspace has given, or with its number in ``doc.source_numbers`` when no source holds
+    that number (a deleted source put back). With ``undoable``, the report also holds what
+    undoing the import takes (``ImportReport.undo``)."""
     added: dict[str, int] = {}
     replaced: dict[str, int] = {}
     undo = ImportUndo(Document(), {}, {}, {}) if undoable else None
@@ -511,7 +514,8 @@ def import_document(ws: Workspace, doc: Document,
                     raise CancelledError("import")
                 records = doc.collection(name)
                 before = store.read_records(conn, name, list(existing[name].values())) if existing[name] else []
-                keys = store.write_records(conn, name, records, existing[name])
+                keys = store.write_records(conn, name, records, existing[name],
+                                           numbers=doc.source_numbers if name == "sources" else None)
                 indexed[name] = [(keys[r.id], r) for r in records]
                 history.imported(conn, name, records, existing[name], keys, before)
                 if undo is not None:
@@ -555,10 +559,11 @@ def import_json(ws: Workspace, data: bytes, **kwargs) -> ImportReport:
 
 
 def export_document(ws: Workspace) -> Document:
-    """The workspace's whole content, read in one consistent transaction."""
+    """The workspace's whole content, read in one consistent transaction, with the numbers of
+    its sources (``Document.source_numbers``, which the interchange file leaves out)."""
     with cyclic_gc_paused(), ws.db.read() as conn:
         maps = store.all_uid_maps(conn)
-        doc = Document()
+        doc = Document(source_numbers=store.numbers_of(conn, "sources"))
         for name in COLLECTIONS:
             doc.collection(name).extend(store.read_records(conn, name, uid_maps=maps))
     return doc

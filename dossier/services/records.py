@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from sqlalchemy import Connection, select
 
@@ -119,6 +120,15 @@ def choices(ws: Workspace, collection: str, *fields: str) -> list[tuple]:
         return store.choices(conn, collection, fields)
 
 
+def source_numbers(ws: Workspace, source_ids: Iterable[str] | None = None) -> dict[str, int]:
+    """Source id -> the source's number in this workspace (shown as ``S12``): of every source,
+    or of those with these ids that exist. Read without reading the sources themselves."""
+    with ws.db.read() as conn:
+        if source_ids is None:
+            return store.numbers_of(conn, "sources")
+        return store.numbers_of(conn, "sources", [i for i in source_ids if is_valid_id(i)])
+
+
 def exists(ws: Workspace, collection: str, record_id: str) -> bool:
     with ws.db.read() as conn:
         return is_valid_id(record_id) and store.exists(conn, collection, record_id)
@@ -168,7 +178,8 @@ def _check_version(conn: Connection, collection: str, record_id: str, expected: 
     raise StaleRecordError(collection, record_id, current, row.version if row is not None else None, who, at)
 
 
-def _write(ws: Workspace, record, *, creating: bool | None, expected_version: int | None = None):
+def _write(ws: Workspace, record, *, creating: bool | None, expected_version: int | None = None,
+           number: int | None = None):
     collection = collection_of(record)
     with ws.db.write() as conn:
         _check_version(conn, collection, record.id, expected_version)
@@ -179,7 +190,8 @@ def _write(ws: Workspace, record, *, creating: bool | None, expected_version: in
         if not creating:
             before = store.read_records(conn, collection, [_key(conn, collection, record.id)])[0]
         try:
-            keys = store.write_records(conn, collection, [record])
+            keys = store.write_records(conn, collection, [record],
+                                       numbers={record.id: number} if number is not None else None)
         except MissingReference as exc:  # pragma: no cover - validation catches these first
             raise ValidationError([FieldError(collection, f"unknown {SINGULAR[exc.collection]} "
                                                           f"{quote_user_text(exc.uid)}")]) from None
@@ -192,9 +204,12 @@ def _write(ws: Workspace, record, *, creating: bool | None, expected_version: in
     return saved
 
 
-def create(ws: Workspace, record):
-    """Add a new record (at version 1); its id must not exist yet."""
-    return _write(ws, record, creating=True)
+def create(ws: Workspace, record, *, number: int | None = None):
+    """Add a new record (at version 1); its id must not exist yet.
+
+    A source is given the next free number, or ``number`` when no source holds it (the
+    number it had before its creation was undone)."""
+    return _write(ws, record, creating=True, number=number)
 
 
 def update(ws: Workspace, record, *, expected_version: int | None = None):
@@ -300,7 +315,8 @@ def delete_preview(ws: Workspace, collection: str, record_id: str) -> tuple[Dele
     """What a cascading delete would do, and every record it touches as it is now.
 
     Nothing is changed. Restoring the returned document with
-    ``interchange.import_document`` undoes the delete (the GUI's undo does that).
+    ``interchange.import_document`` undoes the delete (the GUI's undo does that); the
+    document holds the numbers of its sources, so a deleted source comes back with its own.
     """
     outcome: DeleteOutcome | None = None
     try:
@@ -320,4 +336,6 @@ def delete_preview(ws: Workspace, collection: str, record_id: str) -> tuple[Dele
             if uids:
                 keys = store.keys_for(conn, name, uids)
                 doc.collection(name).extend(store.read_records(conn, name, list(keys.values())))
+        if doc.sources:
+            doc.source_numbers = store.numbers_of(conn, "sources", [s.id for s in doc.sources])
     return outcome, doc

@@ -33,7 +33,7 @@ from dossier.store.sqlite.backup import backup_to
 from dossier.store.sqlite.files import APPLICATION_ID, inspect_file
 
 #: Every schema revision this version knows, oldest first; the last is current.
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 MIGRATIONS_PACKAGE = "dossier.store:migrations"
 
@@ -154,13 +154,27 @@ def _alembic_config(connection: Connection, migrations: str):
 
 
 def _upgrade(engine: Engine, migrations: str) -> None:
+    """Run the migrations on a workspace file in one transaction.
+
+    Foreign keys are not enforced while they run, as SQLite asks of a migration that makes
+    a table anew (the only way it has to add a constraint to a column) while other tables
+    refer to it; every reference is checked once the migrations are done, before the commit.
+    """
     from alembic import command
 
     with engine.connect() as raw:
-        conn = raw.execution_options(**{sqlite_connect.WRITE_OPTION: True})
-        with conn.begin():
-            command.upgrade(_alembic_config(conn, migrations), "head")
-            conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        driver = raw.connection.driver_connection
+        driver.execute("PRAGMA foreign_keys = OFF")  # outside the transaction: inside one it does nothing
+        try:
+            conn = raw.execution_options(**{sqlite_connect.WRITE_OPTION: True})
+            with conn.begin():
+                command.upgrade(_alembic_config(conn, migrations), "head")
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                if broken is not None:
+                    raise MigrationError(f"a row of {broken[0]} would refer to a missing row of {broken[2]}")
+                conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        finally:
+            driver.execute("PRAGMA foreign_keys = ON")
 
 
 def open_database(path: Path | str, *, readonly: bool = False, migrations: str = MIGRATIONS_PACKAGE,

@@ -44,6 +44,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import Join
 
 from dossier.model.enums import PositionKind, RoundStatus
+from dossier.model.records import SOURCE_NUMBER_PREFIX
 from dossier.store import tables as t
 
 people = t.people
@@ -290,6 +291,7 @@ def _citations_count() -> ColumnElement:
 
 def _sources_cells():
     return {
+        "number": literal(SOURCE_NUMBER_PREFIX) + cast(sources.c.number, String),  # S12
         "title": sources.c.title,
         "publisher": sources.c.publisher,
         "reliability": sources.c.reliability,
@@ -307,6 +309,7 @@ def _sources_sorts():
         "published": _Sort(sources.c.published, nullable=True),
         "via": _Sort(_nocase(_via.c.title), _SOURCE_VIA),
         "cited": _Sort(_citations_count()),
+        "number": _Sort(sources.c.number),
     }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from operator import attrgetter
@@ -51,6 +51,8 @@ class Spec:
     table: Table
     columns: tuple[Column, ...]
     children: tuple[Child, ...] = ()
+    #: each record has a number in the workspace (``number`` column, see ``_give_numbers``)
+    numbered: bool = False
 
 
 def _cit(owner: str) -> Child:
@@ -159,7 +161,9 @@ SPECS: dict[str, Spec] = {
             Column("reliability", "reliability"),
             Column("via", "via_id", "sources"),
             Column("notes", "notes"),
+            Column("text", "text"),
         ),
+        numbered=True,
     ),
     "events": Spec(
         t.events,
@@ -225,6 +229,59 @@ def uids_for(conn: Connection, collection: str, keys: Iterable[int]) -> dict[int
     return _lookup(conn, collection, "id", "uid", keys)
 
 
+# ---------------------------------------------------------------- numbers
+def numbers_of(conn: Connection, collection: str, uids: Iterable[str] | None = None) -> dict[str, int]:
+    """The workspace number of every record of a numbered collection, or of those with these ids
+    (missing ones are left out)."""
+    if uids is not None:
+        return _lookup(conn, collection, "uid", "number", uids)
+    table = table_of(collection)
+    return dict(conn.execute(select(table.c.uid, table.c.number)).all())
+
+
+def highest_number(conn: Connection, collection: str) -> int:
+    """The highest number ever given to a record of a numbered collection (0 before the first)."""
+    numbering = t.numbering
+    return conn.execute(select(numbering.c.highest).where(numbering.c.collection == collection)).scalar_one()
+
+
+def keep_highest_number(conn: Connection, collection: str, highest: int) -> None:
+    """Count ``highest`` as given (unless a higher number was): no number up to it is given again."""
+    numbering = t.numbering
+    conn.execute(update(numbering).where(numbering.c.collection == collection, numbering.c.highest < highest)
+                 .values(highest=highest))
+
+
+def _give_numbers(conn: Connection, collection: str, uids: Sequence[str],
+                  wanted: Mapping[str, int]) -> dict[str, int]:
+    """Numbers for new records of a numbered collection: to each the number ``wanted`` names
+    for it when no record holds that number, else, in the order of ``uids``, one past the
+    highest ever given, which is raised to match. Its row stays locked until the transaction
+    ends (on PostgreSQL; an SQLite write transaction already excludes every other writer), so
+    two writers never give the same number."""
+    numbering = t.numbering
+    table = table_of(collection)
+    highest = conn.execute(select(numbering.c.highest).where(numbering.c.collection == collection)
+                           .with_for_update()).scalar_one()
+    asked = {uid: number for uid in uids if type(number := wanted.get(uid)) is int and number >= 1}
+    taken: set[int] = set()
+    for chunk in _chunks(sorted(set(asked.values()))):
+        taken.update(conn.execute(select(table.c.number).where(table.c.number.in_(chunk))).scalars())
+    given: dict[str, int] = {}
+    for uid, number in asked.items():
+        if number not in taken:
+            given[uid] = number
+            taken.add(number)
+    top = max(highest, *given.values()) if given else highest
+    for uid in uids:
+        if uid not in given:
+            top += 1
+            given[uid] = top
+    if top != highest:
+        conn.execute(update(numbering).where(numbering.c.collection == collection).values(highest=top))
+    return given
+
+
 def all_uid_maps(conn: Connection) -> dict[str, dict[int, str]]:
     maps = {}
     for name in COLLECTIONS:
@@ -244,19 +301,22 @@ def _in_keys(column, keys: Sequence[int], among: Select | None) -> list:
 
 def read_records(conn: Connection, collection: str, keys: Sequence[int] | None = None,
                  uid_maps: dict[str, dict[int, str]] | None = None, *, among: Select | None = None,
-                 lists: bool = True) -> list:
+                 lists: bool = True, present: Collection[str] | None = None) -> list:
     """Records of a collection as dataclasses: all of them, or those with these integer keys.
 
     Returns them in the order of ``keys`` (or by uid when reading all). ``among``, a query of
     the keys' column that selects exactly ``keys``, reads thousands of them in a few queries.
     Without ``lists`` the records' lists (aliases, participants, citations…) are left empty:
     for views that show none of them, never for records that may be written back.
+    ``present`` names the table's columns when it may lack some of a record's (a migration
+    reading records of an older schema): the fields without one keep their defaults.
     """
     spec = SPECS[collection]
     cls = COLLECTIONS[collection]
     table = spec.table
     # Only the columns a record has: migrations read records while later columns do not exist yet.
-    columns = [table.c.id, table.c.uid, *(table.c[c.column] for c in spec.columns)]
+    read = [c for c in spec.columns if present is None or c.column in present]
+    columns = [table.c.id, table.c.uid, *(table.c[c.column] for c in read)]
     rows: list = []
     if keys is None:
         rows = list(conn.execute(select(*columns).order_by(table.c.uid)).mappings())
@@ -274,7 +334,7 @@ def read_records(conn: Connection, collection: str, keys: Sequence[int] | None =
     records = []
     for row in rows:
         values = {"id": row["uid"]}
-        for col in spec.columns:
+        for col in read:
             value = row[col.column]
             values[col.field] = maps[col.ref].get(value) if col.ref and value is not None else value
         for child in kept:
@@ -346,18 +406,26 @@ class MissingReference(Exception):
 
 
 def write_records(conn: Connection, collection: str, records: Sequence,
-                  existing: dict[str, int] | None = None) -> dict[str, int]:
+                  existing: dict[str, int] | None = None, *,
+                  numbers: Mapping[str, int] | None = None) -> dict[str, int]:
     """Insert new records and replace existing ones (matched by id); return uid -> key.
 
     ``existing`` is uid -> key of the records that are already stored, when the caller has it.
+    A new record of a numbered collection is given the number ``numbers`` names for it when no
+    record holds that number, else the next one free; a replaced record keeps its number.
     """
     if not records:
         return {}
     if existing is None:
         existing = keys_for(conn, collection, (r.id for r in records))
-    if conn.dialect.name == "sqlite":
-        return _write_records_sqlite(conn, collection, records, existing)
     spec = SPECS[collection]
+    given: dict[str, int] = {}
+    if spec.numbered:
+        added_ids = [r.id for r in records if r.id not in existing]
+        if added_ids:
+            given = _give_numbers(conn, collection, added_ids, numbers or {})
+    if conn.dialect.name == "sqlite":
+        return _write_records_sqlite(conn, collection, records, existing, given)
     table = spec.table
     refs = _resolve_refs(conn, spec, records, collection)
     self_refs = [c for c in spec.columns if c.ref == collection]
@@ -391,7 +459,11 @@ def write_records(conn: Connection, collection: str, records: Sequence,
         conn.execute(stmt, [{**row_of(r, not self_refs), "_pk": existing[r.id]} for r in replaced])
     if added:
         for chunk in _chunks(added, 2000):
-            conn.execute(insert(table), [row_of(r, not self_refs) for r in chunk])
+            rows = [row_of(r, not self_refs) for r in chunk]
+            if given:
+                for row in rows:
+                    row["number"] = given[row["uid"]]
+            conn.execute(insert(table), rows)
     keys = keys_for(conn, collection, (r.id for r in records)) if added else existing
     if self_refs:
         refs.setdefault(collection, {}).update(keys)
@@ -538,11 +610,11 @@ def _insert_sql(table: Table, columns: Sequence[str]) -> str:
 
 
 def _write_records_sqlite(conn: Connection, collection: str, records: Sequence,
-                          existing: dict[str, int]) -> dict[str, int]:
+                          existing: dict[str, int], given: dict[str, int]) -> dict[str, int]:
     """``write_records`` on SQLite: tuples through the driver's ``executemany``, in the same transaction.
 
     New rows get the keys SQLite would give them (one past the largest), assigned here so
-    that no query is needed to learn them."""
+    that no query is needed to learn them; ``given`` holds the numbers of new numbered records."""
     spec = SPECS[collection]
     table = spec.table
     refs = _resolve_refs(conn, spec, records, collection)
@@ -588,8 +660,12 @@ def _write_records_sqlite(conn: Connection, collection: str, records: Sequence,
                             [(*row_of(r)[1:], existing[r.id]) for r in replaced])
         if added:
             with _indexes_built_after(cur, table.name, len(added), top, built_last):
-                cur.executemany(_insert_sql(table, ["id", "uid", *names]),
-                                [(keys[r.id], *row_of(r)) for r in added])
+                if given:
+                    cur.executemany(_insert_sql(table, ["id", "uid", *names, "number"]),
+                                    [(keys[r.id], *row_of(r), given[r.id]) for r in added])
+                else:
+                    cur.executemany(_insert_sql(table, ["id", "uid", *names]),
+                                    [(keys[r.id], *row_of(r)) for r in added])
         if self_refs:
             refs.setdefault(collection, {}).update(keys)
             own = refs[collection]

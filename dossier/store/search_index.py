@@ -64,14 +64,21 @@ def rebuild(conn: Connection) -> int:
 
 def rebuild_with(conn: Connection, clear: Callable[[Connection], None],
                  put: Callable[[Connection, str, list[tuple[int, object]]], None]) -> int:
-    """Empty the index with ``clear`` and fill it with ``put``, collection by collection."""
+    """Empty the index with ``clear`` and fill it with ``put``, collection by collection.
+
+    The records are read with the columns their tables have: a migration may fill the index
+    before later ones add columns."""
+    from sqlalchemy import inspect
+
     from dossier.model.records import COLLECTIONS
-    from dossier.store.records import keys_for, read_records
+    from dossier.store.records import keys_for, read_records, table_of
 
     clear(conn)
     count = 0
+    tables = inspect(conn)
     for collection in COLLECTIONS:
-        records = read_records(conn, collection)
+        present = {column["name"] for column in tables.get_columns(table_of(collection).name)}
+        records = read_records(conn, collection, present=present)
         keys = keys_for(conn, collection, (r.id for r in records))
         put(conn, collection, [(keys[r.id], r) for r in records])
         count += len(records)

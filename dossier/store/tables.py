@@ -259,6 +259,8 @@ Index("ix_positions_negotiation_summary_nocase", positions.c.negotiation_id,
       positions.c.summary.collate("NOCASE"))  # SQLite only (see migration 0006)
 
 
+#: ``number`` is the source's number in this workspace (S1, S2 …): given once, when the source is
+#: made, one past the highest ever given (``numbering``), and kept for good.
 sources = _record_table(
     "sources",
     Column("title", Text, nullable=False),
@@ -268,13 +270,26 @@ sources = _record_table(
     Column("reliability", String(1), nullable=False),
     Column("via_id", Integer, ForeignKey("sources.id"), index=True),
     Column("notes", Text),
+    Column("text", Text),
+    Column("number", Integer, unique=True, nullable=False),
     CheckConstraint(not_blank("title"), name="title"),
     CheckConstraint(enum_check("reliability", list("ABCDEF")), name="reliability"),
     CheckConstraint(checks.partial_date("published"), name="published"),
     CheckConstraint("via_id IS NULL OR via_id <> id", name="via_self"),
+    CheckConstraint("number >= 1", name="number"),
     Index("ix_sources_published", "published"),
 )
 Index("ix_sources_title_nocase", sources.c.title.collate("NOCASE"))
+
+
+#: The highest number ever given to a record of a numbered collection (``sources``), so that
+#: a number is never given again, even once the record that held it is deleted.
+numbering = Table(
+    "numbering", metadata,
+    Column("collection", String(20), primary_key=True),
+    Column("highest", Integer, nullable=False),
+    CheckConstraint("highest >= 0", name="highest"),
+)
 
 
 events = _record_table(

@@ -117,6 +117,7 @@ class SaveRecordCommand(_ServiceCommand):
         self.after = after
         self.collection = collection_of(after)
         self.target = (self.collection, after.id)
+        self.number: int | None = None  # a created source's number, given back when the creation is redone
 
     @property
     def key(self) -> tuple[str, str]:
@@ -125,7 +126,7 @@ class SaveRecordCommand(_ServiceCommand):
     def apply(self) -> None:
         known = self.ctx.versions.get(self.key)
         if self.before is None:
-            records.create(self.ctx.ws, self.after)
+            records.create(self.ctx.ws, self.after, number=self.number)
         else:
             records.update(self.ctx.ws, self.after, expected_version=known)
         self.ctx.versions[self.key] = version_after(self.ctx, self.collection, self.after, known)
@@ -133,6 +134,8 @@ class SaveRecordCommand(_ServiceCommand):
     def revert(self) -> None:
         known = self.ctx.versions.get(self.key)
         if self.before is None:
+            if self.collection == "sources":
+                self.number = records.source_numbers(self.ctx.ws, [self.after.id]).get(self.after.id)
             records.delete(self.ctx.ws, self.collection, self.after.id, expected_version=known)
             self.ctx.versions.pop(self.key, None)
         else:

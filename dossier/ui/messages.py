@@ -104,6 +104,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "reliability": "Reliability",
         "via": "Carried by",
         "notes": "Notes",
+        "text": "Document text",
     },
     "events": {
         "negotiation": "Negotiation",

@@ -10,6 +10,7 @@ import io
 import json
 
 import pytest
+from exported_form import exported_form
 
 from dossier.errors import InterchangeError, ValidationError
 from dossier.services import interchange
@@ -157,9 +158,11 @@ _FULL = {
     ],
     "sources": [
         {"id": "s-1", "title": "Report", "publisher": "Outlet", "url": "https://example.org/a?b=<c>",
-         "published": "2025-05-12", "reliability": "B", "via": "s-2", "notes": None},
+         "published": "2025-05-12", "reliability": "B", "via": "s-2", "notes": None,
+         "text": "PARIS, 12 May — The delegations met for five hours.\n\n“We agreed on nothing yet,” "
+                 "an official said. قال مسؤول إن المحادثات مستمرة."},
         {"id": "s-2", "title": "Unnamed official", "publisher": None, "url": None, "published": None,
-         "reliability": "F", "via": None, "notes": None},
+         "reliability": "F", "via": None, "notes": None, "text": None},
     ],
     "events": [
         {"id": "e-1", "negotiation": "n-1", "date": "2025-05", "title": "Announcement",
@@ -212,11 +215,9 @@ def export_dict(ws) -> dict:
 
 
 def normalised(doc: dict) -> dict:
-    """What a valid document must export as: no exported_at, collections sorted by id."""
-    out = {k: v for k, v in doc.items() if k != "exported_at"}
-    for name in COLLECTIONS:
-        out[name] = sorted(out.get(name, []), key=lambda r: r["id"])
-    return out
+    """What a valid document must export as: no exported_at, fields left out filled in (``null``,
+    ``[]`` for a list), collections sorted by id."""
+    return exported_form(doc)
 
 
 def new_workspace(path):

@@ -155,6 +155,7 @@ def documents(draw):
             "id": sid, "title": draw(REQUIRED_TEXT), "publisher": draw(OPTIONAL_TEXT), "url": draw(OPTIONAL_TEXT),
             "published": draw(partial_dates()), "reliability": draw(st.sampled_from(list("ABCDEF"))),
             "via": draw(st.none() | st.sampled_from(earlier)) if earlier else None, "notes": draw(OPTIONAL_TEXT),
+            "text": draw(OPTIONAL_TEXT),
         })
     source_ids = [s["id"] for s in doc["sources"]]
 
@@ -299,7 +300,7 @@ def test_optional_fields_are_exported_as_null_and_empty_lists():
         "positions": [{"id": "x", "negotiation": "n", "party": "p", "topic": "t", "round": None, "person": None,
                        "date": None, "kind": "offer", "summary": "S", "sources": []}],
         "sources": [{"id": "s", "title": "S", "publisher": None, "url": None, "published": None,
-                     "reliability": "F", "via": None, "notes": None}],
+                     "reliability": "F", "via": None, "notes": None, "text": None}],
         "events": [{"id": "e", "negotiation": "n", "date": "2025", "title": "E", "description": None,
                     "people": [], "sources": []}],
     }

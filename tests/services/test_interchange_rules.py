@@ -1021,7 +1021,8 @@ def test_blank_optional_text_round_trips_unchanged(tmp_path, blank):
                                    ("people", "per-1", "title"), ("people", "per-1", "bio"),
                                    ("topics", "t-1", "description"), ("topics", "t-1", "category"),
                                    ("rounds", "r-1", "title"), ("rounds", "r-1", "venue"),
-                                   ("sources", "s-1", "url"), ("events", "e-1", "description")]:
+                                   ("sources", "s-1", "url"), ("sources", "s-1", "text"),
+                                   ("events", "e-1", "description")]:
         record(doc, collection, rid)[field] = blank
     record(doc, "people", "per-1")["aliases"] = [blank, "x"]
     record(doc, "people", "per-1")["roles"][0]["organization"] = blank

@@ -58,9 +58,12 @@ ORACLE = {
         {"title": ("x.title", None, True), "publisher": ("x.publisher", None, True),
          "reliability": ("x.reliability", None, False), "published": ("x.published", None, False),
          "via": ("v.title", "v.id", True),
-         "cited": ("(SELECT count(*) FROM citations WHERE source_id = x.id)", None, False)},
+         "cited": ("(SELECT count(*) FROM citations WHERE source_id = x.id)", None, False),
+         "number": ("x.number", None, False)},
     ),
 }
+#: orders by a value no two rows share (the workspace's source numbers): they meet no ties
+UNIQUE_SORTS = {("sources", "number")}
 
 #: positions filter -> the column of the plain query it compares
 FILTER_COLUMNS = {"negotiation": "n.uid", "party": "pa.uid", "topic": "t.uid", "round": "r.uid",
@@ -114,6 +117,8 @@ def test_the_data_has_ties_and_nulls_in_every_sort(ties):
     for collection, (frm, sorts) in ORACLE.items():
         assert set(sorts) == set(listing.SORTS[collection])
         for sort, (value, _ref, nocase) in sorts.items():
+            if (collection, sort) in UNIQUE_SORTS:
+                continue
             folded = f"lower({value})" if nocase else value
             tied = f"SELECT {folded} FROM {frm} WHERE {value} IS NOT NULL GROUP BY 1 HAVING count(*) > 1"
             assert raw.execute(f"SELECT count(*) FROM ({tied})").fetchone()[0], (collection, sort)

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from old_workspaces import workspace_at
 from sqlalchemy import text
 
 from dossier.errors import MigrationError, NewerSchemaError, NotAWorkspaceError, NotSQLiteError
@@ -65,25 +66,9 @@ def test_known_revisions_match_the_shipped_migrations():
     assert tuple(history) == SCHEMA_REVISIONS
 
 
-def _workspace_at(path: Path, revision: str) -> None:
-    """A workspace file as an older Dossier left it."""
-    from alembic import command
-
-    from dossier.store.sqlite.connect import WRITE_OPTION, make_engine, set_wal
-
-    engine = make_engine(path)
-    with engine.connect() as raw:
-        conn = raw.execution_options(**{WRITE_OPTION: True})
-        with conn.begin():
-            command.upgrade(database._alembic_config(conn, database.MIGRATIONS_PACKAGE), revision)
-            conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-    set_wal(engine)
-    engine.dispose()
-
-
 def test_upgrade_from_first_schema_keeps_data_and_a_copy(tmp_path):
     path = tmp_path / "old.sqlite"
-    _workspace_at(path, "0001")
+    workspace_at(path, "0001")
     with sqlite3.connect(path) as raw:
         raw.execute("INSERT INTO parties (uid, name, kind) VALUES ('sy', 'Syria', 'state')")
         raw.execute("INSERT INTO people (uid, name, native_name, party_id) "
@@ -215,7 +200,9 @@ def test_schema_enforces_constraints(tmp_path):
         "INSERT INTO parties (uid, name, kind, country) VALUES ('y', 'Y', 'state', 'usa')",  # country
         "INSERT INTO parties (uid, name, kind) VALUES ('z', '   ', 'state')",  # blank name
         "INSERT INTO people (uid, name, party_id) VALUES ('p', 'P', 999)",  # foreign key
-        "INSERT INTO sources (uid, title, reliability) VALUES ('s', 'S', 'G')",  # grade
+        "INSERT INTO sources (uid, title, reliability, number) VALUES ('s', 'S', 'G', 1)",  # grade
+        "INSERT INTO sources (uid, title, reliability) VALUES ('s', 'S', 'B')",  # NOT NULL number
+        "INSERT INTO sources (uid, title, reliability, number) VALUES ('s', 'S', 'B', 0)",  # number >= 1
         "INSERT INTO rounds (uid, negotiation_id, number, status) VALUES ('r0', 1, 0, 'held')",  # number >= 1
         "INSERT INTO rounds (uid, negotiation_id, status, start) VALUES ('r9', 1, 'held', '2025-1')",  # date
         "INSERT INTO events (uid, negotiation_id, title) VALUES ('e', 1, 'No date')",  # NOT NULL date
@@ -226,7 +213,9 @@ def test_schema_enforces_constraints(tmp_path):
     raw.execute("INSERT INTO rounds (uid, negotiation_id, number, status) VALUES ('r1', 1, 1, 'held')")
     with pytest.raises(sqlite3.IntegrityError):
         raw.execute("INSERT INTO rounds (uid, negotiation_id, number, status) VALUES ('r2', 1, 1, 'held')")
-    raw.execute("INSERT INTO sources (uid, title, reliability) VALUES ('s1', 'S', 'B')")
+    raw.execute("INSERT INTO sources (uid, title, reliability, number) VALUES ('s1', 'S', 'B', 1)")
+    with pytest.raises(sqlite3.IntegrityError):
+        raw.execute("INSERT INTO sources (uid, title, reliability, number) VALUES ('s2', 'S', 'B', 1)")
     with pytest.raises(sqlite3.IntegrityError):
         raw.execute("INSERT INTO citations (position_id, round_id, ordinal, source_id, credibility) "
                     "VALUES (NULL, 1, 0, 1, 7)")

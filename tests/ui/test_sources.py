@@ -132,3 +132,87 @@ def test_citation_rows_share_one_list_of_sources_that_is_not_kept_twice(qapp):
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert models() == []  # the old list went with its rows
     assert editor.table.cellWidget(0, 0).count() == 301
+
+
+# ------------------------------------------------------------------ the workspace's numbers
+def test_the_pane_shows_each_sources_number(main_window, qtbot):
+    pane = sources_pane(main_window)
+    numbers = records.source_numbers(main_window.ctx.ws)
+    model = pane.model
+    column = model.column_of("number")
+    assert model.headerData(column, Qt.Orientation.Horizontal) == "No."
+    shown = {model.record_id(r): model.data(model.index(r, column)) for r in range(model.rowCount())}
+    assert shown == {sid: f"S{n}" for sid, n in numbers.items()}
+    assert model.sort_column() == model.column_of("title")  # the pane still opens sorted by title
+
+    model.sort(column, Qt.SortOrder.DescendingOrder)
+    assert [model.record_id(r) for r in range(model.rowCount())] == sorted(numbers, key=numbers.get,
+                                                                           reverse=True)
+    pane.show_record("sources", "src-informed")
+    label = pane.editor.number_label
+    assert label.isVisibleTo(pane.editor) and label.text() == f"S{numbers['src-informed']}"
+
+    assert pane.new_record()  # a draft has no number until it is created
+    assert not label.isVisibleTo(pane.editor)
+    pane.editor.source_title.setFocus()
+    qtbot.keyClicks(pane.editor.source_title, "Reuters wire")
+    qtbot.keyClick(pane.editor.source_title, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not pane.editor.draft)
+    new = f"S{max(numbers.values()) + 1}"
+    assert label.isVisibleTo(pane.editor) and label.text() == new
+    assert model.data(model.index(model.row_of("reuters-wire"), column)) == new
+
+
+def test_a_source_deleted_and_undone_in_the_window_comes_back_with_its_number(main_window):
+    from modals import Modals, press
+
+    from dossier.model.records import Source
+
+    pane = sources_pane(main_window)
+    ws = main_window.ctx.ws
+    before = records.source_numbers(ws)
+    assert pane.show_record("sources", "art-paris-round-5")
+    modals = Modals(press("Delete"))  # it carries other sources: the window asks first
+    pane.delete_selected()
+    modals.stop()
+    assert not records.exists(ws, "sources", "art-paris-round-5")
+    records.create(ws, Source(id="meanwhile", title="Made meanwhile"))
+    main_window.undo_action.trigger()
+    assert records.source_numbers(ws) == {**before, "meanwhile": max(before.values()) + 1}
+    assert pane.show_record("sources", "art-paris-round-5")
+    assert pane.editor.number_label.text() == f"S{before['art-paris-round-5']}"
+
+
+def test_the_document_text_is_edited_in_its_own_field_and_undone(main_window, qtbot):
+    pane = sources_pane(main_window)
+    editor = pane.editor
+    ws = main_window.ctx.ws
+    pane.show_record("sources", "axios-paris-round-5")
+    field = editor.fields["text"]
+    assert field is editor.document_text and editor.labels["text"] == "Document text"
+    assert field.accessibleName() == "Document text" and field.toPlainText() == ""
+    text = "PARIS — Israeli and Syrian officials met.\n\n«نريد اتفاقاً أمنياً» <b>not markup</b>"
+    field.setFocus()
+    field.setPlainText(text)
+    editor.source_title.setFocus()  # leaving the field saves it
+    qtbot.waitUntil(lambda: records.get(ws, "sources", "axios-paris-round-5").text == text)
+    assert main_window.ctx.undo_stack.count() == 1
+    main_window.undo_action.trigger()
+    assert records.get(ws, "sources", "axios-paris-round-5").text is None
+    assert field.toPlainText() == ""
+
+
+def test_a_new_source_undone_and_redone_keeps_its_number(main_window, qtbot):
+    pane = sources_pane(main_window)
+    ws = main_window.ctx.ws
+    highest = max(records.source_numbers(ws).values())
+    assert pane.new_record()
+    pane.editor.source_title.setFocus()
+    qtbot.keyClicks(pane.editor.source_title, "Reuters wire")
+    qtbot.keyClick(pane.editor.source_title, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not pane.editor.draft)
+    assert records.source_numbers(ws, ["reuters-wire"]) == {"reuters-wire": highest + 1}
+    main_window.undo_action.trigger()
+    assert not records.exists(ws, "sources", "reuters-wire")
+    main_window.redo_action.trigger()
+    assert records.source_numbers(ws, ["reuters-wire"]) == {"reuters-wire": highest + 1}

@@ -29,6 +29,7 @@ def field_label(name: str) -> str:
         "topics": tr("Agenda"),
         "person": tr("Stated by"),
         "via": tr("Carried by"),
+        "text": tr("Document text"),
     }
     return labels.get(name, tr(name.replace("_", " ").capitalize()))
 

@@ -22,12 +22,14 @@ class ListingTableModel(LazyTableModel):
     COLLECTION = ""
     #: cells holding a stored date (``2025-11``), shown as every pane shows dates (``Nov 2025``)
     DATE_CELLS: frozenset[str] = frozenset()
+    #: the order the rows are shown in at first; None: that of the first sortable column
+    SORT: str | None = None
 
     def __init__(self, ws: Workspace, *, filters: dict | None = None, sort: str | None = None,
                  descending: bool = False, page_size: int | None = None, parent=None):
         self.ws = ws
         kwargs = {"page_size": page_size} if page_size else {}
-        super().__init__(partial(listing.page, ws, self.COLLECTION), self.columns(), sort=sort,
+        super().__init__(partial(listing.page, ws, self.COLLECTION), self.columns(), sort=sort or self.SORT,
                          descending=descending, filters=filters, parent=parent, **kwargs)
 
     @classmethod
@@ -66,10 +68,12 @@ class PeopleTableModel(ListingTableModel):
 class SourcesTableModel(ListingTableModel):
     COLLECTION = "sources"
     DATE_CELLS = frozenset({"published"})
+    SORT = "title"
 
     @classmethod
     def columns(cls) -> list[ListColumn]:
         return [
+            ListColumn("number", tr("No."), "number", numeric=True, width=56),
             ListColumn("title", tr("Title"), "title", width=220, stretch=True),
             ListColumn("publisher", tr("Publisher"), "publisher", width=130),
             ListColumn("reliability", tr("Grade"), "reliability", width=56),

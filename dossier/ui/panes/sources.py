@@ -7,11 +7,11 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import QUrl, Qt
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QWidget
 
 from dossier.errors import DossierError
 from dossier.model.enums import RELIABILITY_LABELS
-from dossier.model.records import SINGULAR, Source
+from dossier.model.records import SINGULAR, Source, source_number_label
 from dossier.services import listing, records, sources
 from dossier.ui.commands import record_label
 from dossier.ui.models.tables import SourcesTableModel
@@ -29,6 +29,8 @@ from dossier.ui.widgets.fields import (
 
 OPENABLE_SCHEMES = ("http", "https", "mailto")
 ANY = "\x00any"
+#: Longest full text of a source document the form takes: a long transcript, a book.
+DOCUMENT_TEXT_LIMIT = 50_000_000
 
 
 def is_openable_url(url: str | None) -> bool:
@@ -67,6 +69,14 @@ class SourceEditor(RecordEditor):
     COLLECTION = "sources"
 
     def build(self) -> None:
+        self.number_label = QLabel(self)
+        self.number_label.setObjectName("sourceNumber")
+        self.number_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.number_label.setAccessibleName(self.tr("Source number"))
+        self.number_label.setToolTip(self.tr("The source's number in this workspace: the same in every pane "
+                                             "and printed dossier, and never given to another source"))
+        self.number_label.setStyleSheet("font-size: 15pt; font-weight: 600; color: palette(dark);")
+        self.heading_row.insertWidget(0, self.number_label, 0, Qt.AlignmentFlag.AlignTop)
         self.source_title = self.add_field("title", None, LineField(1000))
         self.publisher = self.add_field("publisher", None, LineField(placeholder=self.tr("Outlet or originator")))
         self.url = LineField(4000, self.tr("Kept as text; opened only when you ask"))
@@ -87,6 +97,7 @@ class SourceEditor(RecordEditor):
         self.reliability.fill([(g, f"{g} · {label}") for g, label in RELIABILITY_LABELS.items()])
         self.via = self.add_field("via", None, ChoiceField())
         self.notes = self.add_field("notes", None, TextField(NOTES_LIMIT, 96))
+        self.document_text = self.add_field("text", None, TextField(DOCUMENT_TEXT_LIMIT, 160))
 
         self.chain_list = LinkList(self.tr("Not carried by another source"))
         self.chain_list.open_record.connect(self.ctx.sig_open_record)
@@ -111,6 +122,7 @@ class SourceEditor(RecordEditor):
         self.via.set_value(record.via)
 
     def load(self, record: Source) -> None:
+        self._show_number(record)
         self.source_title.set_value(record.title or None)
         self.publisher.set_value(record.publisher)
         self.url.set_value(record.url)
@@ -119,7 +131,19 @@ class SourceEditor(RecordEditor):
         self.reliability.set_value(record.reliability)
         self._fill_via(record)
         self.notes.set_value(record.notes)
+        self.document_text.set_value(record.text)
         self._fill_links(record)
+
+    def _show_number(self, record: Source) -> None:
+        """The source's number beside its title; none for a draft (it is given when created)."""
+        number = None
+        if record.id:
+            try:
+                number = records.source_numbers(self.ctx.ws, [record.id]).get(record.id)
+            except DossierError as exc:
+                self.ctx.sig_status.emit(str(exc))
+        self.number_label.setText(source_number_label(number) if number is not None else "")
+        self.number_label.setVisible(number is not None)
 
     def _fill_links(self, record: Source) -> None:
         if not record.id:
@@ -162,6 +186,7 @@ class SourceEditor(RecordEditor):
             reliability=self.reliability.value(),
             via=self.via.value(),
             notes=self.notes.value(),
+            text=self.document_text.value(),
         )
 
     def open_link(self) -> bool:
