@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from PySide6.QtCore import QCoreApplication
 
-from dossier.model.dates import display_date
+from dossier.model.dates import display_date, sort_key
 from dossier.model.search_text import fold
 from dossier.services import records
 from dossier.services.listing import ListRow
@@ -127,8 +127,11 @@ class SmallListingModel(LazyTableModel):
             return (1, "", row.id)
         if column.numeric and isinstance(value, int):
             return (0, value, row.id)
-        if column.key in self.DATES:
-            return (0, str(value), row.id)
+        if column.key in self.DATES:  # a date known to the month sorts after the days inside it
+            try:
+                return (0, sort_key(str(value)), row.id)
+            except ValueError:
+                return (0, (10000, 0, 0), row.id)
         return (0, fold(str(value)), row.id)
 
     @staticmethod
