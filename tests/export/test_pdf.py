@@ -122,10 +122,13 @@ def test_demo_dossier_contents_summary_and_names(demo_pdf):
     contents = flat(texts[1])
     assert "Contents" in contents and "Position matrix" in contents and "Asaad al-Shaybani" in contents
     # every contents line has a page number that points at a page showing that heading
-    summary_page = next(i for i, t in enumerate(texts, 1) if t.lstrip().split("\n")[3:4] and "Summary" in t and i > 2)
-    assert f"Summary {summary_page}" in contents
+    reader = pypdf.PdfReader(path)
+    summary_page = next(reader.get_destination_page_number(item) + 1 for item in reader.outline
+                        if not isinstance(item, list) and item.title == "Summary")
+    assert f"Summary {summary_page}" in contents and "Summary" in texts[summary_page - 1].split("\n")
     # the gaps in three groups, with the rule that sorts them
-    assert "Conflicts" in whole and "Answered — to judge" in whole and "Not yet addressed by" in whole
+    # (the demo's gaps are all open: the empty groups are one line, not empty tables)
+    assert "Not yet addressed by" in whole and "No gaps of these kinds: conflicts; answered — to judge." in whole
     assert "Open demands" not in whole
     assert "5–6 Jan 2026" in whole and "5 Jan 2026 – 6 Jan 2026" not in whole
     # names in Latin, Arabic and Hebrew, in logical order
@@ -154,7 +157,8 @@ def test_demo_citations_link_to_annex(demo_pdf):
     pages = {item.title: reader.get_destination_page_number(item) + 1
              for item in reader.outline if not isinstance(item, list)}
     assert pages["Sources"] == len(reader.pages)
-    assert pages["Contents"] == 2 and pages["Summary"] == 3
+    # the first page says what a reader needs first; sections then flow on from the contents
+    assert pages["At a glance"] == 1 and pages["Contents"] == 2 and pages["Summary"] == 2
 
 
 # ---------------------------------------------------------------- text is data
@@ -193,8 +197,10 @@ def test_right_to_left_paragraph_keeps_line_order(tmp_path):
     text = "\n".join(page_texts(out))
     lines = [line for line in text.splitlines() if "كلمة" in line]
     assert len(lines) >= 3, "the paragraph should wrap over several lines"
-    numbers = [int(n) for line in lines for n in re.findall(r"[0-9]+", line)]
-    assert numbers == sorted(numbers) == list(range(1, 121))
+    # lines in reading order, each holding the next words (pdftotext orders the words inside a
+    # right-to-left line by the direction of the page around it, which this test leaves aside)
+    numbers = [n for line in lines for n in sorted(int(x) for x in re.findall(r"[0-9]+", line))]
+    assert numbers == list(range(1, 121))
     assert "پت یک" in text
 
 
@@ -240,7 +246,8 @@ def test_round_brief_matrix_is_as_of_the_round(tmp_path, demo_doc):
     out = tmp_path / "brief4.pdf"
     export_pdf(demo_doc, out, round_id="round-4", prepared=PREPARED)
     whole = flat("\n".join(page_texts(out)))
-    assert "No positions are recorded as of this round." in whole
+    assert "Not recorded: positions as of this round (no position matrix)." in whole
+    assert "Position matrix" not in whole
     assert "Any agreement must maintain" not in whole
 
 
@@ -262,9 +269,11 @@ def test_empty_negotiation_says_what_is_missing(tmp_path):
     pages = export_pdf(doc, out, prepared=PREPARED)
     assert pages == len(pypdf.PdfReader(out).pages)
     whole = flat("\n".join(page_texts(out)))
-    assert "No rounds are recorded for this negotiation." in whole
-    assert "No positions are recorded." in whole
-    assert "No sources are cited." in whole
+    # no page for an empty section: one line says what has no records
+    assert "Not recorded: timeline (no dated rounds or events); chronology (no rounds or events); rounds; " \
+        "positions (no position matrix); people; sources cited." in whole
+    assert "No positions are recorded" not in whole and "No sources are cited" not in whole
+    assert pages <= 2
 
 
 def test_workspace_without_negotiation(tmp_path):
@@ -279,7 +288,7 @@ def test_several_negotiations_need_a_choice(tmp_path):
     doc.negotiations.append(Negotiation(id="n2", title="Other talks"))
     with pytest.raises(DossierError, match="n1, n2"):
         export_pdf(doc, tmp_path / "x.pdf")
-    assert export_pdf(doc, tmp_path / "x.pdf", negotiation_id="n2") >= 3
+    assert export_pdf(doc, tmp_path / "x.pdf", negotiation_id="n2") >= 2
 
 
 @pytest.mark.parametrize("kwargs, collection", [

@@ -40,12 +40,16 @@ def export(doc, tmp_path, name="out.pdf", **kwargs) -> tuple[list[str], pypdf.Pd
 
 
 def section_page(texts: list[str], heading: str) -> str:
-    """The flattened text of the first page after the contents whose body starts with ``heading``."""
-    for text in texts[2:]:
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        if heading in lines[3:5]:  # after the marking, the running title and the preparation date
-            return flat(text)
-    raise AssertionError(f"no page starts with {heading!r}")
+    """The flattened text of the section titled ``heading`` (after the first page, and not its
+    line in the contents), from its heading to the end of the page after the one it starts on:
+    sections follow one another without page breaks."""
+    for number, text in enumerate(texts[1:], start=1):
+        lines = [line.strip() for line in text.splitlines()]
+        for index, line in enumerate(lines):
+            following = next((x for x in lines[index + 1:] if x), "")
+            if line == heading and not following.isdigit():
+                return flat("\n".join(lines[index:]) + "\n" + "\n".join(texts[number + 1:number + 2]))
+    raise AssertionError(f"no section titled {heading!r}")
 
 
 def between(text: str, start: str, end: str | None) -> str:
@@ -134,16 +138,16 @@ def test_dossier_round_parts_mark_a_cancelled_round(dossier):
 
 
 # ---------------------------------------------------------------- movement
-def test_movement_between_held_rounds_prints_each_text_once(dossier):
+def test_movement_between_held_rounds_lists_only_what_changed(dossier):
     whole = flat("\n".join(dossier))
     first = between(whole, "Round 1, Muscat Dates", "Round 2, Rome Dates")
     assert "Round 1 is the first round on record" in first and "Before Now Change" not in first
     third = between(whole, "Movement since Round 2, the previous held round", "Round 4, Rome Dates")
-    # unchanged: the standing demand printed once, not as a Before/Now pair
-    assert third.count("Zero enrichment: dismantle the centrifuge halls.") == 1
-    assert "As before: Demand: Zero enrichment" in third
+    # unchanged positions are counted, not listed again (the matrix shows them)
+    assert "Only what changed is listed. 3 positions stand unchanged since Round 2" in third
+    assert "Zero enrichment: dismantle the centrifuge halls." not in third and "As before" not in third
     # a statement after a red line is a remark: the red line is what stood before it
-    row = between(third, "Enrichment Iran", "Enrichment United States")
+    row = between(third, "Enrichment Iran", None)
     assert order_of(row, "Red line: Enrichment on Iranian soil", "Statement: Iran will never give") == sorted(
         order_of(row, "Red line: Enrichment on Iranian soil", "Statement: Iran will never give"))
     assert re.search(r"\bremark\b", row)
@@ -174,7 +178,7 @@ def test_participants_carry_their_title_as_of_the_round(dossier, tmp_path, talks
     texts, _ = export(talks, tmp_path, round_id="r1")
     assert "Karim Farahani Minister of Foreign Affairs" in flat("\n".join(texts))
     profile = flat("\n".join(export(talks, tmp_path, "p.pdf", person_id="fm")[0]))
-    assert "Title Former Minister of Foreign Affairs" in profile  # today's title in the profile
+    assert "Current title Former Minister of Foreign Affairs" in profile  # today's title in the profile
     assert "(Head of delegation; as Minister of Foreign Affairs)" in profile
 
 
@@ -272,7 +276,7 @@ def test_roundless_position_marked_in_the_round_part_that_counts_it(dossier):
     whole = flat("\n".join(dossier))
     part = between(whole, "Round 4, Rome Dates", "Round 5, Muscat Dates")
     table = between(part, "Positions with no round, counted with this round by their date (since Round 3)",
-                    "Events since Round 3")
+                    "Movement since Round 3")
     assert "Snap inspections of every declared site. — May 2025" in table
     assert "Approximately placed after Round 4 by its date" in table
     assert "give the position its full date (the day) or the round it was put forward in" in table

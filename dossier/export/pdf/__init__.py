@@ -65,9 +65,9 @@ def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | Non
     ambiguous or invalid request.
     """
     from dossier.export.pdf import styles
-    from dossier.export.pdf.builder import DossierBuilder, Scope, round_brief_title, story
-    from dossier.export.pdf.fonts import register_fonts
-    from dossier.export.pdf.page import DossierTemplate, Running
+    from dossier.export.pdf.builder import DossierBuilder, Scope, page_room, round_brief_title, story
+    from dossier.export.pdf.fonts import SANS_REGULAR, register_fonts
+    from dossier.export.pdf.page import DossierTemplate, Running, marking_block
     from dossier.export.pdf.text import forget_shaped_texts
 
     if round_id is not None and person_id is not None:
@@ -95,6 +95,8 @@ def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | Non
                   width=width)
     register_fonts()
     forget_shaped_texts()  # each export shapes its own texts, then lets them go
+    marking_block(marking, width)  # refused before any work when it cannot be printed whole
+    page_room(pagesize)
     builder = DossierBuilder(doc, scope)
     flowables = story(builder)
     if kind == "round":
@@ -116,6 +118,7 @@ def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | Non
             temp_name, pagesize=pagesize, running=running, progress=progress, is_cancelled=is_cancelled,
             expected=2 * len(flowables), title=title, author=author or "", subject=subject,
             creator=f"{APP_NAME} {__version__}", producer=f"{APP_NAME} {__version__}",
+            lang="en", initialFontName=SANS_REGULAR,  # no standard Helvetica in the file
         )
         with _binary_streams(), cyclic_gc_paused():  # hundreds of thousands of flowables and runs
             for _attempt in range(4):  # until "Page x of y" prints the real y

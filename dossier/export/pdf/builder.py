@@ -96,6 +96,23 @@ class _Table(Table):
     measuring every cell of every row is most of what a wrap costs."""
 
     _MEASURED = ("_rowHeights", "_rowpositions", "_height", "_hmax")
+    #: the height of the page's frame (set by the export): a row taller than this splits inside
+    page_room: float = 600.0
+
+    def split(self, availWidth, availHeight):
+        result = super().split(availWidth, availHeight)
+        if result or self.splitInRow:
+            return result
+        heading = sum(h or 0 for h in self._rowHeights[:self.repeatRows]) if self.repeatRows else 0
+        tallest = max((h for h in self._rowHeights if h is not None), default=0)
+        if tallest > self.page_room - heading - 2 or getattr(self, "_postponed", False):
+            # a row no page can hold, or one that did not fit at the top of a page either:
+            # split inside it rather than fail
+            self.splitInRow = 1
+            if heading > self.page_room / 4:  # a heading row too tall to repeat on every page
+                self.repeatRows = 0
+            return super().split(availWidth, availHeight)
+        return result
 
     def _calc_height(self, availHeight, availWidth, H=None, W=None):
         memo = self.__dict__.setdefault("_height_memo", {})
@@ -130,11 +147,32 @@ class _HeadingRoom(CondPageBreak):
     def wrap(self, availWidth, availHeight):
         start = 0.0
         for following in self.following:
+            if isinstance(following, TextBlock) and getattr(following, "is_heading", False):
+                following.wrap(availWidth, 1e6)  # a heading right below this one goes with it whole
+                start += following.height + following.spaceBefore + following.spaceAfter + 8
+                continue
             start += _first_piece(following, availWidth)
             if not (isinstance(following, TextBlock) and len(following._lines) <= 1):
                 break  # a one-line text (a native name, a short note) is kept with what follows it too
-        self.height = self.fixed + min(start, self.MOST) + 6  # and a little room for rules and padding
+        self.height = self.fixed + min(start, self.MOST + 60) + 6  # and a little room for rules and padding
         return super().wrap(availWidth, availHeight)
+
+
+class _SectionBreak(CondPageBreak):
+    """A new page before a section only when less than a fifth of the page is left."""
+
+    def __init__(self):
+        super().__init__(0)
+
+    def wrap(self, availWidth, availHeight):
+        self.height = _Table.page_room / 5
+        return super().wrap(availWidth, availHeight)
+
+
+def _heading_text(title: str, style: TextStyle) -> TextBlock:
+    block = TextBlock(title, style)
+    block.is_heading = True
+    return block
 
 
 def _first_piece(flowable: Flowable, width: float) -> float:
@@ -153,18 +191,32 @@ def _first_piece(flowable: Flowable, width: float) -> float:
 
 
 def _keep_headings(flow: list[Flowable]) -> list[Flowable]:
-    """Tell each heading's room what follows its heading: the next two flowables with a
-    height, up to the next heading."""
+    """Tell each heading's room what follows its heading: the headings right after it (a
+    section's title and its first subheading) and the first two flowables with a height
+    after them, up to the next heading that has content before it."""
     for index, flowable in enumerate(flow):
         if isinstance(flowable, _HeadingRoom):
             shown: list[Flowable] = []
-            for following in flow[index + 1:index + 8]:
+            content = 0
+            for following in flow[index + 1:index + 16]:
                 if isinstance(following, _HeadingRoom):
-                    break
-                if isinstance(following, (TextBlock, Table)):
+                    if content:
+                        break
+                    continue
+                if isinstance(following, TextBlock) and getattr(following, "is_heading", False):
                     shown.append(following)
-            flowable.following = shown[1:3]  # shown[0] is the heading itself
+                elif isinstance(following, (TextBlock, Table)):
+                    shown.append(following)
+                    content += 1
+                    if content == 2:
+                        break
+            flowable.following = shown[1:]  # shown[0] is the heading itself
     return flow
+
+
+def page_room(pagesize: tuple[float, float]) -> None:
+    """Tell the tables how tall the text frame of a page is (a row taller than it splits inside)."""
+    _Table.page_room = pagesize[1] - styles.MARGIN_TOP - styles.MARGIN_BOTTOM
 
 
 def _cell_length(cell) -> int:
@@ -177,10 +229,8 @@ def _cell_length(cell) -> int:
 
 def _table(rows: list[list], widths: list[float], *, header: bool = True, zebra: bool = True,
            extra: Iterable[tuple] = ()) -> Table:
-    # Rows move to the next page whole, unless a cell is too long to fit on any page.
-    split_in_row = any(_cell_length(c) > HUGE_CELL for row in rows for c in row)
-    table = _Table(rows, colWidths=widths, repeatRows=1 if header else 0, splitInRow=int(split_in_row),
-                  hAlign="LEFT")
+    # Rows move to the next page whole, unless a row is taller than any page (``_Table.split``).
+    table = _Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
     commands = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
@@ -222,6 +272,8 @@ class DossierBuilder:
         self._keys = 0
         #: how many approximately placed positions were printed so far (each calls for the note)
         self.approximate_count = 0
+        #: what has no records, said in one line instead of an empty section
+        self.missing: list[str] = []
 
     # ------------------------------------------------------------ small pieces
     def key(self, prefix: str) -> str:
@@ -234,16 +286,18 @@ class DossierBuilder:
         if contents:
             self.contents.append((level, title, key))
         return [_HeadingRoom(style.leading + style.space_before + style.space_after),
-                Anchor(key, title, level, contents), TextBlock(title, style)]
+                Anchor(key, title, level, contents), _heading_text(title, style)]
 
     def subheading(self, title: str) -> list[Flowable]:
         """A heading inside a section, moved to the next page when too little room is left
         for it and the start of what follows."""
         style = styles.H3
-        return [_HeadingRoom(style.leading + style.space_before + style.space_after), TextBlock(title, style)]
+        return [_HeadingRoom(style.leading + style.space_before + style.space_after), _heading_text(title, style)]
 
     def section(self, title: str, *, new_page: bool = True) -> list[Flowable]:
-        flow: list[Flowable] = [PageBreak()] if new_page else []
+        """A section's title. Sections follow one another on the same page; ``new_page`` only
+        asks for a new page when this one has less than its bottom fifth left."""
+        flow: list[Flowable] = [_SectionBreak(), Spacer(1, 10)] if new_page else []
         return flow + self.heading(title, 0, styles.H1) + [
             HRFlowable(width="100%", thickness=1.2, color=styles.ACCENT, spaceBefore=0, spaceAfter=8)]
 
@@ -339,7 +393,7 @@ class DossierBuilder:
             if number is None or source is None:
                 continue
             self.cited.setdefault(citation.source)
-            spans.append(Span(f" [{source_number_label(number)} {source.reliability}{citation.credibility}]",
+            spans.append(Span(f" [{source_number_label(number)}\u00a0{source.reliability}{citation.credibility}]",
                               color=color or styles.LINK, link=f"src-{number}"))
         return spans
 
@@ -375,21 +429,74 @@ class DossierBuilder:
     def kind_badge(self, kind: str) -> TextBlock:
         _fill, ink, _frame = styles.KIND_LOOK[PositionKind(kind)]
         return TextBlock(Span(PositionKind(kind).label.upper(), bold=True, color=ink),
-                         styles.CELL.but(size=7.5, leading=9.5))
+                         styles.CELL.but(size=8, leading=10))
 
     # ------------------------------------------------------------ cover
+    def fitted(self, text: str, style: TextStyle, max_lines: int, width: float | None = None) -> TextBlock:
+        """``text`` in at most ``max_lines`` lines of the page's width, ended with an ellipsis
+        when cut (a cover has room for so much of a title; the full text prints inside)."""
+        width = self.scope.width if width is None else width
+        block = TextBlock(text, style)
+        block.wrap(width, 1e6)
+        if len(block._lines) <= max_lines:
+            return block
+        low, high = 1, len(text)
+        while low < high:  # the longest start that fits with its ellipsis
+            middle = (low + high + 1) // 2
+            trial = TextBlock(text[:middle].rstrip() + "…", style)
+            trial.wrap(width, 1e6)
+            if len(trial._lines) <= max_lines:
+                low = middle
+            else:
+                high = middle - 1
+        cut = text[:low]
+        space = cut.rfind(" ")
+        if space > low * 0.8:
+            cut = cut[:space]
+        return TextBlock(cut.rstrip(" ,;:—–-") + "…", style)
+
     def cover(self, kind_label: str, title: str) -> list[Flowable]:
+        """The top of the first page: what the paper is, its title, the facts that belong to
+        it (a round brief's are the round's, a profile's are the person's) and the marking."""
         scope = self.scope
         neg = scope.negotiation
-        flow: list[Flowable] = [Spacer(1, 60),
-                                TextBlock(Span(kind_label.upper(), bold=True), styles.COVER_KIND.but(space_after=8)),
-                                TextBlock(title, styles.COVER_TITLE),
-                                HRFlowable(width="100%", thickness=2, color=styles.ACCENT, spaceBefore=6,
-                                           spaceAfter=18)]
+        title_block = self.fitted(title, styles.COVER_TITLE, 4)
+        if title_block.length() < len(title):  # a very long title: smaller, and still cut to fit
+            title_block = self.fitted(title, styles.COVER_TITLE.but(size=15, leading=19), 8)
+        flow: list[Flowable] = [Spacer(1, 12),
+                                TextBlock(Span(kind_label.upper(), bold=True), styles.COVER_KIND.but(space_after=6)),
+                                title_block,
+                                HRFlowable(width="100%", thickness=2, color=styles.ACCENT, spaceBefore=4,
+                                           spaceAfter=10)]
         pairs: list[tuple[str, str | None]] = []
-        if neg is not None:
-            if scope.kind != "negotiation":
+        person, rnd = scope.person, scope.round
+        if person is not None:
+            pairs += [("Native script", person.native_name),
+                      ("Current title", person.title),
+                      ("Party", self.party_name(person.party) if person.party else None)]
+            current = [r for r in person.roles if not r.end]
+            if current:
+                pairs.append(("Roles", "; ".join(
+                    r.title + (f", {r.organization}" if r.organization else "")
+                    + (f" (since {date_words(r.start)})" if r.start else "") for r in current)))
+        elif rnd is not None:
+            if neg is not None:
                 pairs.append(("Negotiation", neg.title))
+                names = [self.party_name(p.party) for p in neg.parties if p.role == PartyRole.PARTY]
+                if names:
+                    pairs.append(("Parties", ", ".join(names)))
+            word = status_word(rnd)
+            if word is None:
+                status = "Held"
+            elif word == "planned":
+                status = "Planned: this round has not taken place yet"
+            else:
+                status = f"{word.capitalize()}: this round did not take place"
+            pairs.append(("Round status", status))
+            pairs.append(("Round dates", range_words(rnd.start, rnd.end)))
+            pairs.append(("Round venue", rnd.venue))
+            pairs.append(("Mediator", self.person_name(rnd.mediator) if rnd.mediator else None))
+        elif neg is not None:
             for role in ROLE_ORDER:
                 names = [self.party_name(p.party) for p in neg.parties if p.role == role]
                 if names:
@@ -401,28 +508,165 @@ class DossierBuilder:
                           else "date unknown"))
         else:
             pairs.append(("Negotiation", "None recorded in this workspace"))
-        if scope.round is not None:
-            rnd = scope.round
-            word = status_word(rnd)
-            if word is None:
-                status = "Held"
-            elif word == "planned":
-                status = "Planned: this round has not taken place yet"
-            else:
-                status = f"{word.capitalize()}: this round did not take place"
-            pairs.append(("Round status", status))
-            pairs.append(("Round dates", range_words(rnd.start, rnd.end)))
-            pairs.append(("Round venue", rnd.venue))
-        if scope.person is not None:
-            pairs.append(("Party", self.party_name(scope.person.party)))
-        pairs += [("Prepared", scope.prepared), ("Author", scope.author), ("Marking", scope.marking)]
-        rows = [[TextBlock(label, styles.COVER_FACT.but(bold=True, color=styles.MUTED)),
-                 TextBlock(value, styles.COVER_FACT)] for label, value in pairs if value]
-        flow.append(_table(rows, [110, scope.width - 110], header=False, zebra=False,
-                           extra=[("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
-        flow += [Spacer(1, 40), _marking_box(scope.marking, scope.width)]
+        pairs += [("Prepared", scope.prepared), ("Author", scope.author)]
+        value_width = scope.width - 110
+        rows = []
+        for label, value in pairs:
+            if not value:
+                continue
+            block = TextBlock(value, styles.COVER_FACT)
+            block.wrap(value_width - 8, 1e6)
+            if len(block._lines) > 4:  # the full text prints inside
+                block = self.fitted(value, styles.COVER_FACT, 4, value_width - 8)
+            rows.append([TextBlock(label, styles.COVER_FACT.but(bold=True, color=styles.MUTED)), block])
+        flow.append(_table(rows, [110, value_width], header=False, zebra=False,
+                           extra=[("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        flow += [Spacer(1, 12), _marking_box(scope.marking, scope.width), Spacer(1, 14)]
         if neg is not None and neg.summary and scope.kind == "negotiation":
-            flow += [Spacer(1, 24), TextBlock(neg.summary, styles.BODY.but(size=10.5, leading=15))]
+            flow += [Spacer(1, 6), TextBlock(neg.summary, styles.BODY.but(size=10.5, leading=15))]
+        return flow
+
+    # ------------------------------------------------------------ the first page
+    def cut_off(self, neg: Negotiation) -> str | None:
+        """The latest date on record for the negotiation (held rounds, positions, events and the
+        sources they cite): the information cut-off."""
+        dates: list[str] = []
+        cited: list[Citation] = []
+        for rnd in analysis.ordered_rounds(self.doc, neg.id):
+            if analysis.took_place(rnd):
+                dates += [d for d in (rnd.start, rnd.end) if d]
+                cited += rnd.sources
+        for position in self.doc.positions:
+            if position.negotiation == neg.id:
+                dates += [position.date] if position.date else []
+                cited += position.sources
+        for event in self.doc.events:
+            if event.negotiation == neg.id:
+                dates.append(event.date)
+                cited += event.sources
+        for citation in cited:
+            source = self.sources.get(citation.source)
+            if source is not None and source.published:
+                dates.append(source.published)
+        dates = [d for d in dates if d]
+        return max(dates, key=sort_key) if dates else None
+
+    def weak(self, position: Position) -> bool:
+        """True when every citation of ``position`` is weak (reliability E or F, or credibility
+        5 or 6), or it cites nothing."""
+        for citation in position.sources:
+            source = self.sources.get(citation.source)
+            if source is not None and source.reliability not in ("E", "F") and citation.credibility not in (5, 6):
+                return False
+        return True
+
+    def at_a_glance(self, neg: Negotiation, as_of: Round | None = None) -> list[Flowable]:
+        """What a reader needs first, from the records: the latest held round and what changed
+        in it, the gaps with their sides, the next planned round, the information cut-off, and
+        the claims that rest only on weak sources."""
+        flow: list[Flowable] = self.heading("At a glance", 0, styles.H2.but(space_before=6))
+        rounds = analysis.ordered_rounds(self.doc, neg.id)
+        latest = analysis.latest_round(self.doc, neg.id, as_of.id if as_of else None)
+        after = rounds[rounds.index(latest) + 1:] if latest in rounds else rounds
+        planned = next((r for r in after if r.status == RoundStatus.PLANNED), None)
+        cut_off = self.cut_off(neg)
+
+        def round_words(rnd: Round) -> str:
+            venue = self.venue_after_title(rnd)
+            return f"{self.round_title(rnd)} — {range_words(rnd.start, rnd.end)}" + (f", {venue}" if venue else "")
+
+        previous = analysis.previous_round(self.doc, as_of.id) if as_of is not None else None
+        facts: list[tuple[str, str | None]] = [
+            ("Previous held round", round_words(previous) if previous else "none: this is the first")
+            if as_of is not None else
+            ("Latest held round", round_words(latest) if latest else "none has taken place"),
+            ("Next planned round", round_words(planned) if planned else "none planned on record"),
+            ("Information cut-off", f"{date_words(cut_off)} (the latest dated record)" if cut_off
+             else "no dated record"),
+        ]
+        flow.append(self.facts(facts))
+        lines: list[list[Span]] = []
+        if latest is not None:
+            prev = analysis.previous_round(self.doc, latest.id)
+            moves = analysis.movement(self.doc, latest.id, ordered=self.ordered(neg.id))
+            for move in moves:
+                who = f"{self.party_name(move.party)} on {self.topic_title(move.topic)}"
+                if move.change == analysis.Change.NEW and move.now.kind == PositionKind.RED_LINE and prev:
+                    lines.append([Span("New red line: ", bold=True), Span(f"{who}: {first_words(move.now.summary)}")]
+                                 + self.cite_spans(move.now.sources))
+                elif move.change == analysis.Change.RESTATED and move.now.kind == PositionKind.RED_LINE:
+                    lines.append([Span("Red line restated: ", bold=True),
+                                  Span(f"{who}: {first_words(move.now.summary)}")] + self.cite_spans(move.now.sources))
+                elif move.change == analysis.Change.KIND_CHANGED:
+                    lines.append([Span(move.label.capitalize() + ": ", bold=True),
+                                  Span(f"{who}: {first_words(move.now.summary)}")] + self.cite_spans(move.now.sources))
+                elif move.change == analysis.Change.OFF_AGENDA:
+                    lines.append([Span("Off the agenda: ", bold=True),
+                                  Span(f"{self.topic_title(move.topic)} ({self.party_name(move.party)}'s "
+                                       f"{PositionKind(move.now.kind).label.lower()} stands)")])
+            if prev is None:
+                flow.append(TextBlock(f"{self.short_round(latest)} is the first held round: there is no earlier "
+                                      "one to say what changed since.", styles.BODY.but(space_before=6)))
+            else:
+                flow += self.subheading(f"What changed in {self.short_round(latest)} since {self.short_round(prev)}")
+                if not lines:
+                    lines.append([Span("No new red line, change of kind or topic off the agenda.")])
+                others = sum(1 for m in moves if m.change in (analysis.Change.NEW, analysis.Change.RESTATED,
+                                                               analysis.Change.REMARK)) - sum(
+                    1 for m in moves if m.change in (analysis.Change.NEW, analysis.Change.RESTATED)
+                    and m.now.kind == PositionKind.RED_LINE)
+                if others:
+                    lines.append([Span(f"{others} other new or restated stance{'s' if others != 1 else ''} or "
+                                       "remark" + ("s" if others != 1 else "") + " (see the movement table).",
+                                       color=styles.MUTED)])
+                flow += [TextBlock([Span("•  ")] + line, styles.BODY.but(space_after=1, indent=8)) for line in lines]
+        gaps = analysis.gaps(self.doc, neg.id, latest.id if latest else (as_of.id if as_of else None),
+                             ordered=self.ordered(neg.id))
+        gap_lines: list[list[Span]] = []
+
+        def claim_words(claim: Position) -> list[Span]:
+            return [Span(f"{self.party_name(claim.party)} ", bold=True),
+                    Span(f"{PositionKind(claim.kind).label.lower()}: {first_words(claim.summary, 10)}")] \
+                + self.cite_spans(claim.sources)
+
+        for gap in gaps.conflicts:
+            sides = "; ".join(f"{self.party_name(p.party)} {PositionKind(p.kind).label.lower()}: "
+                              f"{first_words(p.summary, 8)}" for p in gap.against)
+            gap_lines.append([Span("Conflict — ", bold=True, color=styles.MARKING),
+                              Span(f"{self.topic_title(gap.topic)}: ", bold=True)] + claim_words(gap.claim)
+                             + [Span(f" — against: {sides}")])
+        for gap in gaps.answered:
+            sides = "; ".join(f"{self.party_name(p.party)} {PositionKind(p.kind).label.lower()}: "
+                              f"{first_words(p.summary, 8)}" for p in gap.answers)
+            gap_lines.append([Span("Answered — to judge — ", bold=True),
+                              Span(f"{self.topic_title(gap.topic)}: ", bold=True)] + claim_words(gap.claim)
+                             + [Span(f" — answered by: {sides}")])
+        for gap in gaps.open:
+            gap_lines.append([Span("Open — ", bold=True), Span(f"{self.topic_title(gap.topic)}: ", bold=True)]
+                             + claim_words(gap.claim)
+                             + [Span(" — not yet addressed by " + ", ".join(self.party_name(p) for p in gap.unanswered_by))])
+        flow += self.subheading("Gaps" + (f" as of {self.short_round(latest)}" if latest else ""))
+        if gap_lines:
+            flow += [TextBlock([Span("•  ")] + line, styles.BODY.but(space_after=1, indent=8)) for line in gap_lines]
+        else:
+            flow.append(TextBlock("No gaps: no negotiating party's standing demand or red line is on record.",
+                                  styles.BODY))
+        claims: list[Position] = []
+        for gap in [*gaps.conflicts, *gaps.answered, *gaps.open]:
+            if gap.claim not in claims:
+                claims.append(gap.claim)
+        weak = [c for c in claims if self.weak(c)]
+        if weak:
+            flow += self.subheading("Resting only on weak sources")
+            flow.append(self.explain("Every citation of these claims grades the source E or F or the information "
+                                     "5 or 6, or the claim cites nothing: treat them with care."))
+            for claim in weak:
+                spans = [Span("•  "), Span(f"{self.party_name(claim.party)}, "
+                                                              f"{self.topic_title(claim.topic)}: ", bold=True),
+                         Span(f"{PositionKind(claim.kind).label.lower()}: {first_words(claim.summary, 10)}")]
+                spans += self.cite_spans(claim.sources) or [Span(" (no source cited)", italic=True,
+                                                                 color=styles.MUTED)]
+                flow.append(TextBlock(spans, styles.BODY.but(space_after=1, indent=8, color=styles.MARKING)))
         return flow
 
     # ------------------------------------------------------------ summary
@@ -468,10 +712,6 @@ class DossierBuilder:
         flow += self.gap_tables(gaps)
         flow += self.heading("Key facts", 1, styles.H2, contents=False)
         flow.append(self.facts(facts))
-        if neg.summary:
-            flow += [Spacer(1, 8), TextBlock(neg.summary, styles.BODY)]
-        if not rounds:
-            flow.append(self.note("No rounds are recorded for this negotiation."))
         return flow
 
     GAPS_EXPLAINED = (
@@ -485,34 +725,40 @@ class DossierBuilder:
 
     def gap_tables(self, gaps: analysis.Gaps) -> list[Flowable]:
         w = self.scope.width
+        if not (gaps.conflicts or gaps.answered or gaps.open):
+            return [self.note("No gaps: no negotiating party's standing demand or red line is on record.")]
         flow: list[Flowable] = [self.explain(self.GAPS_EXPLAINED)]
-        flow += self.subheading("Conflicts")
+        empty = []
         if gaps.conflicts:
+            flow += self.subheading("Conflicts")
             rows = [self.head_row("Topic", "Claim", "Stood against by")]
             for gap in gaps.conflicts:
                 rows.append([self.cell(self.topic_title(gap.topic), bold=True), self.position_block(gap.claim),
                              _stack([self.position_block(p) for p in gap.against])])
             flow.append(_table(rows, [0.2 * w, 0.4 * w, 0.4 * w]))
         else:
-            flow.append(self.note("No conflicts: no party's standing claim is met by another's claim or remarks."))
-        flow += self.subheading("Answered — to judge")
+            empty.append("conflicts")
         if gaps.answered:
+            flow += self.subheading("Answered — to judge")
             rows = [self.head_row("Topic", "Claim", "Answered by (does it meet the claim?)")]
             for item in gaps.answered:
                 rows.append([self.cell(self.topic_title(item.topic), bold=True), self.position_block(item.claim),
                              _stack([self.position_block(p) for p in item.answers])])
             flow.append(_table(rows, [0.2 * w, 0.4 * w, 0.4 * w]))
         else:
-            flow.append(self.note("No claim has been answered with an offer, concession or assurance."))
-        flow += self.subheading("Open")
+            empty.append("answered — to judge")
         if gaps.open:
+            flow += self.subheading("Open")
             rows = [self.head_row("Topic", "Claim", "Not yet addressed by")]
             for item in gaps.open:
                 rows.append([self.cell(self.topic_title(item.topic), bold=True), self.position_block(item.claim),
                              self.cell(", ".join(self.party_name(p) for p in item.unanswered_by))])
             flow.append(_table(rows, [0.2 * w, 0.56 * w, 0.24 * w]))
         else:
-            flow.append(self.note("No open claims: every standing claim has been addressed by the other parties."))
+            empty.append("open")
+        if empty:
+            flow.append(self.explain("No gaps of " + ("these kinds" if len(empty) > 1 else "this kind") + ": "
+                                     + "; ".join(empty) + "."))
         return flow
 
     def position_spans(self, position: Position, *, with_party: bool = False, with_topic: bool = False) -> list[Span]:
@@ -548,21 +794,23 @@ class DossierBuilder:
 
     # ------------------------------------------------------------ timeline, chronology
     def timeline(self, neg: Negotiation) -> list[Flowable]:
-        flow = self.section("Timeline")
         entries = analysis.chronology(self.doc, neg.id)
         drawings = timeline_drawings(entries, self.scope.width)
         if not drawings:
-            return flow + [self.note("No dated rounds or events to chart.")]
+            self.missing.append("timeline (no dated rounds or events)")
+            return []
+        flow = self.section("Timeline")
         flow += [legend_drawing(self.scope.width), Spacer(1, 8)]
         for drawing in drawings:
             flow += [drawing, Spacer(1, 10)]
         return flow
 
     def chronology(self, neg: Negotiation) -> list[Flowable]:
-        flow = self.section("Chronology", new_page=False)
         entries = analysis.chronology(self.doc, neg.id)
         if not entries:
-            return flow + [self.note("No rounds or events are recorded.")]
+            self.missing.append("chronology (no rounds or events)")
+            return []
+        flow = self.section("Chronology", new_page=False)
         flow.append(self.explain(
             "Rounds and events in date order. A date known only to the month or year says so, and is listed "
             "after the dated entries of that month or year. Rounds that did not take place are listed where "
@@ -611,14 +859,15 @@ class DossierBuilder:
 
     # ------------------------------------------------------------ rounds
     def rounds_section(self, neg: Negotiation) -> list[Flowable]:
-        return self.listing("Rounds", analysis.ordered_rounds(self.doc, neg.id), self.round_part,
-                            "No rounds are recorded for this negotiation.")
+        return self.listing("Rounds", analysis.ordered_rounds(self.doc, neg.id), self.round_part, "rounds")
 
     def listing(self, title: str, items: list, render, empty: str) -> list[Flowable]:
-        """A section holding one part per item, parts separated by a thin rule."""
-        flow = self.section(title)
+        """A section holding one part per item, parts separated by a thin rule; nothing but a
+        word in ``missing`` when there are no items."""
         if not items:
-            return flow + [self.note(empty)]
+            self.missing.append(empty)
+            return []
+        flow = self.section(title)
         for index, item in enumerate(items):
             if index:
                 flow.append(HRFlowable(width="100%", thickness=0.5, color=styles.RULE, spaceBefore=10,
@@ -626,10 +875,10 @@ class DossierBuilder:
             flow += render(item)
         return flow
 
-    def round_part(self, rnd: Round, level: int = 1) -> list[Flowable]:
+    def round_part(self, rnd: Round, level: int = 1, style: TextStyle = styles.H2) -> list[Flowable]:
         w = self.scope.width
         word = status_word(rnd)
-        flow = self.heading(self.round_heading(rnd), level, styles.H2, key=f"round-{rnd.id}")
+        flow = self.heading(self.round_heading(rnd), level, style, key=f"round-{rnd.id}")
         if word is None:
             status = "Held"
         elif word == "planned":
@@ -638,7 +887,10 @@ class DossierBuilder:
             status = f"{word.capitalize()} — did not take place"
         facts = [("Dates", range_words(rnd.start, rnd.end, approximate=True)), ("Venue", rnd.venue),
                  ("Status", status), ("Mediator", self.person_name(rnd.mediator) if rnd.mediator else None)]
-        flow.append(self.facts(facts))
+        if self.scope.kind != "round":  # a round brief's cover has the round's facts
+            flow.append(self.facts(facts))
+        missing: list[str] = []
+        missing_at = len(flow)
         if rnd.summary:
             flow += [Spacer(1, 6), TextBlock(rnd.summary, styles.BODY)]
         if rnd.sources:
@@ -658,9 +910,10 @@ class DossierBuilder:
                                  self.person_cell(participant.person, rnd), self.cell(participant.role or "")])
             flow.append(_table(rows, [0.22 * w, 0.48 * w, 0.30 * w], zebra=False))
         else:
-            flow.append(self.note("No participants recorded."))
-        flow += self.subheading("Agenda")
+            flow.pop(), flow.pop()  # no heading over nothing
+            missing.append("participants")
         if rnd.topics:
+            flow += self.subheading("Agenda")
             for topic_id in rnd.topics:
                 topic = self.topics.get(topic_id)
                 spans = [Span("•  "), Span(self.topic_title(topic_id), bold=True)]
@@ -668,19 +921,21 @@ class DossierBuilder:
                     spans.append(Span(f" ({topic.category})", color=styles.MUTED))
                 flow.append(TextBlock(spans, styles.BODY.but(space_after=1, indent=8)))
         else:
-            flow.append(self.note("No agenda recorded."))
+            missing.append("agenda")
         ordered = self.ordered(rnd.negotiation)
         put = [p for _key, p in ordered if p.round == rnd.id]
-        flow += self.subheading("Positions put forward")
         if put:
+            flow += self.subheading("Positions put forward")
             flow.append(self.positions_table(put))
         else:
-            flow.append(self.note("No positions recorded for this round."))
+            missing.append("positions put forward in this round")
         prev = analysis.previous_round(self.doc, rnd.id)
         if word is None:
             flow += self.roundless_part(rnd, prev)
-        flow += self.round_events(rnd, prev)
+        flow += self.round_events(rnd, prev, missing)
         flow += self.movement_part(rnd, prev)
+        if missing:
+            flow.insert(missing_at, self.explain("Not recorded: " + "; ".join(missing) + "."))
         return flow
 
     def roundless_part(self, rnd: Round, prev: Round | None) -> list[Flowable]:
@@ -700,16 +955,19 @@ class DossierBuilder:
             flow.append(self.approximate_note())
         return flow
 
-    def round_events(self, rnd: Round, prev: Round | None) -> list[Flowable]:
+    def round_events(self, rnd: Round, prev: Round | None, missing: list[str]) -> list[Flowable]:
         events = analysis.events_of_round(self.doc, rnd.id)
         if prev is not None:
-            title, none = f"Events since {self.short_round(prev)}", \
-                f"No events recorded between {self.short_round(prev)} and this round."
+            title, none = f"Events since {self.short_round(prev)}", f"events since {self.short_round(prev)}"
         else:
-            title, none = "Events up to this round", "No events recorded up to this round."
-        flow = self.subheading(title)
+            title, none = "Events up to this round", "events up to this round"
         if not (rnd.start or rnd.end):
-            return flow + [self.note("The round has no date, so no events are placed with it.")]
+            missing.append("the round's date, so no events are placed with it")
+            return []
+        if not events:
+            missing.append(none)
+            return []
+        flow = self.subheading(title)
         notes = []
         if prev is not None and is_approximate(prev.end or prev.start):
             notes.append(f"after the end of {date_words(prev.end or prev.start)}, as {self.short_round(prev)} is "
@@ -718,7 +976,7 @@ class DossierBuilder:
             notes.append(f"up to the end of {date_words(rnd.end or rnd.start)}, as this round is dated only to it")
         if notes:
             flow.append(self.explain("Events are counted " + "; and ".join(notes) + "."))
-        return flow + [self.events_table(events) if events else self.note(none)]
+        return flow + [self.events_table(events)]
 
     def movement_part(self, rnd: Round, prev: Round | None) -> list[Flowable]:
         w = self.scope.width
@@ -742,6 +1000,14 @@ class DossierBuilder:
         moves = analysis.movement(self.doc, rnd.id, ordered=self.ordered(rnd.negotiation))
         if not moves:
             return flow + [self.note("No positions before or in this round.")]
+        unchanged = sum(1 for m in moves if m.change == analysis.Change.UNCHANGED)
+        moves = [m for m in moves if m.change != analysis.Change.UNCHANGED]
+        stand = (f"{unchanged} position{' stands' if unchanged == 1 else 's stand'} unchanged since "
+                 f"{self.short_round(prev)} (see the position matrix)." if unchanged else "")
+        if not moves:
+            return flow + [self.note("Nothing changed: " + stand[0].lower() + stand[1:])]
+        if stand:
+            flow.append(self.explain("Only what changed is listed. " + stand))
         rows = [self.head_row("Topic", "Party", "Before", "Now", "Change")]
         extra = []
         for row, move in enumerate(moves, start=1):
@@ -765,7 +1031,7 @@ class DossierBuilder:
                                                color=styles.MUTED)]
                                          + [s for p in others for s in self.brief_spans(p, color=styles.MUTED,
                                                                                        lead="\n")],
-                                         styles.CELL.but(size=7.5, leading=9.5, color=styles.MUTED)))
+                                         styles.CELL.but(size=8, leading=10, color=styles.MUTED)))
                 cells += [self.short_position(move.before), _stack(now)]
             rows.append(cells + [change])
         flow.append(_table(rows, [0.17 * w, 0.12 * w, 0.28 * w, 0.28 * w, 0.15 * w], extra=extra))
@@ -824,12 +1090,13 @@ class DossierBuilder:
 
     def matrix(self, neg: Negotiation, as_of: Round | None = None) -> list[Flowable]:
         title = "Position matrix" + (f" as of {self.round_heading(as_of)}" if as_of else "")
-        flow = self.section(title)
         table = analysis.matrix(self.doc, neg.id, as_of.id if as_of else None, ordered=self.ordered(neg.id))
-        flow.append(self.legend())
         topic_ids = [t for t in table.topics if any(table.cell(p, t) for p in table.parties)]
         if not topic_ids:
-            return flow + [self.note("No positions are recorded" + (" as of this round." if as_of else "."))]
+            self.missing.append("positions" + (" as of this round" if as_of else "") + " (no position matrix)")
+            return []
+        flow = self.section(title)
+        flow.append(self.legend())
         approximate_before = self.approximate_count
         parties = table.parties
         w = self.scope.width
@@ -910,7 +1177,7 @@ class DossierBuilder:
         placed = self.placement_words(remark)
         if placed:
             spans.append(Span("\n" + placed, italic=True, color=styles.MUTED))
-        return TextBlock(spans, styles.CELL.but(size=7.5, leading=9.5, color=styles.MUTED))
+        return TextBlock(spans, styles.CELL.but(size=8, leading=10, color=styles.MUTED))
 
     def legend(self) -> Table:
         cells: list = []
@@ -918,13 +1185,13 @@ class DossierBuilder:
         for i, kind in enumerate(KIND_ORDER):
             fill, ink, frame = styles.KIND_LOOK[kind]
             cells.append(TextBlock(Span(kind.label.upper(), bold=True, color=ink),
-                                   styles.CELL.but(size=7.5, leading=9.5, align="center")))
+                                   styles.CELL.but(size=8, leading=10, align="center")))
             extra.append(("BACKGROUND", (i, 0), (i, 0), fill))
             if frame > 1:
                 extra.append(("BOX", (i, 0), (i, 0), frame, styles.INK))
         n = len(cells)
         cells.append(TextBlock(Span("REMARK ONLY", bold=True, color=styles.MUTED),
-                               styles.CELL.but(size=7.5, leading=9.5, align="center")))
+                               styles.CELL.but(size=8, leading=10, align="center")))
         extra.append(("BOX", (n, 0), (n, 0), 0.8, styles.MUTED, None, (2, 1.5)))
         note = TextBlock(self.MATRIX_EXPLAINED, styles.SMALL.but(align="start"))
         w = self.scope.width
@@ -955,35 +1222,42 @@ class DossierBuilder:
         return sorted((self.people[i] for i in seen), key=lambda p: (party_rank.get(p.party, 99), p.name.casefold()))
 
     def people_section(self, neg: Negotiation) -> list[Flowable]:
-        return self.listing("People", self.people_in(neg), lambda person: self.profile(person, neg),
-                            "No people are recorded for this negotiation.")
+        return self.listing("People", self.people_in(neg), lambda person: self.profile(person, neg), "people")
 
     def profile(self, person: Person, neg: Negotiation | None, level: int = 1) -> list[Flowable]:
         w = self.scope.width
-        flow = self.heading(person.name, level, styles.H2, key=f"person-{person.id}")
-        if person.native_name:
-            flow.append(TextBlock(person.native_name, styles.BODY.but(size=12, leading=17, color=styles.MUTED)))
-        flow.append(self.facts([("Party", self.party_name(person.party) if person.party else None),
-                                ("Title", person.title),
-                                ("Also written", "; ".join(person.aliases) if person.aliases else None)]))
+        alone = self.scope.kind == "person"  # the cover already names the person, with title and party
+        missing: list[str] = []
+        if alone:
+            flow: list[Flowable] = [Anchor(f"person-{person.id}")]
+            if person.aliases:
+                flow += [*self.subheading("Also written"), TextBlock("; ".join(person.aliases), styles.BODY)]
+        else:
+            flow = self.heading(person.name, level, styles.H2, key=f"person-{person.id}")
+            if person.native_name:
+                flow.append(TextBlock(person.native_name, styles.BODY.but(size=12, leading=17, color=styles.MUTED)))
+            flow.append(self.facts([("Party", self.party_name(person.party) if person.party else None),
+                                    ("Title", person.title),
+                                    ("Also written", "; ".join(person.aliases) if person.aliases else None)]))
         if person.bio:
             flow += [*self.subheading("Biography"), TextBlock(person.bio, styles.BODY)]
-        flow += self.subheading("Roles")
-        if person.roles:
+        roles = [r for r in person.roles if r.end] if alone else person.roles  # current ones are on the cover
+        if roles:
+            flow += self.subheading("Earlier roles" if alone else "Roles")
             rows = [self.head_row("Title", "Organization", "Period")]
-            ordered = sorted(person.roles, key=lambda r: sort_key(r.start))
+            ordered = sorted(roles, key=lambda r: sort_key(r.start))
             for role in ordered:
                 period = range_words(role.start, role.end) if role.start or role.end else "date unknown"
                 if role.start and not role.end:
                     period = f"since {date_words(role.start)}"
                 rows.append([self.cell(role.title, bold=True), self.cell(role.organization or "—"), self.cell(period)])
             flow.append(_table(rows, [0.45 * w, 0.33 * w, 0.22 * w]))
-        else:
-            flow.append(self.note("No roles recorded."))
+        elif not (alone and person.roles):
+            missing.append("roles")
         rounds = [r for r in (analysis.ordered_rounds(self.doc, neg.id) if neg else [])
                   if any(p.person == person.id for p in r.participants) or r.mediator == person.id]
-        flow += self.subheading("Rounds attended")
         if rounds:
+            flow += self.subheading("Rounds attended")
             for rnd in rounds:
                 role = next((p.role for p in rnd.participants if p.person == person.id and p.role), None)
                 if rnd.mediator == person.id:
@@ -1001,14 +1275,16 @@ class DossierBuilder:
                     spans.append(Span(f" ({'; '.join(said)})", color=styles.MUTED))
                 flow.append(TextBlock(spans, styles.BODY.but(space_after=1, indent=8)))
         else:
-            flow.append(self.note("No rounds attended on record."))
-        flow += self.subheading("Events naming them")
+            missing.append("rounds attended")
         events = analysis.events_naming(self.doc, person.id, neg.id if neg else None)
-        flow.append(self.events_table(events) if events else self.note("No events name this person."))
+        if events:
+            flow += [*self.subheading("Events naming them"), self.events_table(events)]
+        else:
+            missing.append("events naming them")
         positions = [p for p in self.doc.positions if p.person == person.id and (neg is None or
                                                                                p.negotiation == neg.id)]
-        flow += self.subheading("Positions stated")
         if positions:
+            flow += self.subheading("Positions stated")
             if neg is not None:
                 order = {id(p): i for i, (_key, p) in enumerate(self.ordered(neg.id))}
                 positions.sort(key=lambda p: order.get(id(p), 0))
@@ -1019,13 +1295,19 @@ class DossierBuilder:
             if self.approximate_count > before:
                 flow.append(self.approximate_note())
         else:
-            flow.append(self.note("No positions stated on record."))
+            missing.append("positions stated")
         if person.notes:
             flow += [*self.subheading("Analyst notes"), TextBlock(Span(person.notes, italic=True), styles.BODY)]
+        if missing:
+            flow.append(self.explain("Not recorded: " + "; ".join(missing) + "."))
         return flow
 
     # ------------------------------------------------------------ sources
     def sources_annex(self) -> list[Flowable]:
+        listed = self.annexed_sources()
+        if not listed:
+            self.missing.append("sources cited")
+            return []
         flow = self.section("Sources")
         flow.append(TextBlock(
             "References in the text read [S2 B2]: source S2, source reliability B, information credibility 2 "
@@ -1033,9 +1315,6 @@ class DossierBuilder:
             "dossier, brief and profile printed from this workspace, so this list, which holds only the sources "
             "this document cites and those that carried them, may skip numbers.",
             styles.SMALL.but(space_after=8)))
-        listed = self.annexed_sources()
-        if not listed:
-            return flow + [self.note("No sources are cited.")]
         w = self.scope.width
         rows = [self.head_row("Ref.", "Grade", "Source")]
         for source_id in listed:
@@ -1044,7 +1323,7 @@ class DossierBuilder:
             rows.append([
                 _stack([Anchor(f"src-{number}"), self.cell(source_number_label(number), bold=True)]),
                 self.cell(f"{source.reliability}\n{RELIABILITY_LABELS.get(source.reliability, '')}",
-                          style=styles.CELL.but(size=7.5, leading=9.5)),
+                          style=styles.CELL.but(size=8, leading=10)),
                 TextBlock(self.source_spans(source), styles.CELL),
             ])
         flow.append(_table(rows, [0.08 * w, 0.17 * w, 0.75 * w]))
@@ -1108,38 +1387,56 @@ def round_brief_title(builder: DossierBuilder, rnd: Round) -> str:
     return builder.round_title(rnd) + (f" ({word.capitalize()})" if word else "")
 
 
+def _not_recorded(builder: DossierBuilder) -> TextBlock | None:
+    if not builder.missing:
+        return None
+    return builder.explain("Not recorded: " + "; ".join(builder.missing) + ".")
+
+
 def story(builder: DossierBuilder) -> list[Flowable]:
-    """The whole story for the builder's scope. The sources annex comes last: it lists the
-    sources cited by everything made before it."""
+    """The whole story for the builder's scope. The first page says what the paper is about
+    (a profile: the person; a brief or a dossier: what a reader needs first); sections follow
+    one another without empty pages, and a section with nothing to show is one line saying
+    so. The sources annex comes last: it lists the sources cited by everything made before it."""
     scope = builder.scope
     neg = scope.negotiation
     flow: list[Flowable] = []
     if scope.kind == "person" and scope.person is not None:
+        flow += [Anchor(f"profile-{scope.person.id}", scope.person.name, 0)]
         flow += builder.cover("Person profile", scope.person.name)
-        flow += builder.section("Profile")
+        at = len(flow)
         flow += builder.profile(scope.person, neg, level=1)
         flow += builder.sources_annex()
+        line = _not_recorded(builder)
+        if line is not None:
+            flow.insert(at, line)
         return _keep_headings(flow)
     if scope.kind == "round" and scope.round is not None and neg is not None:
         word = status_word(scope.round)
         kind = "Round brief" + (f" — {word.capitalize()}" if word else "")
         flow += builder.cover(kind, f"{neg.title} — {round_brief_title(builder, scope.round)}")
-        flow += builder.section("Round")
-        flow += builder.round_part(scope.round, level=1)
+        flow += builder.at_a_glance(neg, as_of=scope.round)
+        at = len(flow)
+        flow += [_SectionBreak(), Spacer(1, 10)]
+        flow += builder.round_part(scope.round, level=0, style=styles.H1)
         flow += builder.matrix(neg, as_of=scope.round)
         title = f"Gaps as of {builder.round_heading(scope.round)}"
-        flow += builder.heading(title, 1, styles.H2)
-        flow += builder.gap_tables(analysis.gaps(builder.doc, neg.id, scope.round.id,
-                                                 ordered=builder.ordered(neg.id)))
+        gaps = analysis.gaps(builder.doc, neg.id, scope.round.id, ordered=builder.ordered(neg.id))
+        if gaps.conflicts or gaps.answered or gaps.open:
+            flow += [_SectionBreak(), *builder.heading(title, 1, styles.H2)]
+            flow += builder.gap_tables(gaps)
         flow += builder.sources_annex()
+        line = _not_recorded(builder)
+        if line is not None:
+            flow.insert(at, line)
         return _keep_headings(flow)
     title = neg.title if neg else "Negotiation dossier"
     flow += builder.cover("Negotiation dossier", title)
     if neg is None:
-        flow += builder.section("Summary")
         flow.append(builder.note("This workspace holds no negotiation: there are no rounds, positions, people or "
                                  "sources to report."))
         return flow
+    flow += builder.at_a_glance(neg)
     body: list[Flowable] = []
     body += builder.summary(neg)
     body += builder.timeline(neg)
@@ -1152,4 +1449,7 @@ def story(builder: DossierBuilder) -> list[Flowable]:
     flow += [PageBreak(), Anchor(contents_key, "Contents", 0, contents=False), TextBlock("Contents", styles.H1),
              HRFlowable(width="100%", thickness=1.2, color=styles.ACCENT, spaceAfter=8),
              Contents(list(builder.contents))]
+    line = _not_recorded(builder)
+    if line is not None:
+        flow.append(line)
     return _keep_headings(flow + body)

@@ -2,7 +2,10 @@
 
 Only the bundled files are ever used, never the system's fonts. Noto Sans draws Latin,
 Greek and Cyrillic and every character that is not Arabic or Hebrew script; Noto Sans
-Arabic draws Arabic and Persian; Noto Sans Hebrew draws Hebrew.
+Arabic draws Arabic and Persian; Noto Sans Hebrew draws Hebrew. Every font is embedded
+(as subsets); the canvas starts in Noto Sans too, so no standard font is ever referenced.
+Arabic and Hebrew runs are shaped by HarfBuzz and drawn through a ``GlyphFont`` of their
+font (``glyphs.py``); other text is drawn by character.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from functools import cache
 from dossier.resources import resource_path
 
 LATIN, ARABIC, HEBREW = 0, 1, 2
+#: the scripts whose runs are shaped by HarfBuzz
+SHAPED = (ARABIC, HEBREW)
 
 _FILES = {
     (LATIN, False, False): "NotoSans-Regular.ttf",
@@ -41,6 +46,15 @@ def register_fonts() -> None:
     for bold in (False, True):
         for italic in (False, True):
             addMapping(SANS_REGULAR, bold, italic, font_name(LATIN, bold, italic))
+    # Every font in a dossier is a bundled one, embedded.
+    # A table sets its cells' font (reportlab's default: the standard, unembedded Helvetica)
+    # before drawing them, though a cell's text is drawn by its own flowable in its own font.
+    # A drawing (the timeline) starts from reportlab's graphics state, in Helvetica too.
+    from reportlab.graphics.shapes import STATE_DEFAULTS
+    from reportlab.platypus.tables import CellStyle
+
+    CellStyle.fontname = SANS_REGULAR
+    STATE_DEFAULTS["fontName"] = SANS_REGULAR
 
 
 def font_name(script: int, bold: bool = False, italic: bool = False) -> str:

@@ -12,12 +12,14 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Table, Tabl
 from reportlab.platypus.flowables import Flowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from dossier.errors import CancelledError
+from dossier.errors import CancelledError, DossierError
 from dossier.export.pdf import styles
-from dossier.export.pdf.text import Span, TextBlock, TextStyle
+from dossier.export.pdf.text import Span, TextBlock, TextStyle, plain_width
 
 _MARK_STYLE = TextStyle(size=8.5, leading=11, color=styles.MARKING, bold=True, align="center")
-_RUNNING = TextStyle(size=7.5, leading=10, color=styles.MUTED)
+#: how far above or below its line a marking's letters may reach (accents, descenders)
+_INKED = 2.5
+_RUNNING = TextStyle(size=8, leading=10, color=styles.MUTED)
 
 
 @dataclass(frozen=True)
@@ -34,11 +36,48 @@ def _draw_block(canv: Canvas, block: TextBlock, x: float, y_top: float, width: f
     block.drawOn(canv, x, y_top - height)
 
 
+def marking_block(marking: str, width: float) -> TextBlock:
+    """The marking as printed at the top and foot of every page; raises ``DossierError`` when it
+    takes more than ``styles.MARKING_LINES`` lines at the page's width (it is never shortened:
+    a handling caveat cut short would say something else)."""
+    block = TextBlock(marking, _MARK_STYLE)
+    block.wrap(width, 1e6)
+    if len(block._lines) > styles.MARKING_LINES:
+        raise DossierError(
+            f"the marking takes {len(block._lines)} lines at this paper width; at most {styles.MARKING_LINES} "
+            f"fit above and below the text ({len(marking)} characters given): shorten it")
+    return block
+
+
+def one_line(text: str, style: TextStyle, width: float) -> str:
+    """``text`` on one line of ``width``: as it is when it fits, else cut at a word where one is
+    near and ended with an ellipsis (for running heads, which have room for one line)."""
+    text = " ".join(text.split())
+    if plain_width(text, style) <= width:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest start that fits with its ellipsis
+        middle = (low + high + 1) // 2
+        if plain_width(text[:middle].rstrip() + "…", style) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    cut = text[:low]
+    space = cut.rfind(" ")
+    if space > low * 0.7:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:—–-") + "…"
+
+
 def decorate_page(canv: Canvas, doc: DossierTemplate) -> None:
     """Draw the running header and footer of the current page.
 
-    ``Page x of y`` takes y from the previous pass of the build; ``export_pdf`` builds
-    again until the count it printed is the count it made. A layout pass draws nothing.
+    From the edge inwards: the marking (one or two lines, its box at least
+    ``styles.MARKING_EDGE`` from the edge), then the dossier's title (cut to one line) with the
+    preparation date or ``Page x of y``, then a rule; the text starts below the top rule and
+    ends above the bottom one. ``Page x of y`` takes y from the previous pass of the build;
+    ``export_pdf`` builds again until the count it printed is the count it made. A layout pass
+    draws nothing.
     """
     if getattr(canv, "layout_only", False):
         return
@@ -48,21 +87,31 @@ def decorate_page(canv: Canvas, doc: DossierTemplate) -> None:
     inner = width - 2 * styles.MARGIN_X
     x = styles.MARGIN_X
     if doc.running_blocks is None:  # the same on every page: shaped and measured once
-        doc.running_blocks = (TextBlock(running.marking, _MARK_STYLE), TextBlock(running.title, _RUNNING),
-                              TextBlock(f"Prepared {running.prepared}", _RUNNING.but(align="end")))
+        marking = marking_block(running.marking, inner)
+        title = TextBlock(one_line(running.title, _RUNNING, inner * 0.7 - 6), _RUNNING)
+        doc.running_blocks = (marking, title, TextBlock(f"Prepared {running.prepared}", _RUNNING.but(align="end")))
     marking, title, prepared = doc.running_blocks
+    mark_room = styles.MARKING_LINES * _MARK_STYLE.leading
+    edge = styles.MARKING_EDGE + _INKED  # the glyphs' box reaches a little beyond their line
     canv.saveState()
-    _draw_block(canv, marking, x, height - 9 * mm, inner)
+    # top: marking from the edge's margin down, then the title line, then the rule
+    _draw_block(canv, marking, x, height - edge, inner)
+    head_top = height - edge - mark_room - 1.5 * mm
+    _draw_block(canv, title, x, head_top, inner * 0.7)
+    _draw_block(canv, prepared, x + inner * 0.7, head_top, inner * 0.3)
     canv.setStrokeColor(styles.RULE)
     canv.setLineWidth(0.5)
-    canv.line(x, height - 18 * mm, x + inner, height - 18 * mm)
-    _draw_block(canv, title, x, height - 14 * mm, inner * 0.7)
-    _draw_block(canv, prepared, x + inner * 0.7, height - 14 * mm, inner * 0.3)
-    canv.line(x, 16 * mm, x + inner, 16 * mm)
-    _draw_block(canv, title, x, 14.5 * mm, inner * 0.7)
+    rule_top = head_top - _RUNNING.leading - 1.5 * mm
+    canv.line(x, rule_top, x + inner, rule_top)
+    # bottom: the marking's last line ends at the edge's margin, the page line above it
+    marking.wrapOn(canv, inner, 1000)
+    _draw_block(canv, marking, x, edge + marking.height, inner)
+    foot_top = edge + mark_room + 1.5 * mm + _RUNNING.leading
+    _draw_block(canv, title, x, foot_top, inner * 0.7)
     _draw_block(canv, TextBlock(f"Page {doc.page} of {total}", _RUNNING.but(align="end", bold=True)),
-                x + inner * 0.7, 14.5 * mm, inner * 0.3)
-    _draw_block(canv, marking, x, 9 * mm, inner)
+                x + inner * 0.7, foot_top, inner * 0.3)
+    rule_bottom = foot_top + 1.5 * mm
+    canv.line(x, rule_bottom, x + inner, rule_bottom)
     canv.restoreState()
 
 
@@ -99,6 +148,8 @@ class Contents(TableOfContents):
             look = styles.BODY.but(space_after=0, bold=level == 0, indent=14 * level,
                                    color=styles.INK if level == 0 else styles.MUTED)
             page = str(pages.get(key, ""))
+            if len(title) > 160:  # the heading itself prints in full
+                title = title[:159].rstrip() + "…"
             rows.append([TextBlock(Span(title, link=key), look),
                          TextBlock(Span(page, link=key), look.but(align="end", indent=0))])
         if not rows:
@@ -146,9 +197,14 @@ class DossierTemplate(BaseDocTemplate):
         if self.pages_expected is None and canvasmaker is Canvas:
             # No page count is known yet, so this pass cannot be the one kept: lay out only.
             canvasmaker = _LayoutCanvas
+        for flowable in flowables:  # a flowable moved to the next page in an earlier pass starts afresh
+            flowable.__dict__.pop("_postponed", None)
         super().build(flowables, filename, canvasmaker)
         self.pages_printed = self.pages_expected
         self.pages_expected = self.page
+
+    def beforeDocument(self):
+        self.canv.showOutline()  # a viewer opens the document with its outline shown
 
     def afterFlowable(self, flowable):
         if isinstance(flowable, Anchor) and flowable.outline is not None and flowable.in_contents:

@@ -13,8 +13,12 @@ from dossier.model.palette import KIND_FILL
 
 PAPERS = {"a4": A4, "letter": LETTER}
 MARGIN_X = 20 * mm
-MARGIN_TOP = 24 * mm
-MARGIN_BOTTOM = 22 * mm
+#: the marking (up to two lines) keeps this far from every edge of the sheet, so that no
+#: printer cuts it; the running header and footer sit between it and the text
+MARKING_EDGE = 10 * mm
+MARKING_LINES = 2
+MARGIN_TOP = 29 * mm
+MARGIN_BOTTOM = 28 * mm
 
 INK = HexColor(palette.INK)
 MUTED = HexColor(palette.MUTED)
@@ -27,6 +31,8 @@ ZEBRA = HexColor("#f6f7f9")
 
 BODY = TextStyle(size=9.5, leading=13.5, color=INK, space_after=5)
 SMALL = TextStyle(size=8, leading=10.5, color=MUTED)
+#: the smallest type on a page: legends, badges, notes beneath a cell
+LEGEND_SIZE = 8
 CELL = TextStyle(size=8.5, leading=11, color=INK)
 CELL_HEAD = CELL.but(bold=True, color=ACCENT)
 LABEL = CELL.but(bold=True, color=MUTED)

@@ -2,17 +2,42 @@
 
 A :class:`TextBlock` takes plain strings (``Span``), never markup, so ``<b>`` or
 ``<img src=…>`` in user data is drawn as those characters. For each line of the text
-(a newline ends a line and starts a new bidi paragraph):
+(a newline, or any other paragraph separator, ends a line and starts a new bidi paragraph):
 
-1. Arabic and Persian are shaped into presentation forms (``arabic_reshaper``), in
-   logical order; harakat are kept.
-2. The Unicode bidi algorithm (``python-bidi``) resolves each character's embedding level
-   over the whole paragraph; the paragraph's direction is that of its first strong
-   character.
+1. The Unicode bidi algorithm (UAX #9, the ``unicode-bidi`` crate through ``python-bidi``)
+   resolves each character's embedding level over the whole paragraph; the paragraph's
+   direction is that of its first strong character outside isolates.
+2. Runs of Arabic, Persian and Hebrew (one font, one level, one span) are shaped by
+   HarfBuzz (``glyphs.shape``) in logical order; each character gets the advance of the
+   glyphs of its cluster. Other text is measured character by character.
 3. The paragraph is wrapped in logical order at spaces (a word wider than the line is
    cut), measuring each character with the font that draws it.
 4. Each wrapped line is reordered for display (rules L1, L2 and mirroring), cut into runs
-   of one font and one span, and drawn; right-to-left paragraphs are right-aligned.
+   of one font, one span and one level, and drawn; right-to-left paragraphs are
+   right-aligned. Shaped runs are drawn glyph by glyph id through a ``GlyphFont`` whose
+   ``ToUnicode`` map gives back the letters of each glyph's cluster, so the PDF extracts
+   and copies as the workspace's text (no presentation forms, ZWNJ kept).
+
+Bidi controls (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, LRM, RLM, ALM) are **kept
+and applied**: the bidi algorithm resolves the levels with them, unmatched or
+overflowing ones included, and they are never drawn (they have no width and no glyph),
+so they are not in the extracted text either. An unclosed embedding, override or isolate
+reaches to the end of the paragraph that holds it, as UAX #9 says (with a python-bidi
+older than the one wrapping ``unicode-bidi``, isolates are read as the embeddings closest
+to them). ZWNJ and ZWJ go with the Arabic or Hebrew text around them, shape it, and are
+kept in the extracted text.
+
+Text extractors such as poppler turn visual order back into logical order with a simple
+rule: a right-to-left stretch runs from its first right-to-left character to the next
+left-to-right letter or digit, and is turned around character by character. So the text
+behind each glyph drawn right to left is stored reversed (``glyphs.py``), a mirrored
+bracket stands for the bracket of the logical text, and where the bidi algorithm and
+that rule disagree the PDF carries an invisible mark: in a left-to-right paragraph the
+last glyph of a right-to-left stretch that left-to-right text follows stands for its
+text and a LEFT-TO-RIGHT MARK (a bracket or space after a right-to-left name would
+otherwise be taken into the stretch), and a stretch that starts with a neutral
+character or a mark starts with a RIGHT-TO-LEFT MARK. A copy may carry these marks;
+they are invisible and say what the bidi algorithm said.
 
 Wrapping before reordering is what keeps a multi-line Arabic or Hebrew paragraph in
 the right line order. Long texts split across pages line by line, at any size.
@@ -23,11 +48,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import accumulate
 
-import arabic_reshaper
 from bidi import algorithm as bidi_algorithm
 from bidi.mirror import MIRRORED
 from reportlab.lib.colors import Color, black
@@ -35,11 +59,27 @@ from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus.flowables import Flowable
 
-from dossier.export.pdf.fonts import LATIN, font_name, script_of
+from dossier.export.pdf.fonts import LATIN, SHAPED, font_name, script_of
+from dossier.export.pdf.glyphs import cluster_texts, glyph_font, shape
 
-_RTL_OR_CONTROL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
-_RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False})
+try:
+    from bidi.bidi import get_display_inner as _bidi_info
+except ImportError:  # pragma: no cover - an older python-bidi
+    _bidi_info = None
+
+#: any character that is right to left or a bidi control: without one, a paragraph is all level 0
+_RTL_OR_CONTROL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u200e\u200f\u202a-\u202e"
+                             "\u2066-\u2069\U00010800-\U00010fff\U0001e800-\U0001efff]")
+#: what ends a bidi paragraph (class B); each starts a new line
+_PARAGRAPH_END = re.compile("\r\n|[\n\r\x1c-\x1e\x85\u2029]")
+#: joiners take the font of the letters they join
+_JOINERS = frozenset("\u200c\u200d")
+_LRM, _RLM = "\u200e", "\u200f"
+_STRONG_OR_NUMBER = frozenset(("L", "R", "AL", "EN", "AN"))
+_LEVEL = re.compile(r"Level\(\s*(\d+),\s*\)")
+#: bidi isolates as the embeddings closest to them, for the pure-Python algorithm (which has no isolates)
+_ISOLATES_AS_EMBEDDINGS = str.maketrans({"\u2066": "\u202a", "\u2067": "\u202b", "\u2068": "\u202a",
+                                         "\u2069": "\u202c"})
 
 
 @dataclass(frozen=True)
@@ -140,14 +180,45 @@ class _Line:
     para: int
     start: int
     end: int
-    runs: tuple[tuple[float, float, str, str, int], ...]  # (x, width, text, font, span)
+    #: (x, width, text, font, span, rise): ``text`` drawn in ``font`` from x, raised by ``rise``
+    #: points; a shaped run's text is the codes of its glyphs in a ``GlyphFont``
+    runs: tuple[tuple[float, float, str, str, int, float], ...]
     width: float
     rtl: bool
 
 
 def _resolve_levels(text: str) -> tuple[list[int] | None, int]:
+    """Each character's embedding level and the paragraph's level (None: all left to right)."""
     if not _RTL_OR_CONTROL.search(text):
         return None, 0
+    if _bidi_info is not None:
+        try:
+            return _levels_of(text)
+        except (ValueError, TypeError):  # an unexpected report: the algorithm below does it
+            pass
+    return _python_levels(text.translate(_ISOLATES_AS_EMBEDDINGS))
+
+
+def _levels_of(text: str) -> tuple[list[int], int]:
+    """The levels ``unicode-bidi`` resolves (the whole of UAX #9, isolates included), read
+    from its report: one level per byte of UTF-8, then the paragraph's."""
+    report = _bidi_info(text, None, True)
+    # the text comes first in the report, escaped: a line break there is never a real one
+    start, end = report.index("\n    levels: ["), report.index("\n    paragraphs: [")
+    by_byte = [int(level) for level in _LEVEL.findall(report, start, end)]
+    base = int(_LEVEL.search(report, end).group(1))
+    if len(by_byte) == len(text):
+        return by_byte, base
+    data = text.encode("utf-8")
+    if len(by_byte) != len(data):
+        raise ValueError("levels do not match the text")
+    levels = [level for level, byte in zip(by_byte, data) if byte & 0xC0 != 0x80]  # each character's first byte
+    if len(levels) != len(text):
+        raise ValueError("levels do not match the text")
+    return levels, base
+
+
+def _python_levels(text: str) -> tuple[list[int], int]:
     storage = bidi_algorithm.get_empty_storage()
     base = bidi_algorithm.get_base_level(text)
     storage["base_level"] = base
@@ -165,23 +236,58 @@ def _resolve_levels(text: str) -> tuple[list[int] | None, int]:
     return levels, base
 
 
+def _scripts(piece: str) -> list[int]:
+    """The bundled font script of each character; joiners take that of the letters they join."""
+    scripts = [script_of(ch) for ch in piece]
+    for k, ch in enumerate(piece):
+        if ch in _JOINERS:
+            before = scripts[k - 1] if k else LATIN
+            after = scripts[k + 1] if k + 1 < len(piece) else LATIN
+            scripts[k] = before if before in SHAPED else after if after in SHAPED else LATIN
+    return scripts
+
+
+def _shaped_widths(text: str, fonts: list[str], spans: list[int], levels: list[int] | None,
+                   char_widths: list[float], size: float) -> None:
+    """Give the characters of shaped runs (one font, one span, one level) the advances of their clusters."""
+    n = len(text)
+    i = 0
+    while i < n:
+        font = fonts[i]
+        if font not in _SHAPED_FONTS:
+            i += 1
+            continue
+        level = levels[i] if levels is not None else 0
+        j = i + 1
+        while j < n and fonts[j] == font and spans[j] == spans[i] and (levels is None or levels[j] == level):
+            j += 1
+        widths = [0.0] * (j - i)
+        for glyph in shape(font, text[i:j], bool(level % 2)):
+            widths[glyph.cluster] += glyph.advance
+        char_widths[i:j] = [w * size / 1000 for w in widths]
+        i = j
+
+
+#: the registered names of the fonts whose runs are shaped
+_SHAPED_FONTS: set[str] = {font_name(script, bold, italic) for script in SHAPED
+                           for bold in (False, True) for italic in (False, True)}
+
+
 def _prepare(spans: list[Span], style: TextStyle, widths: _Widths) -> list[_Paragraph]:
     pieces: list[list[tuple[str, int]]] = [[]]
     for index, span in enumerate(spans):
-        lines = span.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        lines = _PARAGRAPH_END.split(span.text)
         for number, line in enumerate(lines):
             if number:
                 pieces.append([])
-            line = line.replace("\t", "    ")
-            if _ARABIC.search(line):
-                line = _RESHAPER.reshape(line)
-            pieces[-1].append((line, index))
+            pieces[-1].append((line.replace("\t", "    "), index))
     paragraphs = []
     for parts in pieces:
         text = "".join(p for p, _ in parts)
         span_ids: list[int] = []
         fonts: list[str] = []
         char_widths: list[float] = []
+        shaped = False
         for piece, span_id in parts:
             span = spans[span_id]
             bold, italic = span.bold or style.bold, span.italic or style.italic
@@ -191,12 +297,18 @@ def _prepare(spans: list[Span], style: TextStyle, widths: _Widths) -> list[_Para
                 fonts += [font] * len(piece)
                 char_widths += widths.each(piece, font)
                 continue
-            for ch in piece:
-                font = font_name(script_of(ch), bold, italic)
+            for ch, script in zip(piece, _scripts(piece)):
+                font = font_name(script, bold, italic)
                 fonts.append(font)
-                char_widths.append(widths.of(ch, font))
-        cum = [0.0, *accumulate(char_widths)]
+                if script in SHAPED:
+                    shaped = True
+                    char_widths.append(0.0)  # measured below, by cluster
+                else:
+                    char_widths.append(widths.of(ch, font))
         levels, base = _resolve_levels(text)
+        if shaped:
+            _shaped_widths(text, fonts, span_ids, levels, char_widths, widths.size)
+        cum = [0.0, *accumulate(char_widths)]
         paragraphs.append(_Paragraph(text, fonts, span_ids, levels, base, cum))
     return paragraphs
 
@@ -303,7 +415,7 @@ def _ltr_line(para: _Paragraph, index: int, start: int, end: int) -> _Line:
             chars = text[i:j]
             if not chars.isprintable():  # drop format and control characters (they have no width)
                 chars = "".join(ch for ch in chars if not _invisible(ch))
-            runs.append((cum[i] - cum[start], cum[j] - cum[i], chars, fonts[i], span_ids[i]))
+            runs.append((cum[i] - cum[start], cum[j] - cum[i], chars, fonts[i], span_ids[i], 0.0))
     return _Line(index, start, end, tuple(runs), cum[end] - cum[start], bool(para.base))
 
 
@@ -311,27 +423,122 @@ def _line(para: _Paragraph, index: int, start: int, end: int, widths: _Widths) -
     if para.levels is None:
         return _ltr_line(para, index, start, end)
     order = _visual_order(para, start, end)
-    rtl_levels = para.levels
-    runs = []
-    x = 0.0
-    run_chars: list[str] = []
-    run_key = None
-    run_x = 0.0
+    levels, text, fonts, spans, cum = para.levels, para.text, para.fonts, para.spans, para.cum
+    # visual runs: one font, one span, one level, and characters next to each other in the text
+    groups: list[list[int]] = []
+    previous = key = None
     for i in order:
-        ch = para.text[i]
-        key = (para.fonts[i], para.spans[i])
-        if key != run_key:
-            if run_chars:
-                runs.append((run_x, x - run_x, "".join(run_chars), run_key[0], run_key[1]))
-            run_chars, run_key, run_x = [], key, x
-        if rtl_levels is not None and rtl_levels[i] % 2:
-            ch = MIRRORED.get(ch, ch)
-        if not _invisible(ch):
-            run_chars.append(ch)
-        x += widths.of(ch, key[0])
-    if run_chars:
-        runs.append((run_x, x - run_x, "".join(run_chars), run_key[0], run_key[1]))
+        level = levels[i]
+        this = (fonts[i], spans[i], level)
+        if this != key or i != previous + (-1 if level % 2 else 1):
+            groups.append([])
+            key = this
+        groups[-1].append(i)
+        previous = i
+    runs: list[tuple[float, float, str, str, int, float]] = []
+    x = 0.0
+    size = widths.size
+    for number, group in enumerate(groups):
+        first = group[0]
+        font, span, level = fonts[first], spans[first], levels[first]
+        rtl = bool(level % 2)
+        # the end of a right-to-left stretch that left-to-right text follows: see the module's docstring
+        mark = (rtl and not para.base and number + 1 < len(groups)
+                and not levels[groups[number + 1][0]] % 2)
+        # the start of a right-to-left stretch
+        opens = rtl and (not number or not levels[groups[number - 1][0]] % 2)
+        if font in _SHAPED_FONTS:
+            x = _shaped_run(runs, x, text, min(group), max(group) + 1, font, span, rtl, opens, mark, size)
+            continue
+        opens = opens and not para.base
+        # characters drawn as they are, or (where the glyph drawn is not the text it stands
+        # for: a mirrored bracket, the ends of a right-to-left stretch) through the glyph font
+        pieces: list[tuple[str, str | None]] = []  # (character drawn, text behind it when not itself)
+        for i in group:
+            ch = text[i]
+            if _invisible(ch):
+                continue
+            drawn = MIRRORED.get(ch, ch) if rtl else ch
+            pieces.append((drawn, ch if drawn != ch else None))
+        if opens or mark:  # spaces are word gaps to extractors: the marks go on the characters next to them
+            shown = [k for k, (drawn, _) in enumerate(pieces) if drawn != " "]
+            if opens and shown and unicodedata.bidirectional(pieces[shown[0]][0]) not in _STRONG_OR_NUMBER:
+                drawn, behind = pieces[shown[0]]
+                pieces[shown[0]] = (drawn, _RLM + (behind or drawn))
+            if mark and shown:
+                drawn, behind = pieces[shown[-1]]
+                pieces[shown[-1]] = (drawn, (behind or drawn) + _LRM)
+        width = sum(cum[i + 1] - cum[i] for i in group)
+        if any(behind for _, behind in pieces):
+            _latin_glyph_runs(runs, x, pieces, font, span, widths)
+        elif pieces:
+            runs.append((x, width, "".join(drawn for drawn, _ in pieces), font, span, 0.0))
+        x += width
     return _Line(index, start, end, tuple(runs), x, bool(para.base))
+
+
+def _latin_glyph_runs(runs: list, x: float, pieces: list[tuple[str, str | None]], font: str, span: int,
+                      widths: _Widths) -> None:
+    """Append runs drawing ``pieces``: each character drawn in ``font``, or through its glyph
+    font where the text behind it is not the character itself."""
+    glyphs = face = None
+    plain: list[str] = []
+    plain_x = x
+    for drawn, behind in pieces:
+        width = widths.of(drawn, font)
+        if behind is None:
+            if not plain:
+                plain_x = x
+            plain.append(drawn)
+        else:
+            if plain:
+                runs.append((plain_x, x - plain_x, "".join(plain), font, span, 0.0))
+                plain = []
+            if glyphs is None:
+                glyphs, face = glyph_font(font), getFont(font).face
+            runs.append((x, width, glyphs.code(face.charToGlyph.get(ord(drawn), 0), behind), glyphs.fontName,
+                         span, 0.0))
+        x += width
+    if plain:
+        runs.append((plain_x, x - plain_x, "".join(plain), font, span, 0.0))
+
+
+def _shaped_run(runs: list, x: float, text: str, start: int, end: int, font: str, span: int, rtl: bool,
+                opens: bool, mark: bool, size: float) -> float:
+    """Append the runs that draw ``text[start:end]`` shaped, from ``x``; return where it ends.
+    A run is cut wherever a glyph is not where the previous one's advance leaves it.
+    ``opens`` and ``mark``: the run starts, or ends, a right-to-left stretch (see the module's docstring)."""
+    piece = text[start:end]
+    glyphs = shape(font, piece, rtl)
+    texts = cluster_texts(piece, glyphs)
+    if rtl:
+        texts = [t[::-1] for t in texts]  # read back right to left by extractors: see glyphs.py
+        # a stretch that starts (on the left) with a mark or a joiner starts it with a mark of its own
+        first = next((k for k, t in enumerate(texts) if t), None)
+        if opens and first is not None and unicodedata.bidirectional(texts[first][0]) not in ("R", "AL"):
+            texts[first] = _RLM + texts[first]
+    glyph_font_ = glyph_font(font)
+    name = glyph_font_.fontName
+    scale = size / 1000
+    last = len(glyphs) - 1
+    pen = x
+    codes: list[str] = []
+    run_x = run_rise = expected = 0.0
+    for k, (glyph, glyph_text) in enumerate(zip(glyphs, texts)):
+        if mark and k == last:
+            glyph_text += _LRM
+        gx, rise = pen + glyph.x_offset * scale, glyph.y_offset * scale
+        if codes and (abs(gx - expected) > 1e-3 or rise != run_rise):
+            runs.append((run_x, expected - run_x, "".join(codes), name, span, run_rise))
+            codes = []
+        if not codes:
+            run_x, run_rise = gx, rise
+        codes.append(glyph_font_.code(glyph.gid, glyph_text))
+        expected = gx + glyph_font_.advance(glyph.gid) * scale
+        pen += glyph.advance * scale
+    if codes:
+        runs.append((run_x, expected - run_x, "".join(codes), name, span, run_rise))
+    return pen
 
 
 class TextBlock(Flowable):
@@ -458,7 +665,7 @@ class TextBlock(Flowable):
                 left = self.width - line.width
             else:
                 left = style.indent
-            for x, width, text, font, span_id in line.runs:
+            for x, width, text, font, span_id, rise in line.runs:
                 span = self.spans[span_id]
                 if text:
                     color = span.color or style.color
@@ -480,7 +687,7 @@ class TextBlock(Flowable):
                     # setTextOrigin() and textOut() as the operators they write, without
                     # reportlab's pure-Python number formatting and the stringWidth() that only
                     # advances a cursor the next line replaces anyway
-                    code.append(f"1 0 0 1 {left + x:.3f} {baseline:.3f} Tm")
+                    code.append(f"1 0 0 1 {left + x:.3f} {baseline + rise:.3f} Tm")
                     if subset_font is None:
                         code.append(format_text(text))
                     else:

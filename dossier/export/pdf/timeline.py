@@ -21,8 +21,8 @@ from dossier.model.dates import PartialDate
 
 ROW = 15.0
 ROWS_PER_CHART = 42
-_LABEL = TextStyle(size=7.5, leading=9, color=styles.INK)
-_AXIS = 7.0
+_LABEL = TextStyle(size=8, leading=9.5, color=styles.INK)
+_AXIS = 8.0
 _ROUND = styles.ACCENT
 _EVENT = HexColor("#b0620f")
 _NOT_HELD = styles.MUTED
@@ -45,10 +45,10 @@ def _label(drawing: Drawing, text: str, x: float, y: float, width: float, style:
     line = block._lines[0] if block._lines else None
     if line is None:
         return
-    for run_x, run_w, run_text, font, _span_id in line.runs:
+    for run_x, run_w, run_text, font, _span_id, rise in line.runs:
         if run_x + run_w > width:
             break
-        drawing.add(String(x + run_x, y, run_text, fontName=font, fontSize=style.size, fillColor=style.color))
+        drawing.add(String(x + run_x, y + rise, run_text, fontName=font, fontSize=style.size, fillColor=style.color))
 
 
 def _ticks(first: date, last: date, room: int) -> list[tuple[date, str]]:
@@ -57,7 +57,7 @@ def _ticks(first: date, last: date, room: int) -> list[tuple[date, str]]:
     ticks = []
     if years >= 3:
         step = max(1, -(-years // room))
-        for year in range(first.year, last.year + 2, step):
+        for year in range(first.year, min(last.year + 2, date.max.year + 1), step):  # never past 9999
             ticks.append((date(year, 1, 1), str(year)))
     else:
         months = (last.year - first.year) * 12 + last.month - first.month + 1
@@ -69,6 +69,8 @@ def _ticks(first: date, last: date, room: int) -> list[tuple[date, str]]:
             while month > 12:
                 month -= 12
                 year += 1
+            if year > date.max.year:
+                break
     return ticks
 
 
@@ -175,7 +177,7 @@ def legend_drawing(width: float) -> Drawing:
                        strokeDashArray=[2, 1.5]))
         else:
             _not_held(d, x, x + 14, y + 4.5, x + 14, "")
-        d.add(String(x + 18, y + 4, text, fontName=SANS_REGULAR, fontSize=7.5, fillColor=styles.INK))
+        d.add(String(x + 18, y + 4, text, fontName=SANS_REGULAR, fontSize=8, fillColor=styles.INK))
     return d
 
 
