@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dossier.model.dates import sort_key
 from dossier.model.records import Event
 from dossier.services import records
 from dossier.services.workspace import Workspace
@@ -27,6 +28,7 @@ def delete(ws: Workspace, event_id: str, *, cascade: bool = False) -> DeleteOutc
 
 
 def list_events(ws: Workspace, negotiation_id: str | None = None) -> list[Event]:
-    """Events by date; a partial date sorts before fuller dates inside its range."""
-    return records.find(ws, COLLECTION, {"negotiation": negotiation_id} if negotiation_id else None,
-                        order_by=("date", "uid"))
+    """Events by date; a date known only to the month or year sorts after the days inside it."""
+    found = records.find(ws, COLLECTION, {"negotiation": negotiation_id} if negotiation_id else None,
+                         order_by=("date", "uid"))
+    return sorted(found, key=lambda e: (sort_key(e.date), e.id))

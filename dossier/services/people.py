@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dossier.model.dates import sort_key
 from dossier.model.records import Person
 from dossier.services import records
 from dossier.services.workspace import Workspace
@@ -39,4 +40,5 @@ def rounds_attended(ws: Workspace, person_id: str) -> list:
 
 def positions_stated(ws: Workspace, person_id: str) -> list:
     records.get(ws, COLLECTION, person_id)
-    return records.find(ws, "positions", {"person": person_id}, order_by=("date", "uid"))
+    found = records.find(ws, "positions", {"person": person_id}, order_by=("date", "uid"))
+    return sorted(found, key=lambda p: (sort_key(p.date), p.id))  # partial dates after the days inside them

@@ -8,7 +8,7 @@ import pytest
 
 from dossier.errors import NotFoundError, ReferencedError, ValidationError
 from dossier.model import Citation, Participant, Person, Position, Role, Round, Source, Topic
-from dossier.services import people, positions, records, rounds, sources, topics
+from dossier.services import events, people, positions, records, rounds, sources, topics
 
 
 def paths(exc: ValidationError) -> list[str]:
@@ -137,6 +137,14 @@ def test_delete_preview_changes_nothing_and_restores(demo_workspace):
 def test_rounds_attended_and_positions_stated(demo_workspace):
     assert [r.id for r in people.rounds_attended(demo_workspace, "asaad-al-shaybani")] == ["round-4", "round-5"]
     assert [p.id for p in people.positions_stated(demo_workspace, "asaad-al-shaybani")] == ["pos-sy-withdrawal"]
+
+
+def test_lists_put_a_partial_date_after_the_days_inside_it(demo_workspace):
+    # "2025" (Dermer resigns) after 29 Dec 2025; "2026-01" after nothing dated inside January
+    assert [e.id for e in events.list_events(demo_workspace, "il-sy-security")] == [
+        "ev-assad-falls", "ev-miami-meeting", "ev-dermer-resigns", "ev-new-team"]
+    dates = [p.date for p in positions.list_positions(demo_workspace, party="il")]
+    assert dates == ["2025-12-29", "2025-12-29", "2025-12-29", "2026-01", "2026-01"]
 
 
 def test_participant_with_unknown_person(demo_workspace):
