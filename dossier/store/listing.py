@@ -7,7 +7,9 @@ same on its last page as on its first.
 
 An order is a sort value, then (for a value taken from a joined record: a position's
 party, topic, round or person) that record's id, then the row's own integer key, which
-makes it total. Rows without a value come first going up and last going down (SQLite's
+makes it total. A date sorts as dates do ("Dates are ranges", docs/analysis.md): a month or
+a year after every day inside it, by ``date || '~'`` (``tables.date_order``), on which the
+date indexes are. Rows without a value come first going up and last going down (SQLite's
 rule for NULL). Each order is walked in up to three segments, every one served by an
 index without an ``OR`` that would stop it seeking:
 
@@ -85,6 +87,9 @@ class _Sort:
     value: ColumnElement
     via: _Join | None = None
     nullable: bool = False  # the value can be NULL even where its record is there
+    #: for a nullable value that is an expression, the least value it can have: SQLite seeks past
+    #: the NULLs of an index on an expression by ``value >= least``, not by ``IS NOT NULL``
+    least: object = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,12 @@ def _eq_filter(column) -> Callable[[object], ColumnElement]:
 
 def _nocase(column) -> ColumnElement:
     return t.nocase(column)
+
+
+def _date_order(column) -> ColumnElement:
+    """A partial date as dates sort: a month or a year after every day inside it (the
+    ``*_date_order`` indexes are on this expression)."""
+    return t.date_order(column)
 
 
 # ---------------------------------------------------------------- people
@@ -237,7 +248,7 @@ def _positions_cells():
 
 def _positions_sorts():
     return {
-        "date": _Sort(positions.c.date, nullable=True),
+        "date": _Sort(_date_order(positions.c.date), nullable=True, least=""),
         "party": _Sort(_nocase(_pos_party.c.name), _POS_PARTY),
         "topic": _Sort(_nocase(_pos_topic.c.title), _POS_TOPIC),
         "kind": _Sort(positions.c.kind),
@@ -273,7 +284,7 @@ def _rounds_sorts():
     return {
         "number": _Sort(rounds.c.number, nullable=True),
         "title": _Sort(_nocase(rounds.c.title), nullable=True),
-        "dates": _Sort(rounds.c.start, nullable=True),
+        "dates": _Sort(_date_order(rounds.c.start), nullable=True, least=""),
         "venue": _Sort(_nocase(rounds.c.venue), nullable=True),
         "status": _Sort(rounds.c.status),
     }
@@ -306,7 +317,7 @@ def _sources_sorts():
         "title": _Sort(_nocase(sources.c.title)),
         "publisher": _Sort(_nocase(sources.c.publisher), nullable=True),
         "reliability": _Sort(sources.c.reliability),
-        "published": _Sort(sources.c.published, nullable=True),
+        "published": _Sort(_date_order(sources.c.published), nullable=True, least=""),
         "via": _Sort(_nocase(_via.c.title), _SOURCE_VIA),
         "cited": _Sort(_citations_count()),
         "number": _Sort(sources.c.number),
@@ -396,6 +407,10 @@ class _Segment:
     holds: Callable[[tuple], bool]  # whether a sort key not held by an earlier segment is here
     joined: _Join | None = None
     seek: tuple[ColumnElement, ...] | None = None  # what the keyset compares, if not ``keys``
+    #: ``where`` only says what a keyset bound on ``keys`` says too (the first key is not NULL),
+    #: so a page going on from a row of this segment leaves it out: two bounds on one index
+    #: column, the planner might seek by the one that skips nothing
+    bounded: bool = False
 
 
 def _segments(table, sort: _Sort) -> list[_Segment]:
@@ -409,8 +424,10 @@ def _segments(table, sort: _Sort) -> list[_Segment]:
     if sort.nullable:
         out.append(_Segment(value.is_(None), (*ref, key), lambda k: k[0] is None, via,
                             tuple(_Unindexed(r) for r in ref) + (key,)))
-    has_value = value.is_not(None) if sort.nullable else None
-    out.append(_Segment(has_value, (value, *ref, key), lambda k: True, via))
+    has_value = None
+    if sort.nullable:
+        has_value = value.is_not(None) if sort.least is None else value >= sort.least
+    out.append(_Segment(has_value, (value, *ref, key), lambda k: True, via, bounded=True))
     return out
 
 
@@ -471,9 +488,10 @@ def page(conn: Connection, collection: str, *, filters: dict[str, object] | None
     out: list[ListRow] = []
     for i, segment in enumerate(segments):
         where = [*conds]
-        if segment.where is not None:
+        resumed = i == 0 and after is not None
+        if segment.where is not None and not (resumed and segment.bounded):
             where.append(segment.where)
-        if i == 0 and after is not None:
+        if resumed:
             where.append(_after(segment.seek or segment.keys, after[-len(segment.keys):], descending))
         q = (select(*columns).select_from(_from(listing, segment.joined, loop_first)).where(*where)
              .order_by(*(k.desc() if descending else k.asc() for k in segment.keys)).limit(limit - len(out)))

@@ -83,6 +83,31 @@ def _like_nocase_like(element: like_nocase, compiler, **kw) -> str:
     return f"{column} LIKE {pattern} ESCAPE '\\'"
 
 
+class date_order(FunctionElement):  # noqa: N801 - reads as SQL: date_order(positions.c.date)
+    """A partial date as it sorts ("Dates are ranges", docs/analysis.md): ``date || '~'``.
+
+    A date is stored as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (checked), and '~' sorts after
+    '-' and every digit, so ``2025-06-30~`` < ``2025-06~`` < ``2025-07-01~`` < ``2025-12~`` <
+    ``2025~``: a month or a year after every fuller date inside it, before the next one; NULL
+    stays NULL. Compared byte by byte: SQLite's BINARY collation, ``COLLATE "C"`` on PostgreSQL
+    (a database's own collation may pass over punctuation). The ``*_date_order`` indexes are on
+    this very expression, and SQLite uses an index on an expression only for a query that spells
+    it the same: so the '~' is written in the SQL, never sent as a parameter."""
+
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(date_order)
+def _date_order_c(element: date_order, compiler, **kw) -> str:
+    return f"({compiler.process(element.clauses, **kw)} || '~') COLLATE \"C\""
+
+
+@compiles(date_order, "sqlite")
+def _date_order_binary(element: date_order, compiler, **kw) -> str:
+    return f"({compiler.process(element.clauses, **kw)} || '~')"
+
+
 #: Every table of a workspace (SQLAlchemy Core: nothing here needs the ORM).
 metadata = MetaData(naming_convention=NAMING)
 
@@ -209,9 +234,10 @@ rounds = _record_table(
     CheckConstraint(enum_check("status", ["planned", "held", "postponed", "cancelled"]), name="status"),
     CheckConstraint(checks.partial_date("start"), name="start"),
     CheckConstraint(checks.partial_date("end"), name="end"),
-    Index("ix_rounds_negotiation_start", "negotiation_id", "start"),
     Index("ix_rounds_number", "number"),
 )
+# one negotiation's rounds by date (and the look-up of a negotiation's rounds)
+Index("ix_rounds_negotiation_start_order", rounds.c.negotiation_id, date_order(rounds.c.start))
 
 
 round_participants = _list_table(
@@ -244,10 +270,7 @@ positions = _record_table(
         name="kind",
     ),
     CheckConstraint(checks.partial_date("date"), name="date"),
-    Index("ix_positions_negotiation_date", "negotiation_id", "date"),
     Index("ix_positions_negotiation_topic_party", "negotiation_id", "topic_id", "party_id"),
-    Index("ix_positions_negotiation_kind_date", "negotiation_id", "kind", "date"),
-    Index("ix_positions_date", "date"),
     # one negotiation's positions in each order of the Positions table (listing.py)
     Index("ix_positions_negotiation_party", "negotiation_id", "party_id"),
     Index("ix_positions_negotiation_topic", "negotiation_id", "topic_id"),
@@ -257,6 +280,11 @@ positions = _record_table(
 )
 Index("ix_positions_negotiation_summary_nocase", positions.c.negotiation_id,
       positions.c.summary.collate("NOCASE"))  # SQLite only (see migration 0006)
+# positions by date, as dates sort (``date_order``): one negotiation's, one kind of them, every one
+Index("ix_positions_negotiation_date_order", positions.c.negotiation_id, date_order(positions.c.date))
+Index("ix_positions_negotiation_kind_date_order", positions.c.negotiation_id, positions.c.kind,
+      date_order(positions.c.date))
+Index("ix_positions_date_order", date_order(positions.c.date))
 
 
 #: ``number`` is the source's number in this workspace (S1, S2 …): given once, when the source is
@@ -277,9 +305,9 @@ sources = _record_table(
     CheckConstraint(checks.partial_date("published"), name="published"),
     CheckConstraint("via_id IS NULL OR via_id <> id", name="via_self"),
     CheckConstraint("number >= 1", name="number"),
-    Index("ix_sources_published", "published"),
 )
 Index("ix_sources_title_nocase", sources.c.title.collate("NOCASE"))
+Index("ix_sources_published_order", date_order(sources.c.published))
 
 
 #: The highest number ever given to a record of a numbered collection (``sources``), so that

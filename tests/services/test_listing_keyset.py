@@ -2,7 +2,8 @@
 
 Each walk, whatever its page size, must give every matching row once, in the order a
 plain query sorted in Python gives: rows without the joined record first (by key), then
-rows whose value is NULL (by joined id, key), then by value without case (ASCII), joined
+rows whose value is NULL (by joined id, key), then by value (text without case (ASCII), a
+date as ``dates.sort_key`` orders it: a month or a year after the days inside it), joined
 id, key; descending is the exact reverse.
 """
 
@@ -15,6 +16,7 @@ import pytest
 from listing_ties import ties_document
 from sqlalchemy import event
 
+from dossier.model.dates import sort_key as date_sort_key
 from dossier.services import interchange, listing
 from dossier.services.workspace import open_workspace
 
@@ -29,37 +31,39 @@ def ties(tmp_path_factory):
 
 
 # ------------------------------------------------------------------ the expected order
-#: collection -> (FROM clause of a plain query, sort -> (value, joined id or None, compared without case))
+#: how a plain query's value is compared: as it is, as text without case, as a date
+PLAIN, NOCASE, DATE = "plain", "nocase", "date"
+#: collection -> (FROM clause of a plain query, sort -> (value, joined id or None, how compared))
 ORACLE = {
     "positions": (
         "positions x JOIN negotiations n ON n.id = x.negotiation_id JOIN parties pa ON pa.id = x.party_id "
         "JOIN topics t ON t.id = x.topic_id LEFT JOIN rounds r ON r.id = x.round_id "
         "LEFT JOIN people pe ON pe.id = x.person_id",
-        {"date": ("x.date", None, False), "party": ("pa.name", "pa.id", True),
-         "topic": ("t.title", "t.id", True), "kind": ("x.kind", None, False),
-         "summary": ("x.summary", None, True), "round": ("r.number", "r.id", False),
-         "person": ("pe.name", "pe.id", True)},
+        {"date": ("x.date", None, DATE), "party": ("pa.name", "pa.id", NOCASE),
+         "topic": ("t.title", "t.id", NOCASE), "kind": ("x.kind", None, PLAIN),
+         "summary": ("x.summary", None, NOCASE), "round": ("r.number", "r.id", PLAIN),
+         "person": ("pe.name", "pe.id", NOCASE)},
     ),
     "people": (
         "people x LEFT JOIN parties pa ON pa.id = x.party_id",
-        {"name": ("x.name", None, True), "native_name": ("x.native_name", None, False),
-         "party": ("pa.name", "pa.id", True), "title": ("x.title", None, True),
+        {"name": ("x.name", None, NOCASE), "native_name": ("x.native_name", None, PLAIN),
+         "party": ("pa.name", "pa.id", NOCASE), "title": ("x.title", None, NOCASE),
          "rounds": ("(SELECT count(DISTINCT round_id) FROM round_participants WHERE person_id = x.id)",
-                    None, False)},
+                    None, PLAIN)},
     ),
     "rounds": (
         "rounds x",
-        {"number": ("x.number", None, False), "title": ("x.title", None, True),
-         "dates": ("x.start", None, False), "venue": ("x.venue", None, True),
-         "status": ("x.status", None, False)},
+        {"number": ("x.number", None, PLAIN), "title": ("x.title", None, NOCASE),
+         "dates": ("x.start", None, DATE), "venue": ("x.venue", None, NOCASE),
+         "status": ("x.status", None, PLAIN)},
     ),
     "sources": (
         "sources x LEFT JOIN sources v ON v.id = x.via_id",
-        {"title": ("x.title", None, True), "publisher": ("x.publisher", None, True),
-         "reliability": ("x.reliability", None, False), "published": ("x.published", None, False),
-         "via": ("v.title", "v.id", True),
-         "cited": ("(SELECT count(*) FROM citations WHERE source_id = x.id)", None, False),
-         "number": ("x.number", None, False)},
+        {"title": ("x.title", None, NOCASE), "publisher": ("x.publisher", None, NOCASE),
+         "reliability": ("x.reliability", None, PLAIN), "published": ("x.published", None, DATE),
+         "via": ("v.title", "v.id", NOCASE),
+         "cited": ("(SELECT count(*) FROM citations WHERE source_id = x.id)", None, PLAIN),
+         "number": ("x.number", None, PLAIN)},
     ),
 }
 #: orders by a value no two rows share (the workspace's source numbers): they meet no ties
@@ -72,7 +76,8 @@ FILTER_COLUMNS = {"negotiation": "n.uid", "party": "pa.uid", "topic": "t.uid", "
 
 def expected(path, collection: str, sort: str, descending: bool, filters: dict | None = None) -> list[str]:
     frm, sorts = ORACLE[collection]
-    value, ref, nocase = sorts[sort]
+    value, ref, compared = sorts[sort]
+    fold = {PLAIN: lambda v: v, NOCASE: str.lower, DATE: date_sort_key}[compared]
     where, params = [], []
     for name, wanted in (filters or {}).items():
         if wanted is None:
@@ -90,10 +95,10 @@ def expected(path, collection: str, sort: str, descending: bool, filters: dict |
     def key(row):
         _uid, own, val, joined = row
         if ref is not None and joined is None:
-            return (0, "", 0, own)  # no joined record
+            return (0, (), 0, own)  # no joined record
         if val is None:
-            return (1, "", joined or 0, own)
-        return (2, val.lower() if nocase else val, joined or 0, own)
+            return (1, (), joined or 0, own)
+        return (2, (fold(val),), joined or 0, own)
 
     ordered = [row[0] for row in sorted(rows, key=key)]
     return ordered[::-1] if descending else ordered
@@ -116,10 +121,10 @@ def test_the_data_has_ties_and_nulls_in_every_sort(ties):
     raw = sqlite3.connect(ties.path)
     for collection, (frm, sorts) in ORACLE.items():
         assert set(sorts) == set(listing.SORTS[collection])
-        for sort, (value, _ref, nocase) in sorts.items():
+        for sort, (value, _ref, compared) in sorts.items():
             if (collection, sort) in UNIQUE_SORTS:
                 continue
-            folded = f"lower({value})" if nocase else value
+            folded = f"lower({value})" if compared == NOCASE else value
             tied = f"SELECT {folded} FROM {frm} WHERE {value} IS NOT NULL GROUP BY 1 HAVING count(*) > 1"
             assert raw.execute(f"SELECT count(*) FROM ({tied})").fetchone()[0], (collection, sort)
             if collection == "positions" and sort in ("date", "round", "person"):

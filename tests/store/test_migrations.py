@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+import warnings
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,10 @@ def test_migrations_build_exactly_the_declared_tables(tmp_path):
 
     db = open_database(tmp_path / "w.sqlite")
     try:
-        with db.engine.connect() as conn:
+        with db.engine.connect() as conn, warnings.catch_warnings():
+            # it cannot read an index on an expression (the date orders'): test_date_order_migration.py
+            # compares those by their SQL
+            warnings.filterwarnings("ignore", message=".*expression-based index")
             diff = compare_metadata(MigrationContext.configure(conn), metadata)
         # the FTS5 virtual table and its shadow tables are created by SQL, not declared
         diff = [d for d in diff if not (d[0] == "remove_table" and d[1].name.startswith("search_index"))]
