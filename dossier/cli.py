@@ -20,7 +20,9 @@ EXIT_FAILED = 1
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, exit 1 (argparse would exit 2 with usage)
-        self.exit(EXIT_FAILED, f"dossier: {message} (see 'dossier --help')\n")
+        from dossier.model.text import one_line
+
+        self.exit(EXIT_FAILED, f"dossier: {one_line(message)} (see 'dossier --help')\n")
 
 
 def _db_arg(p: argparse.ArgumentParser, required: bool = False) -> None:
@@ -66,6 +68,9 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     p = sub.add_parser("export-json", help="write the workspace as interchange JSON")
     _db_arg(p)
     p.add_argument("-o", "--output", metavar="FILE", help="output file (default: standard output)")
+    p.add_argument("--salvage", action="store_true",
+                   help="rescue the records of a file that cannot be opened (foreign SQL, rows that break the "
+                        "rules): read only its plain tables, leave out what breaks the rules and list it")
 
     p = sub.add_parser("search", help="full-text search across the workspace")
     _db_arg(p)
@@ -135,20 +140,20 @@ def _target(args) -> Path | str:
     return Path(args.db) if args.db else config.default_workspace_path()
 
 
-def _existing(args):
+def _existing(args, **options):
     """Open a workspace that must already exist (reading commands never create one)."""
     from dossier.services.copy import open_existing
 
-    return open_existing(_target(args), lock_timeout=lock_timeout())
+    return open_existing(_target(args), lock_timeout=lock_timeout(), **options)
 
 
 def cmd_demo(args) -> int:
     from dossier.services.demo import build_demo
-    from dossier.services.workspace import check_workspace
+    from dossier.store.records import count_records
 
     ws, report = build_demo(args.db, lock_timeout=lock_timeout())
-    with ws:
-        counts = check_workspace(ws).counts
+    with ws, ws.db.read() as conn:
+        counts = count_records(conn)
     print(f"Demo workspace: {ws.location}")
     print(f"Imported: {report.summary()}")
     print("Holds: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
@@ -169,6 +174,7 @@ def cmd_import_json(args) -> int:
         except OSError as exc:
             raise InterchangeError(f"cannot read {args.file}: {exc.strerror or exc}") from None
     doc = interchange.read_document(data)  # check fully before touching the workspace
+    del data  # the records are all the import needs: memory stays within the reader's bound
     with _open(args) as ws:
         report = interchange.import_document(ws, doc)
     print(f"Imported into {ws.location}: {report.summary()}")
@@ -178,16 +184,53 @@ def cmd_import_json(args) -> int:
 def cmd_export_json(args) -> int:
     from dossier.services import interchange
 
+    if args.salvage:
+        return _salvage(args)
     with _existing(args) as ws:
         if args.output:
             _refuse_workspace_target(args, ws)
-        doc = interchange.export_document(ws)
+        doc = _whole_document(ws)
     if args.output:
         _write_atomically(Path(args.output), lambda fh: interchange.write_document(doc, fh))
     else:
         out = open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False, newline="\n")
         interchange.write_document(doc, out)
         out.flush()
+    return EXIT_OK
+
+
+def _whole_document(ws):
+    """Every record of the workspace, refused (one line naming the first, and how to rescue the
+    others) when one breaks the rules: it would fail an import, a PDF or an analysis."""
+    from dossier.services.verification import whole_document
+
+    return whole_document(ws)
+
+
+def _salvage(args) -> int:
+    """``export-json --salvage``: the records of a file that cannot be opened, what is left out on stderr."""
+    from dossier.errors import DossierError
+    from dossier.files import refuse_workspace_target
+    from dossier.services import interchange
+    from dossier.services.salvage import salvage
+
+    path = _target(args)
+    if isinstance(path, str):
+        raise DossierError("--salvage reads a workspace file; a team workspace is exported as it is")
+    if not path.exists():
+        raise DossierError(f"no workspace at {path}")
+    if args.output:
+        refuse_workspace_target(Path(args.output), path)
+    report = salvage(path)
+    for line in report.skipped:
+        print(f"dossier: left out: {line}", file=sys.stderr)
+    if args.output:
+        _write_atomically(Path(args.output), lambda fh: interchange.write_document(report.doc, fh))
+    else:
+        out = open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False, newline="\n")
+        interchange.write_document(report.doc, out)
+        out.flush()
+    print(f"dossier: rescued {report.summary()}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -234,13 +277,35 @@ def cmd_search(args) -> int:
 
 def cmd_check(args) -> int:
     from dossier.services.workspace import check_workspace
+    from dossier.store.sqlite.verify import ForeignSchemaError
 
-    with _existing(args) as ws:
+    try:
+        ws = _existing(args, check_records=False)  # check lists broken records rather than refusing them
+    except ForeignSchemaError as exc:
+        print(f"Workspace: {exc.path}")
+        print(f"Schema: {exc.revision or 'unknown'}")
+        _print_problems("Schema objects", exc.problems)
+        if exc.team:
+            print("Its administrator can remove what is named; Dossier makes no triggers, rules or views there.")
+        else:
+            import shlex
+
+            print(f"Rescue its records with: dossier export-json --db {shlex.quote(str(exc.path))} --salvage "
+                  "-o rescued.json")
+        print("dossier: the workspace has problems (see above); it was not opened", file=sys.stderr)
+        return EXIT_FAILED
+    with ws:
         report = check_workspace(ws)
     print(f"Workspace: {report.location}")
     print(f"Schema: {report.schema}")
-    print(f"Integrity: {'; '.join(report.integrity[:10])}")
-    print(f"Foreign keys: {'ok' if not report.foreign_keys else '; '.join(report.foreign_keys[:10])}")
+    if not ws.is_shared:
+        print("Schema objects: ok")  # a file whose schema is not Dossier's is not opened (above)
+    _print_problems("Integrity", [] if report.integrity == ["ok"] else report.integrity)
+    _print_problems("Foreign keys", report.foreign_keys)
+    if not ws.is_shared:
+        _print_problems("Values", report.values)
+        _print_problems("Search index", report.search_index)
+    _print_problems("Rules", report.rules)
     print("Records: " + ", ".join(f"{n} {name}" for name, n in report.counts.items()))
     for warning in report.warnings:  # not a problem: the exit status does not change
         print(f"Warning: {warning}")
@@ -248,6 +313,18 @@ def cmd_check(args) -> int:
         print("dossier: the workspace has problems (see above)", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _print_problems(heading: str, problems) -> None:
+    """``Heading: ok``, or the number of problems and then each on a line of its own."""
+    counted = [p for p in problems if not p.startswith("…")]
+    if not problems:
+        print(f"{heading}: ok")
+        return
+    print(f"{heading}: {len(counted)}{'+' if len(counted) < len(problems) else ''} "
+          f"problem{'s' if len(problems) > 1 else ''}")
+    for problem in problems:
+        print(f"  {problem}")
 
 
 def cmd_backup(args) -> int:
@@ -292,8 +369,6 @@ def cmd_copy(args) -> int:
 
 
 def cmd_export_pdf(args) -> int:
-    from dossier.services import interchange
-
     try:
         from dossier.export.pdf import export_pdf
     except ImportError:
@@ -302,7 +377,7 @@ def cmd_export_pdf(args) -> int:
         raise DossierError("PDF export is not available in this build") from None
     with _existing(args) as ws:
         _refuse_workspace_target(args, ws)
-        doc = interchange.export_document(ws)
+        doc = _whole_document(ws)
     pages = export_pdf(doc, Path(args.output), negotiation_id=args.negotiation, round_id=args.round,
                        person_id=args.person, marking=args.marking, paper=args.paper, author=args.author)
     print(f"Wrote {args.output} ({pages} pages)")
@@ -312,11 +387,10 @@ def cmd_export_pdf(args) -> int:
 def cmd_analyse(args) -> int:
     import json
 
-    from dossier.services import interchange
     from dossier.services.analyse import Analysis, render_text
 
     with _existing(args) as ws:
-        doc = interchange.export_document(ws)
+        doc = _whole_document(ws)
     result = Analysis(doc, args.negotiation, args.as_of)
     out = open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False, newline="\n")
     if args.json:
@@ -418,6 +492,11 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     handler = COMMANDS.get(args.command, cmd_gui)
+    stoppable = handler is not cmd_gui
+    if stoppable:  # Ctrl+C stops a running query too, not only Python code (the app has a time limit)
+        from dossier.store.sqlite.connect import stop_queries_on_ctrl_c
+
+        stop_queries_on_ctrl_c()
     try:
         return handler(args)
     except KeyboardInterrupt:
@@ -426,26 +505,37 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - every failure ends in one line, never a traceback
+        if stoppable and _stopped():  # the query Ctrl+C interrupted failed before Python's handler ran
+            print("dossier: interrupted", file=sys.stderr)
+            return EXIT_FAILED
         return _report(exc)
+
+
+def _stopped() -> bool:
+    from dossier.store.sqlite.connect import stop_requested
+
+    return stop_requested()
 
 
 def _report(exc: Exception) -> int:
     """One clear line on stderr for a failure (each problem on its own line for a refused document).
     The error classes are imported here, not before: the app's window is drawn without them."""
     from dossier.errors import DossierError, ValidationError
+    from dossier.model.text import one_line  # every line cut to a readable length, breaks escaped
 
     if isinstance(exc, ValidationError):
         lines = [str(e) for e in exc.errors]
         if len(lines) > 1 or exc.truncated:
             lines.insert(0, exc.heading())
-        print("\n".join(f"dossier: {line}" for line in lines), file=sys.stderr)
+        print("\n".join(f"dossier: {one_line(line)}" for line in lines), file=sys.stderr)
     elif isinstance(exc, DossierError):
-        print(f"dossier: {exc}", file=sys.stderr)
+        print(f"dossier: {one_line(str(exc))}", file=sys.stderr)
     elif isinstance(exc, OSError):
-        print(f"dossier: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr)
+        print(one_line(f"dossier: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")),
+              file=sys.stderr)
     else:  # a bug: still no traceback for the user, but say what happened
-        print(f"dossier: unexpected error ({type(exc).__name__}: {exc}). "
-              "Set DOSSIER_DEBUG=1 to see the details.", file=sys.stderr)
+        print(one_line(f"dossier: unexpected error ({type(exc).__name__}: {exc}). "
+                       "Set DOSSIER_DEBUG=1 to see the details."), file=sys.stderr)
         if os.environ.get("DOSSIER_DEBUG"):
             raise exc
     return EXIT_FAILED

@@ -11,6 +11,7 @@ held to exactly the same rules and speak the same error paths
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter, call
 from enum import StrEnum
@@ -44,6 +45,9 @@ from dossier.model.text import (
 )
 
 _COUNTRY = re.compile(r"[A-Z]{2}", re.ASCII)
+#: Checking a value stops adding problems past this many (a list of millions of bad items
+#: is reported by its first ones; the interchange reader reports at most 1,000 in all).
+PROBLEMS_KEPT = 1000
 
 
 # ---------------------------------------------------------------- field kinds
@@ -226,7 +230,8 @@ def check_value(kind: FieldKind, value: object, path: str, resolver: Resolver | 
     """Check one value against its kind, appending a FieldError per problem."""
 
     def fail(message: str) -> None:
-        errors.append(FieldError(path, message))
+        if len(errors) <= PROBLEMS_KEPT:
+            errors.append(FieldError(path, message))
 
     if value is None:
         if not is_nullable(kind):
@@ -271,6 +276,8 @@ def check_value(kind: FieldKind, value: object, path: str, resolver: Resolver | 
             fail(f"expected an array, got {describe_value(value)}")
             return
         for i, item in enumerate(value):
+            if len(errors) > PROBLEMS_KEPT:
+                return
             check_value(kind.item, item, f"{path}[{i}]", resolver, errors)
     elif isinstance(kind, Obj):
         if not isinstance(value, kind.cls):
@@ -454,9 +461,40 @@ def _cross_field_rules(collection, record, base, resolver, bad, errors) -> None:
             same_negotiation(f"{base}.topics[{i}]", "topics", topic)
 
 
-def via_cycles(vias: dict[str, str | None]) -> dict[str, list[str]]:
-    """Sources whose ``via`` chain comes back to where it started, with the loop."""
-    on_cycle: dict[str, list[str]] = {}
+class ViaLoop(Sequence):
+    """A via loop as seen from one of its sources: the sources in order, from that one back to it
+    (``['a', 'b', 'a']``). Every source of a loop shares one list, so a loop of thousands of
+    sources takes no more than that list, however many of its sources are reported."""
+
+    __slots__ = ("members", "start")
+
+    def __init__(self, members: list[str], start: int):
+        self.members = members
+        self.start = start
+
+    def __len__(self) -> int:
+        return len(self.members) + 1
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self.members[(self.start + index) % len(self.members)]
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, (list, ViaLoop)) else NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(list(self)) if len(self) <= 20 else f"ViaLoop({len(self) - 1} sources from {self[0]!r})"
+
+
+def via_cycles(vias: dict[str, str | None]) -> dict[str, ViaLoop]:
+    """Sources whose ``via`` chain comes back to where it started, with the loop (in time and
+    memory proportional to the number of sources, however long the loops)."""
+    on_cycle: dict[str, ViaLoop] = {}
     state: dict[str, int] = {}  # 1 visiting, 2 done
     for start in vias:
         if state.get(start):
@@ -469,13 +507,23 @@ def via_cycles(vias: dict[str, str | None]) -> dict[str, list[str]]:
             node = vias[node]
         if node is not None and state.get(node) == 1:
             loop = trail[trail.index(node):]
-            for member in loop:
-                on_cycle[member] = loop[loop.index(member):] + loop[: loop.index(member)] + [member]
+            for i, member in enumerate(loop):
+                on_cycle[member] = ViaLoop(loop, i)
         for member in trail:
             state[member] = 2
     return on_cycle
 
 
-def cycle_error(collection_base: str, loop: list[str]) -> FieldError:
-    chain = " -> ".join(quote_user_text(s) for s in loop)
+#: Sources of a via loop named in its message; a longer loop is shown by its ends.
+LOOP_SHOWN = 6
+
+
+def cycle_error(collection_base: str, loop: Sequence[str]) -> FieldError:
+    if len(loop) > LOOP_SHOWN + 1:  # the loop ends where it starts: show both ends, count the rest
+        half = LOOP_SHOWN // 2
+        shown = [*(quote_user_text(loop[i]) for i in range(half)), f"… ({len(loop) - LOOP_SHOWN} more)",
+                 *(quote_user_text(loop[i]) for i in range(len(loop) - half, len(loop)))]
+    else:
+        shown = [quote_user_text(s) for s in loop]
+    chain = " -> ".join(shown)
     return FieldError(f"{collection_base}.via", f"the via chain comes back to where it started: {chain}")

@@ -3,10 +3,32 @@
 from __future__ import annotations
 
 import re
+import sys
+from typing import Self
 
 ID_PATTERN = re.compile(r"[a-z0-9._-]{1,64}", re.ASCII)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 QUOTE_LIMIT = 60
+#: Characters of a number shown in a message before it is cut short.
+NUMBER_LIMIT = 40
+#: Characters of one message line shown before it is cut short (see ``one_line``).
+LINE_LIMIT = 2000
+
+
+class NumberAsWritten(float):
+    """A number read from a file with a fraction or an exponent (``1.5``, ``1e0``), as a float that
+    keeps the text it was written as: a message quotes ``1.999999999999999999999``, not the ``2.0``
+    Python rounds it to. No field of a record takes such a number; it only ever reaches a message."""
+
+    __slots__ = ("text",)
+
+    def __new__(cls, text: str) -> Self:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+    def __reduce__(self):
+        return (NumberAsWritten, (self.text,))
 
 
 def is_valid_id(value: object) -> bool:
@@ -44,17 +66,37 @@ def quote_user_text(value: str, limit: int = QUOTE_LIMIT) -> str:
     return "'" + "".join(out) + "'" + suffix
 
 
+def quote_number(text: str, limit: int = NUMBER_LIMIT) -> str:
+    """A number as written, cut short (and the cut marked) when it is long."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text)} characters)"
+
+
+def describe_number(value: float) -> str:
+    """A number as its file wrote it: ``7``, ``1.999999999999999999999``, ``1e0 (1.0)`` (a number
+    written with an exponent also shows the decimal it stands for), long ones cut short."""
+    if isinstance(value, NumberAsWritten):
+        shown = quote_number(value.text)
+        if "e" in value.text or "E" in value.text:
+            shown += f" ({float(value)!r})"
+        return shown
+    if isinstance(value, float):
+        return repr(value)
+    try:
+        return quote_number(str(value))
+    except ValueError:  # more digits than Python writes out
+        return f"with more than {sys.get_int_max_str_digits():,} digits"
+
+
 def describe_value(value: object) -> str:
     """A JSON-ish description of a value for 'expected …, got …' messages."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "boolean true" if value else "boolean false"
-    if isinstance(value, int):
-        text = str(value)
-        return "number " + (text if len(text) <= 30 else text[:30] + "…")
-    if isinstance(value, float):
-        return f"number {value!r}"
+    if isinstance(value, (int, float)):
+        return "number " + describe_number(value)
     if isinstance(value, str):
         return "string " + quote_user_text(value)
     if isinstance(value, (list, tuple)):
@@ -62,3 +104,17 @@ def describe_value(value: object) -> str:
     if isinstance(value, dict):
         return "object"
     return type(value).__name__
+
+
+_LINE_BREAKS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
+
+
+def one_line(text: str, limit: int = LINE_LIMIT) -> str:
+    """A message made fit for one line of a terminal or a log: line breaks and other control
+    characters escaped (``\\x0a``), and cut short, the cut marked, when longer than ``limit``."""
+    cut = text[:limit] if len(text) > limit else text
+    shown = _LINE_BREAKS.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                             else f"\\u{ord(m.group()):04x}", cut)
+    if len(text) > limit:
+        shown += f"… ({len(text)} characters)"
+    return shown

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from dossier.errors import WorkspaceError
 from dossier.model.records import COLLECTIONS
-from dossier.store.database import SCHEMA_HEAD, SCHEMA_REVISIONS, Database, open_database
+from dossier.store.database import SCHEMA_HEAD, SCHEMA_REVISIONS, Database, open_database, verify_file
 from dossier.store.records import count_records
 from dossier.store.sqlite.connect import make_engine
-from dossier.store.sqlite.files import inspect_file, structure_problem
+from dossier.store.sqlite.files import structure_problem
 
 _STAMP = re.compile(r"-(\d{8}-\d{6})(?:\.[^.]*)?$")
 
@@ -57,7 +57,7 @@ def backup_info(backup: str | os.PathLike) -> BackupInfo:
     problem = structure_problem(path)
     if problem:
         raise WorkspaceError(f"{path.name} is damaged: {problem}")
-    revision = inspect_file(path).revision  # raises for a file that is not a workspace
+    revision = verify_file(path).revision  # raises for a file that is not a workspace, or not as Dossier makes it
     if revision is None:
         raise WorkspaceError(f"{path.name} holds no workspace")
     if revision != SCHEMA_HEAD and revision in SCHEMA_REVISIONS:

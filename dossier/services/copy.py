@@ -46,15 +46,16 @@ def _shown(location: str | os.PathLike) -> str:
     return display_name(str(location)) if is_postgres_url(location) else str(location)
 
 
-def open_existing(location: str | os.PathLike, *, lock_timeout: float = 0.0) -> Workspace:
-    """Open a workspace that must already exist; read-only when it needs no upgrade."""
+def open_existing(location: str | os.PathLike, *, lock_timeout: float = 0.0, **options) -> Workspace:
+    """Open a workspace that must already exist; read-only when it needs no upgrade.
+    ``options`` go to ``open_workspace`` (``check_records``)."""
     if not is_postgres_url(location) and not Path(location).exists():
         raise WorkspaceError(f"no workspace at {location}")
     revision = workspace_revision(location)
     if revision is None:
         raise WorkspaceError(f"no workspace at {_shown(location)}")
     return open_workspace(location, readonly=revision == SCHEMA_HEAD, lock_timeout=lock_timeout,
-                          daily_backup=False)
+                          daily_backup=False, **options)
 
 
 def _same_place(a: str | os.PathLike, b: str | os.PathLike) -> bool:
@@ -97,7 +98,7 @@ def _read_all(ws: Workspace) -> tuple[Document, dict[str, dict[str, int]], int, 
         rows = [dict(r) for r in conn.execute(
             select(*(history.c[c] for c in _HISTORY_COLUMNS)).order_by(history.c.id)).mappings()]
     data = json.dumps(interchange.document_to_json(doc), ensure_ascii=False).encode("utf-8")
-    checked = interchange.read_document(data)
+    checked = interchange.read_document(data, bounded=False)  # Dossier's own export: no memory budget
     checked.source_numbers = numbers
     return checked, versions, highest, rows
 

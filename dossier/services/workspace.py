@@ -134,8 +134,24 @@ class Workspace:
         self.close()
 
 
+#: Set by ``use_app_safeguards``: every opening in this process checks the records it may show.
+_check_every_opening = False
+
+
+def use_app_safeguards(time_limit: float | None = 120.0) -> None:
+    """For the desktop app: every workspace file it opens (read-only ones too) has its records
+    checked against the model's rules unless it is exactly as this user's Dossier left it, so no
+    pane draws a row no Dossier could have written; and no transaction on a file may run longer
+    than ``time_limit`` seconds (a query that would is stopped, and the action fails saying so).
+    A command is stopped by Ctrl+C instead, and checks what it reads whole."""
+    global _check_every_opening
+    _check_every_opening = True
+    Database.time_limit = time_limit
+
+
 def open_workspace(path: str | os.PathLike | None = None, *, readonly: bool = False,
-                   lock_timeout: float = 0.0, daily_backup: bool = True) -> Workspace:
+                   lock_timeout: float = 0.0, daily_backup: bool = True,
+                   check_records: bool | None = None) -> Workspace:
     """Open the workspace at ``path`` (default: the user's workspace), creating it when absent.
 
     ``path`` may be a ``postgresql://user@host:port/name`` URL: the database's schema is
@@ -147,6 +163,13 @@ def open_workspace(path: str | os.PathLike | None = None, *, readonly: bool = Fa
     that cannot be written opens read-only, saying why in ``readonly_reason``. A damaged
     file raises ``WorkspaceDamagedError`` naming the newest good backup, and is not
     written to. At most once a day a backup is made into ``backups/`` beside the file.
+
+    A file's schema must be exactly the one Dossier's migrations make (``ForeignSchemaError``
+    otherwise, naming what is foreign). Its records are held to the model's rules
+    (``BrokenRecordsError`` naming one that breaks them) before anything is written, when
+    ``check_records`` says so; by default when the file is not exactly as this user's Dossier
+    left it and is opened for writing, or opened at all in the app (``use_app_safeguards``).
+    ``check`` passes False: it lists those problems instead.
 
     The lock is keyed on the file itself, so every path to it (a link, a hard link, ``..``)
     meets the same one (see ``dossier.store.sqlite.lock``). Once it is held, what a cut-off
@@ -175,7 +198,12 @@ def open_workspace(path: str | os.PathLike | None = None, *, readonly: bool = Fa
                 backups.remove_leftovers(target)  # their owner is gone: we hold the lock
         existed = _holds_sqlite(target)
         if existed:
-            _refuse_damaged(target, lock)
+            read_through = _refuse_damaged(target, lock)
+            if check_records if check_records is not None else (
+                    read_through and (not readonly or _check_every_opening)):
+                from dossier.services.verification import check_file
+
+                check_file(target)  # reads only: the schema verified first, then every record
         db = open_database(target, readonly=readonly, analyst=config.analyst_name())
         if lock is not None:
             lock.cover_new_file()  # a workspace made just now: lock its inode too
@@ -216,7 +244,9 @@ def _holds_sqlite(path: Path) -> bool:
         return False
 
 
-def _refuse_damaged(path: Path, lock: WorkspaceLock | None) -> None:
+def _refuse_damaged(path: Path, lock: WorkspaceLock | None) -> bool:
+    """Refuse a damaged file (``WorkspaceDamagedError``); True when every page was read through,
+    False when it was skipped because the file is exactly as this user's Dossier left it."""
     problem = structure_problem(path)
     if problem is None and lock is not None and lock.found_stale:
         state = lock.previous_state()
@@ -224,10 +254,12 @@ def _refuse_damaged(path: Path, lock: WorkspaceLock | None) -> None:
             problem = ("it was not closed properly and its write-ahead log "
                        f"({path.name}-wal) is missing, so its latest changes are lost")
     problem = problem or wal_problem(path)
-    if problem is None and not (lock is not None and not lock.found_stale and unchanged_since_clean_close(path)):
+    read_through = not (lock is not None and not lock.found_stale and unchanged_since_clean_close(path))
+    if problem is None and read_through:
         problem = content_problem(path)  # every page read through, unless as it was left cleanly
     if problem:
         raise WorkspaceDamagedError(path, problem, backups.newest_good_backup(path))
+    return read_through
 
 
 #: Files this user's Dossier closed cleanly, with their size, modification time and inode then.
@@ -291,37 +323,91 @@ def restore_backup(path: str | os.PathLike, backup: str | os.PathLike, *, lock_t
 class CheckReport:
     path: Path | None  # None for a workspace on PostgreSQL
     schema: str | None
-    integrity: list[str]
+    integrity: list[str]  # ["ok"], or SQLite's integrity_check lines (pages, indexes, NOT NULL, UNIQUE, CHECK)
     foreign_keys: list[str]
     counts: dict[str, int]
     location: str = ""
     warnings: tuple[str, ...] = ()  # worth telling, but not problems: ``ok`` does not look at them
+    values: tuple[str, ...] = ()  # values of another kind than their column holds
+    search_index: tuple[str, ...] = ()  # the search index's own check, and its agreement with the records
+    rules: tuple[str, ...] = ()  # records that break the model's rules, read back one by one
 
     @property
     def ok(self) -> bool:
-        return self.integrity == ["ok"] and not self.foreign_keys and self.schema == SCHEMA_HEAD
+        return (self.integrity == ["ok"] and not self.foreign_keys and self.schema == SCHEMA_HEAD
+                and not self.values and not self.search_index and not self.rules)
 
 
 def check_workspace(ws: Workspace) -> CheckReport:
-    """Integrity check, foreign-key check, schema version and record counts.
+    """Everything that could make the workspace fail in use, each problem one line.
 
-    On PostgreSQL, which keeps its own files sound, the integrity line says the database
-    answered, and the foreign-key check looks for rows whose references lead nowhere.
+    On a file, on a private snapshot of it (a read-write copy in memory, so the file is never
+    written and CHECK constraints are checked too): SQLite's integrity check, its foreign-key
+    check, values of the wrong kind for their column, and the search index's own check and its
+    agreement with the records. Then every record is read back and held to the model's rules,
+    as an imported document is. The schema itself was verified when the workspace was opened.
+
+    On PostgreSQL, which keeps its own files sound and enforces its constraints, the integrity
+    line says the database answered, the foreign-key check looks for rows whose references lead
+    nowhere, and the records are held to the model's rules.
     """
+    from dossier.services.verification import document_problems, read_tolerantly
+
+    values: list[str] = []
+    index: list[str] = []
+    unlisted: list[str] = []
     with ws.db.read() as conn:
         if ws.is_shared:
             integrity = ["ok"]
             fk = postgres_backup.dangling_references(conn)
-        else:
-            integrity = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
-            fk = [
-                f"{row[0]} row {row[1]} refers to a missing {row[2]} row"
-                for row in conn.execute(text("PRAGMA foreign_key_check"))
-            ]
         schema = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
         counts = count_records(conn)
-    warnings = () if ws.is_shared else tuple(filter(None, [privacy_warning(ws.path)]))
-    return CheckReport(ws.path, schema, integrity, fk, counts, ws.location, warnings)
+    if ws.is_shared:
+        from dossier.services import interchange
+
+        doc = interchange.export_document(ws)
+    else:
+        integrity, fk, values, index, unlisted = _check_snapshot(ws, counts)
+        doc = read_tolerantly(ws)
+    rules = document_problems(doc)
+    warnings = () if ws.is_shared else tuple(filter(None, [privacy_warning(ws.path), *unlisted]))
+    return CheckReport(ws.path, schema, integrity, fk, counts, ws.location, warnings,
+                       tuple(values), tuple(index), tuple(rules))
+
+
+def _check_snapshot(ws: Workspace, counts: dict[str, int]) -> tuple[list[str], ...]:
+    """Integrity, foreign keys, values and search index of a private in-memory copy of the file;
+    last, the records the search index does not list (a warning: search misses them, nothing fails)."""
+    from dossier.store.sqlite import soundness
+
+    raw = ws.db.engine.raw_connection()
+    try:
+        with soundness.snapshot(raw.driver_connection) as copy:
+            integrity = soundness.integrity_problems(copy) or ["ok"]
+            fk = soundness.foreign_key_problems(copy)
+            values = soundness.type_problems(copy)
+            index = soundness.search_index_problems(copy)
+            unlisted = []
+            if not index:
+                indexed = dict(copy.execute("SELECT kind, count(*) FROM search_index GROUP BY kind").fetchall())
+                for name, stored in counts.items():
+                    listed = indexed.pop(name, 0)
+                    if listed != stored:
+                        unlisted.append(f"the search index lists {listed} {name} where {stored} are stored; "
+                                        "a search may miss some (an export imported into a new workspace "
+                                        "indexes them all)")
+                for name, listed in indexed.items():
+                    unlisted.append(f"the search index lists {listed} entries of an unknown kind "
+                                    f"{soundness_shown(name)}")
+    finally:
+        raw.close()
+    return integrity, fk, values, index, unlisted
+
+
+def soundness_shown(value: object) -> str:
+    from dossier.model.text import quote_user_text
+
+    return quote_user_text(value) if isinstance(value, str) else repr(value)[:60]
 
 
 def privacy_warning(path: Path) -> str | None:

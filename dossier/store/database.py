@@ -1,8 +1,10 @@
 """Opening a workspace (a file, or a PostgreSQL database): checks, backup before upgrade,
 migrations, connections.
 
-Opening never writes to a file or database it refuses. A workspace at the current schema is opened
-with one query (no Alembic import); an older one is first copied beside itself, then
+Opening never writes to a file or database it refuses. A file's schema is verified first: it must
+be exactly the one the shipped migrations make at the file's revision (``sqlite.verify``), else
+the file is refused untouched. A workspace at the current schema is then opened with one query
+(no Alembic import once the expected schema is cached); an older one is first copied beside itself, then
 upgraded by the shipped Alembic migrations inside one transaction, so a failed upgrade
 leaves the file as it was. A PostgreSQL database is upgraded the same way, in one
 transaction holding an advisory lock, so two analysts opening it at once upgrade it once.
@@ -29,6 +31,7 @@ from dossier.errors import (
 )
 from dossier.store.postgres import connect as postgres_connect
 from dossier.store.sqlite import connect as sqlite_connect
+from dossier.store.sqlite import verify as sqlite_verify
 from dossier.store.sqlite.backup import backup_to
 from dossier.store.sqlite.files import APPLICATION_ID, inspect_file
 
@@ -48,6 +51,9 @@ class Database:
     #: Execution options every write carries: who writes, and which open workspace.
     WHO_OPTION = "dossier_who"
     ORIGIN_OPTION = "dossier_origin"
+    #: Seconds one transaction of a workspace file may run before it is stopped (None: no limit;
+    #: the app sets one, see ``services.workspace.use_app_safeguards``; a command is stopped by Ctrl+C).
+    time_limit: float | None = None
 
     def __init__(self, path: Path | None, engine: Engine, readonly: bool, upgraded_from: str | None,
                  pre_upgrade_copy: Path | None, *, location: str | None = None, analyst: str | None = None):
@@ -80,10 +86,13 @@ class Database:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
+        stopped = [False]
         try:
-            with self.engine.connect() as conn, conn.begin():
+            with self.engine.connect() as conn, self._limited(conn) as stopped, conn.begin():
                 yield conn
         except DBAPIError as exc:
+            if stopped[0]:
+                raise self._too_long(writing=False) from None
             raise storage_error(self.name, exc, writing=False) from None
 
     @contextlib.contextmanager
@@ -91,14 +100,30 @@ class Database:
         """One write transaction: committed when the block ends, rolled back on any error."""
         if self.readonly:
             raise WorkspaceWriteError(f"{self.name} is open read-only; changes cannot be saved")
+        stopped = [False]
         try:
-            with self.engine.connect() as raw:
+            with self.engine.connect() as raw, self._limited(raw) as stopped:
                 conn = raw.execution_options(**{sqlite_connect.WRITE_OPTION: True, self.WHO_OPTION: self.analyst,
                                                 self.ORIGIN_OPTION: self.origin})
                 with conn.begin():
                     yield conn
         except DBAPIError as exc:
+            if stopped[0]:
+                raise self._too_long(writing=True) from None
             raise storage_error(self.name, exc, writing=True) from None
+
+    def _limited(self, conn: Connection):
+        """The ``time_limit`` on a connection's work (SQLite only; PostgreSQL has its own timeouts)."""
+        if self.time_limit is None or self.is_shared:
+            return contextlib.nullcontext([False])
+        return sqlite_connect.time_limit(conn.connection.driver_connection, self.time_limit)
+
+    def _too_long(self, *, writing: bool) -> WorkspaceError:
+        limit = f"{self.time_limit:g} seconds"
+        if writing:
+            return WorkspaceWriteError(f"could not save to {self.name}: the work took longer than {limit} and "
+                                       "was stopped; the change was not made")
+        return WorkspaceError(f"could not read {self.name}: the work took longer than {limit} and was stopped")
 
     def schema_revision(self) -> str | None:
         with self.read() as conn:
@@ -112,6 +137,7 @@ class Database:
 
                 with self.write() as conn:
                     fulltext.optimize(conn)
+            with contextlib.suppress(Exception):  # even when the tidying failed: deleted text leaves the log
                 sqlite_connect.checkpoint(self.engine)
         self.engine.dispose()
 
@@ -136,9 +162,9 @@ def storage_error(name: Path | str, exc: DBAPIError, *, writing: bool) -> Worksp
     reason = next((text for code, text in _WRITE_REASONS.items() if name.startswith(code)), None)
     if reason is None:
         if getattr(exc, "orig", None) is not None and "constraint" in str(exc.orig).lower():
-            reason = f"the change breaks a rule of the workspace ({exc.orig})"
+            reason = f"the change breaks a rule of the workspace ({_cut(str(exc.orig), 300)})"
         else:
-            reason = str(getattr(exc, "orig", exc))
+            reason = _cut(" ".join(str(getattr(exc, "orig", exc)).split()), 300)  # one line, however long
     if writing:
         return WorkspaceWriteError(f"could not save to {name_shown}: {reason}; the change was not made")
     return WorkspaceError(f"could not read {name_shown}: {reason}")
@@ -153,12 +179,13 @@ def _alembic_config(connection: Connection, migrations: str):
     return cfg
 
 
-def _upgrade(engine: Engine, migrations: str) -> None:
+def _upgrade(engine: Engine, migrations: str, head: str) -> None:
     """Run the migrations on a workspace file in one transaction.
 
     Foreign keys are not enforced while they run, as SQLite asks of a migration that makes
     a table anew (the only way it has to add a constraint to a column) while other tables
-    refer to it; every reference is checked once the migrations are done, before the commit.
+    refer to it; every reference is checked once the migrations are done, before the commit,
+    and so is the schema they made: exactly the one they make on an empty database.
     """
     from alembic import command
 
@@ -172,9 +199,24 @@ def _upgrade(engine: Engine, migrations: str) -> None:
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
                 if broken is not None:
                     raise MigrationError(f"a row of {broken[0]} would refer to a missing row of {broken[2]}")
+                made = sqlite_verify.differences(sqlite_verify.read_schema(driver),
+                                                 sqlite_verify.expected_schema(head, migrations))
+                if made:
+                    raise MigrationError(f"the schema it made differs from Dossier's: {made[0]}")
                 conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         finally:
             driver.execute("PRAGMA foreign_keys = ON")
+
+
+def upgrade_in_place(engine: Engine, path: Path, migrations: str = MIGRATIONS_PACKAGE) -> None:
+    """Upgrade the (verified) workspace ``engine`` holds to the current schema, as an opening does;
+    ``MigrationError`` saying why when it cannot be."""
+    try:
+        _upgrade(engine, migrations, SCHEMA_HEAD)
+    except WorkspaceError:
+        raise
+    except Exception as exc:
+        raise MigrationError(f"upgrading {path.name} failed: {exc}") from exc
 
 
 def open_database(path: Path | str, *, readonly: bool = False, migrations: str = MIGRATIONS_PACKAGE,
@@ -183,13 +225,8 @@ def open_database(path: Path | str, *, readonly: bool = False, migrations: str =
     if is_postgres_url(path):
         return _open_postgres(str(path), readonly, migrations, known_revisions, analyst)
     path = Path(path)
-    state = inspect_file(path)
+    state = verify_file(path, migrations=migrations, known_revisions=known_revisions)
     revision = state.revision
-    if revision is not None and revision not in known_revisions:
-        raise NewerSchemaError(
-            f"{path.name} was written by a newer version of Dossier (schema {revision}); "
-            "this version cannot open it. Update Dossier to open this workspace."
-        )
     head = known_revisions[-1]
     if readonly:
         if revision is None:
@@ -210,7 +247,7 @@ def open_database(path: Path | str, *, readonly: bool = False, migrations: str =
     engine = sqlite_connect.make_engine(path)
     try:
         if revision != head:
-            _upgrade(engine, migrations)
+            _upgrade(engine, migrations, head)
         sqlite_connect.set_wal(engine)
     except OperationalError as exc:
         engine.dispose()
@@ -225,6 +262,36 @@ def open_database(path: Path | str, *, readonly: bool = False, migrations: str =
     return Database(path, engine, False, revision if revision != head else None, copy, analyst=analyst)
 
 
+def verify_file(path: Path, *, migrations: str = MIGRATIONS_PACKAGE,
+                known_revisions: tuple[str, ...] = SCHEMA_REVISIONS):
+    """What is at ``path`` (``inspect_file``), refused unless it is nothing, an empty file, or a
+    workspace whose schema this version knows and finds exactly as its migrations make it:
+    ``NewerSchemaError`` for a newer schema, ``ForeignSchemaError`` naming what is foreign. Reads
+    the schema and the revision only, so it runs before a single query touches a table."""
+    state = inspect_file(path)
+    revision = state.revision
+    if revision is not None and revision not in known_revisions:
+        raise NewerSchemaError(
+            f"{path.name} was written by a newer version of Dossier (schema {_cut(revision)}); "
+            "this version cannot open it. Update Dossier to open this workspace."
+        )
+    if revision is not None:
+        verify_schema(path, state.schema, revision, migrations)
+    return state
+
+
+def _cut(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def verify_schema(path: Path, schema: tuple, revision: str, migrations: str = MIGRATIONS_PACKAGE) -> None:
+    """Refuse (``ForeignSchemaError``, one line naming what is foreign) a workspace file whose
+    schema (``FileState.schema``) is not exactly the one the migrations make at ``revision``."""
+    problems = sqlite_verify.differences(schema, sqlite_verify.expected_schema(revision, migrations))
+    if problems:
+        raise sqlite_verify.ForeignSchemaError(path, revision, problems)
+
+
 #: Key of the advisory lock held while a PostgreSQL workspace is upgraded ("DOSS").
 _UPGRADE_LOCK = 0x444F5353
 
@@ -236,6 +303,9 @@ def _open_postgres(url: str, readonly: bool, migrations: str, known_revisions: t
     head = known_revisions[-1]
     try:
         with engine.connect() as conn:
+            foreign = _postgres_foreign_objects(conn)
+            if foreign:
+                raise sqlite_verify.ForeignSchemaError(shown, None, foreign, team=True)
             revision = postgres_connect.schema_revision(conn, shown)
         _refuse_newer(shown, revision, known_revisions)
         if revision != head:
@@ -260,6 +330,36 @@ def _open_postgres(url: str, readonly: bool, migrations: str, known_revisions: t
         raise MigrationError(f"upgrading {shown} failed and was undone: {exc}") from exc
     upgraded_from = revision if revision not in (None, head) else None
     return Database(None, engine, readonly, upgraded_from, None, location=shown, analyst=analyst)
+
+
+def _postgres_foreign_objects(conn: Connection) -> list[str]:
+    """What in a PostgreSQL workspace's schema would run SQL Dossier did not write when Dossier
+    reads or writes its own tables: a trigger or a rule on one of them, or a view (or any
+    relation other than a table) bearing one's name. Dossier's migrations make none of these on
+    PostgreSQL (foreign keys are the server's own internal triggers, not counted)."""
+    from dossier.store.postgres.fulltext import TABLE as SEARCH_TABLE
+    from dossier.store.tables import metadata
+
+    ours = sorted({*metadata.tables, "alembic_version", SEARCH_TABLE})
+    rows = conn.execute(text(
+        "SELECT 'trigger', t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE NOT t.tgisinternal AND n.nspname = current_schema() AND c.relname = ANY(:ours) "
+        "UNION ALL SELECT 'rule', r.rulename, c.relname FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE r.rulename <> '_RETURN' AND n.nspname = current_schema() AND c.relname = ANY(:ours) "
+        "UNION ALL SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' "
+        "WHEN 'f' THEN 'foreign table' ELSE 'relation' END, c.relname, c.relname "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = current_schema() AND c.relname = ANY(:ours) AND c.relkind IN ('v', 'm', 'f') "
+        "ORDER BY 1, 2"), {"ours": ours}).all()
+    problems = []
+    for kind, name, table in rows:
+        if kind in ("trigger", "rule"):
+            problems.append(f"an extra {kind} {sqlite_verify._shown(name)} on table {table}")
+        else:
+            problems.append(f"{kind} {table} stands where a table should be")
+    return problems
 
 
 def _refuse_newer(shown: str, revision: str | None, known_revisions: tuple[str, ...]) -> None:

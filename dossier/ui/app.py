@@ -124,6 +124,7 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
     if screenshot:  # the workspace opens before the window, which would set the name otherwise
         apply_analyst_name(settings)
         register_fonts()
+        _use_safeguards()
         opened = _open_quietly(team_address(path) or (Path(path) if path is not None
                                                        else config.default_workspace_path()), readonly)
         if opened is None:
@@ -141,6 +142,7 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
     def open_first() -> None:
         app.setWindowIcon(app_icon())
         register_fonts()  # for names in Arabic and Hebrew scripts: the window's own text needs none
+        _use_safeguards()
         opened = _open_first(window, settings, path, readonly)
         if opened is None:
             window.close()
@@ -158,6 +160,15 @@ def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = N
         window.close()
     settings.sync()
     return code
+
+
+def _use_safeguards() -> None:
+    """Every workspace the app opens has its records checked before a pane draws one, unless it is
+    exactly as this user's Dossier left it; no query may run longer than two minutes (see
+    ``use_app_safeguards``). Loaded after the first paint, like the services."""
+    from dossier.services.workspace import use_app_safeguards
+
+    use_app_safeguards()
 
 
 def _open_first(window, settings, path, readonly: bool):

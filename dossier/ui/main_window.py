@@ -985,7 +985,7 @@ class MainWindow(QMainWindow):
         ws = self.ctx.ws
 
         def work(progress, is_cancelled):
-            doc = interchange.read_document(path.read_bytes())
+            doc = interchange.read_file(path)  # at most the size limit is read, and within its memory bound
             return interchange.import_document(ws, doc, progress=progress, is_cancelled=is_cancelled, undoable=True)
 
         def done(report) -> None:

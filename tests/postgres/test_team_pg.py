@@ -8,6 +8,7 @@ import time
 
 import psycopg
 import pytest
+from sqlalchemy import select
 
 from dossier.cli import main
 from dossier.errors import NewerSchemaError, NotAWorkspaceError, StaleRecordError, ValidationError, WorkspaceError
@@ -177,7 +178,9 @@ def test_a_stale_save_by_a_second_analyst_is_refused_and_can_be_reapplied(pg_url
         records.delete(a, "people", "p", expected_version=3)
         with pytest.raises(StaleRecordError) as caught:
             records.update(b, final, expected_version=3)
-        assert caught.value.current is None and caught.value.changed_by == "Alice"
+        # deleted means gone: the history no longer names the record, so who deleted it is not told
+        assert caught.value.current is None and caught.value.changed_by is None
+        assert "was deleted after you opened it" in str(caught.value)
     finally:
         a.close()
         b.close()
@@ -223,9 +226,14 @@ def test_history_tells_who_changed_what_and_when(pg_url, monkeypatch):
         assert entries[1].before is None and entries[1].after.name == "P"
         assert entries[0].at >= entries[1].at and entries[0].at.endswith("Z")
         records.delete(b, "people", "p")
-        entries = history.for_record(b, "people", "p")
-        assert [(e.action, e.who) for e in entries] == [("delete", "Bob"), ("update", "Bob"), ("create", "Alice")]
-        assert all(e.before is None and e.after is None for e in entries)  # deleted means gone
+        assert history.for_record(b, "people", "p") == []  # deleted means gone, its id too...
+        table = history.history
+        with b.db.read() as conn:
+            rows = conn.execute(select(table.c.uid, table.c.action, table.c.who, table.c.before, table.c.after)
+                                .where(table.c.collection == "people").order_by(table.c.id.desc())).all()
+        assert [(r.action, r.who) for r in rows] == [("delete", "Bob"), ("update", "Bob"), ("create", "Alice")]
+        assert len({r.uid for r in rows}) == 1 and rows[0].uid.startswith("deleted-")  # ...who and when kept
+        assert all(r.before is None and r.after is None for r in rows)
 
 
 def test_the_database_user_is_named_when_no_analyst_is_configured(pg_url, monkeypatch, tmp_path):

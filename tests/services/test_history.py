@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 
 import pytest
+from sqlalchemy import select
 
 from dossier import config
 from dossier.errors import StaleRecordError
@@ -82,14 +83,26 @@ def test_a_cascade_records_every_record_it_deleted_or_changed(demo_workspace):
     on_topic = [p.id for p in records.find(ws, "positions", {"topic": topic})]
     rounds_with_it = [r.id for r in records.list_all(ws, "rounds") if topic in r.topics]
     before = {r: records.version_of(ws, "rounds", r) for r in rounds_with_it}
+    deleted_before = _deleted_rows(ws)
     records.delete(ws, "topics", topic, cascade=True)
-    assert history.for_record(ws, "topics", topic)[0].action == "delete"
+    assert history.for_record(ws, "topics", topic) == []  # deleted means gone, its id too
     for pid in on_topic:
-        assert history.for_record(ws, "positions", pid)[0].action == "delete"
+        assert history.for_record(ws, "positions", pid) == []
+    new = _deleted_rows(ws) - deleted_before
+    assert sorted(c for c, _ in new) == sorted(["topics"] + ["positions"] * len(on_topic))  # one row each
     for rid in rounds_with_it:
         latest = history.for_record(ws, "rounds", rid)[0]
         assert latest.action == "update" and topic not in latest.after.topics
         assert records.version_of(ws, "rounds", rid) == before[rid] + 1
+
+
+def _deleted_rows(ws) -> set[tuple[str, str]]:
+    """(collection, name) of every ``delete`` row: each kept under a random name."""
+    with ws.db.read() as conn:
+        rows = conn.execute(select(history.history.c.collection, history.history.c.uid)
+                            .where(history.history.c.action == "delete")).all()
+    assert all(uid.startswith("deleted-") for _, uid in rows)
+    return {(c, uid) for c, uid in rows}
 
 
 def test_imports_write_one_row_per_record_and_raise_versions(demo_workspace, demo_bytes):

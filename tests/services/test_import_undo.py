@@ -6,6 +6,7 @@ import dataclasses
 import sqlite3
 
 import pytest
+from sqlalchemy import select
 from conftest_interchange import export_dict
 
 from dossier.model import Person, Position
@@ -48,7 +49,11 @@ def test_undo_puts_back_what_was_replaced_and_removes_what_was_added(demo_worksp
     assert search.search(ws, "before the import")
     latest = history.for_record(ws, "people", person.id)[0]
     assert latest.action == "update" and latest.after.bio == "My notes, before the import."
-    assert history.for_record(ws, "people", "zz-newcomer")[0].action == "delete"
+    assert history.for_record(ws, "people", "zz-newcomer") == []  # deleted means gone: not even its id
+    with ws.db.read() as conn:
+        last = conn.execute(select(history.history.c.uid, history.history.c.action)
+                            .order_by(history.history.c.id.desc()).limit(1)).one()
+    assert last.action == "delete" and last.uid.startswith("deleted-")  # who and when are kept
     conn = sqlite3.connect(ws.path)
     try:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []

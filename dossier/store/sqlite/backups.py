@@ -40,6 +40,7 @@ from pathlib import Path
 
 from dossier.errors import UnsafeFileError, WorkspaceError
 from dossier.files import NOFOLLOW, copy_private, make_private_folder, open_folder
+from dossier.model.text import quote_user_text
 from dossier.store.sqlite.backup import backup_to
 from dossier.store.sqlite.files import SQLITE_HEADER, content_problem, inspect_file, structure_problem
 
@@ -228,6 +229,12 @@ def backup_problem(backup: Path) -> str | None:
         return str(exc)
     if state.revision is None:
         return f"{backup.name} holds no workspace"
+    # Imported here: the module that opens workspaces is not needed to copy them.
+    from dossier.store.database import SCHEMA_REVISIONS
+
+    if state.revision not in SCHEMA_REVISIONS:  # restored, it would no longer open
+        return (f"{backup.name} was written by a newer version of Dossier (schema "
+                f"{quote_user_text(state.revision, 20)}); this version cannot restore it")
     return structure_problem(backup) or content_problem(backup)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -19,6 +20,20 @@ APPLICATION_ID = 0x444F5353
 class FileState:
     exists: bool
     revision: str | None  # Alembic revision, None for a new or empty file
+    #: every row of the file's ``sqlite_master``: (type, name, tbl_name, sql, rootpage)
+    schema: tuple = ()
+
+
+class TrackedConnection(sqlite3.Connection):
+    """An SQLite connection this process can find again, to interrupt it (see ``connect.interrupt_all``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        live_connections.add(self)
+
+
+#: Every SQLite connection Dossier has open (closed ones drop out as they are collected).
+live_connections: weakref.WeakSet[sqlite3.Connection] = weakref.WeakSet()
 
 
 def readonly_uri(path: Path) -> str:
@@ -32,13 +47,28 @@ def readonly_uri(path: Path) -> str:
 
 
 def open_readonly(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(readonly_uri(path), uri=True, isolation_level=None)
+    """A read-only connection that trusts nothing in the file's schema (see ``inspect_file``)."""
+    conn = sqlite3.connect(readonly_uri(path), uri=True, isolation_level=None, factory=TrackedConnection)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    return conn
+
+
+def _plain_table(conn: sqlite3.Connection, schema: list[tuple], name: str) -> bool:
+    """Whether ``name`` is a plain table whose columns are all stored (no view, no virtual
+    table, no generated column): reading it then runs none of the file's SQL."""
+    rows = [r for r in schema if r[1] == name]
+    if len(rows) != 1 or rows[0][0] != "table" or str(rows[0][3] or "").lstrip()[:12].upper() != "CREATE TABLE":
+        return False
+    columns = conn.execute("SELECT hidden FROM pragma_table_xinfo(?)", (name,)).fetchall()
+    return bool(columns) and all(hidden == 0 for (hidden,) in columns)
 
 
 def inspect_file(path: Path) -> FileState:
     """What is at ``path``: nothing, an empty file, or a Dossier workspace at some revision.
 
-    Raises NotSQLiteError or NotAWorkspaceError for anything else; never writes.
+    Raises NotSQLiteError or NotAWorkspaceError for anything else; never writes. Only the
+    schema is read, and the revision from ``alembic_version`` when that is a plain table; the
+    rest of the schema is verified by the caller (``verify``) before anything else is read.
     """
     if not path.exists():
         return FileState(False, None)
@@ -57,10 +87,11 @@ def inspect_file(path: Path) -> FileState:
     try:
         conn = open_readonly(path)
         try:
-            tables = [r[0] for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+            schema = [tuple(r) for r in conn.execute("SELECT type, name, tbl_name, sql, rootpage FROM sqlite_master")]
+            tables = sorted(r[1] for r in schema if r[0] == "table")
             revision = None
-            if "alembic_version" in tables:
+            readable = "alembic_version" in tables and _plain_table(conn, schema, "alembic_version")
+            if readable:
                 row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
                 revision = row[0] if row else None
         finally:
@@ -68,15 +99,29 @@ def inspect_file(path: Path) -> FileState:
     except sqlite3.DatabaseError as exc:
         raise NotSQLiteError(f"{path} cannot be read as an SQLite database: {exc}") from None
     if app_id != APPLICATION_ID:
-        if not tables:
+        if not schema:
             return FileState(True, None)
+        if not tables:
+            kinds = sorted({str(r[0]) for r in schema})
+            raise NotAWorkspaceError(
+                f"{path} is an SQLite database but not a Dossier workspace (it holds no tables, only "
+                f"{', '.join(kinds)})")
         shown = ", ".join(tables[:5]) + (" …" if len(tables) > 5 else "")
         raise NotAWorkspaceError(
             f"{path} is an SQLite database but not a Dossier workspace (it holds tables: {shown})"
         )
+    version_rows = [r for r in schema if r[1] == "alembic_version"]
+    if version_rows and not readable:
+        from dossier.store.sqlite.verify import ForeignSchemaError
+
+        kind = version_rows[0][0]
+        raise ForeignSchemaError(path, None, [f"{kind} alembic_version stands where a table should be"
+                                              if kind != "table" else "alembic_version is not a plain table"])
     if revision is None:
         raise NotAWorkspaceError(f"{path} is marked as a Dossier workspace but has no schema version")
-    return FileState(True, revision)
+    if not isinstance(revision, str):
+        raise NotAWorkspaceError(f"{path} is marked as a Dossier workspace but its schema version is not text")
+    return FileState(True, revision, tuple(schema))
 
 
 class WorkspaceDamagedError(WorkspaceError):
