@@ -124,7 +124,9 @@ class ChangeFeed:
             (self._last_id,)).fetchall()
         if rows:
             self._last_id = rows[-1][0]
-        return [(c, u, a) for _, c, u, a, o in rows if o != self._origin]
+        # a deleted record's history rows no longer name it (history.erase): a delete made
+        # elsewhere reloads everything shown, as an import does
+        return [(None, None, a) if a == "delete" else (c, u, a) for _, c, u, a, o in rows if o != self._origin]
 
     def close(self) -> None:
         """Stop listening; a poll under way returns [] within a fraction of a second."""
