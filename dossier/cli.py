@@ -242,24 +242,14 @@ def _refuse_workspace_target(args, ws) -> None:
 
 
 def _write_atomically(path: Path, write: Callable) -> None:
-    """Write ``path`` whole or not at all, private (0600): a new temporary file beside it
-    (never opened through a link), renamed over it when written."""
+    """``files.write_private``, a failure told in one line."""
     from dossier.errors import DossierError
-    from dossier.files import open_private_text
+    from dossier.files import write_private
 
-    tmp = path.with_name(f".{path.name}.partial")
     try:
-        with open_private_text(tmp) as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        write_private(path, write)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise DossierError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def cmd_search(args) -> int:

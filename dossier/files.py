@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from dossier.errors import UnsafeFileError, WorkspaceError
 
@@ -99,20 +101,26 @@ def open_private_text(path: str | os.PathLike, what: str = "a temporary file"):
     return os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
 
-def write_private_text(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: a private temporary file beside it,
-    flushed to disk, then renamed over it (a rename replaces a link, never writes through it)."""
+def write_private(path: str | os.PathLike, write: Callable[[TextIO], object]) -> None:
+    """Write ``path`` whole or not at all, as UTF-8 text that ``write(stream)`` produces: a
+    private temporary file beside it, flushed to disk, then renamed over it (a rename
+    replaces a link, never writes through it). What failed leaves no temporary file."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.partial")
     try:
         with open_private_text(tmp) as fh:
-            fh.write(text)
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_private_text(path: str | os.PathLike, text: str) -> None:
+    """``write_private`` of one string."""
+    write_private(path, lambda fh: fh.write(text))
 
 
 def copy_private(source: str | os.PathLike, target: str | os.PathLike) -> None:

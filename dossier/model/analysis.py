@@ -248,7 +248,8 @@ def placements(doc: Document, negotiation_id: str) -> dict[str, Placement]:
             continue
         when = sort_key(position.date)
         after = [r for r in rounds if sort_key(r.start) <= when]
-        first, last = PartialDate.parse(position.date).first_day(), PartialDate.parse(position.date).last_day()
+        day = PartialDate.parse(position.date)
+        first, last = day.first_day(), day.last_day()
         spans = tuple(r for r in rounds if _overlaps(r.start, first, last)
                       and (is_approximate(position.date) or is_approximate(r.start)))
         result[position.id] = Placement(position.id, after[-1] if after else None, spans, False)

@@ -22,8 +22,8 @@ from dossier.errors import WorkspaceError
 from dossier.files import (
     group_or_others_can_read,
     make_private_folders,
-    open_private_text,
     refuse_workspace_target,
+    write_private,
 )
 from dossier.store.database import SCHEMA_HEAD, Database, open_database
 from dossier.store.postgres import backup as postgres_backup
@@ -459,13 +459,9 @@ def backup_workspace_as(ws_or_path: Workspace | Path | str, target: str | os.Pat
         from dossier.services import interchange
 
         doc = interchange.export_document(ws)
-        tmp = target.with_name(f".{target.name}.partial")
         try:
-            with open_private_text(tmp) as fh:
-                interchange.write_document(doc, fh)
-            os.replace(tmp, target)
+            write_private(target, lambda fh: interchange.write_document(doc, fh))
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise WorkspaceError(f"backup to {target} failed: {exc.strerror or exc}") from None
         return BackupResult(target, "interchange export")
     source = ws_or_path.path if isinstance(ws_or_path, Workspace) else Path(ws_or_path)

@@ -140,6 +140,14 @@ def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+def _let_go(fd: int) -> None:
+    """Unlock and close a lock file's descriptor (closed even when unlocking fails)."""
+    try:
+        _unlock(fd)
+    finally:
+        os.close(fd)
+
+
 def _refuse_unless_plain(fd: int, path: Path) -> os.stat_result:
     """The lock file's status; refuse (closing ``fd``) anything but a plain file with one name."""
     st = os.fstat(fd)
@@ -256,10 +264,7 @@ class _LockFile:
         except OSError:
             pass
         finally:
-            try:
-                _unlock(fd)
-            finally:
-                os.close(fd)
+            _let_go(fd)
 
     def release(self) -> None:
         """Empty, remove and let go: the workspace was closed cleanly."""
@@ -271,10 +276,7 @@ class _LockFile:
         except OSError:
             pass
         finally:
-            try:
-                _unlock(fd)
-            finally:
-                os.close(fd)
+            _let_go(fd)
 
 
 class WorkspaceLock:
