@@ -9,7 +9,6 @@ save appear while the window is open (``LiveUpdates``).
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -1016,18 +1015,11 @@ class MainWindow(QMainWindow):
         ws = self.ctx.ws
 
         def work(progress, is_cancelled):
-            from dossier.files import refuse_workspace_target
+            from dossier.files import refuse_workspace_target, write_private
 
             refuse_workspace_target(path, None if ws.is_shared else ws.path)
             doc = interchange.export_document(ws)
-            fd, tmp = tempfile.mkstemp(prefix=".dossier-", suffix=".json", dir=path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-                    interchange.write_document(doc, stream, is_cancelled=is_cancelled)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_private(path, lambda stream: interchange.write_document(doc, stream, is_cancelled=is_cancelled))
             return path
 
         return run_task(self, self.tr("Export JSON"), self.tr("Writing {0}…").format(path.name), work,
