@@ -123,6 +123,11 @@ def write_private_text(path: str | os.PathLike, text: str) -> None:
     write_private(path, lambda fh: fh.write(text))
 
 
+def write_private_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """``write_private`` of bytes (an image, a PDF): whole or not at all, private."""
+    write_private(path, lambda fh: fh.buffer.write(data))
+
+
 def copy_private(source: str | os.PathLike, target: str | os.PathLike) -> None:
     """Copy ``source``'s bytes to a new private file ``target``, written whole or not at all."""
     target = Path(target)

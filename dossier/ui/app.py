@@ -227,18 +227,31 @@ def _open_quietly(target, readonly: bool):
 
 
 def _screenshot(app, window, out: Path) -> int:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    from dossier.files import write_private_bytes
+
     window.statusBar().clearMessage()  # passing news of this run (its daily backup) is not part of the picture
     window.resize(*SCREENSHOT_SIZE)
     window.show()
     for _ in range(5):
         app.processEvents()
     image = window.grab()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    ok = image.save(str(out), "PNG")
     window.close()
     app.processEvents()
-    if not ok:
-        print(f"dossier: cannot write {out}", file=sys.stderr)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    problem = None if image.save(buffer, "PNG") else "the picture could not be made"
+    buffer.close()
+    if problem is None:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            write_private_bytes(out, bytes(data))  # private, like every file Dossier makes
+        except OSError as exc:
+            problem = exc.strerror or str(exc)
+    if problem:
+        print(f"dossier: cannot write {out}: {problem}", file=sys.stderr)
         return 1
     print(f"Wrote {out}")
     return 0

@@ -74,3 +74,42 @@ def test_a_newer_backup_is_never_the_good_backup_offered(workspace, tmp_path):
     assert later in backups.list_backups(workspace)
     assert "newer version" in backups.backup_problem(later)
     assert backups.newest_good_backup(workspace) == made
+
+
+def _with_foreign_sql(workspace: Path, target: Path) -> Path:
+    """A sound copy of the workspace whose schema carries a trigger Dossier never makes."""
+    shutil.copyfile(workspace, target)
+    conn = sqlite3.connect(target)
+    try:
+        conn.execute("CREATE TRIGGER zz_soften AFTER INSERT ON positions BEGIN "
+                     "UPDATE positions SET kind = 'offer' WHERE rowid = new.rowid; END")
+        conn.commit()
+    finally:
+        conn.close()
+    return target
+
+
+def test_a_backup_holding_foreign_sql_is_refused_like_a_received_workspace(workspace, tmp_path):
+    foreign = _with_foreign_sql(workspace, tmp_path / "talks-20260101-090000.sqlite")
+    before = {p.name: _digest(p) for p in tmp_path.iterdir() if p.is_file() and p.name.startswith("talks.")}
+    out = subprocess.run([sys.executable, "-m", "dossier", "restore", "--db", str(workspace), str(foreign)],
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "cannot restore" in out.stderr and "an extra trigger zz_soften on table positions" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    after = {p.name: _digest(p) for p in tmp_path.iterdir() if p.is_file() and p.name.startswith("talks.")}
+    assert after == before
+    with pytest.raises(WorkspaceError, match="zz_soften"):
+        restore_backup(workspace, foreign)
+    assert _digest(workspace) == before["talks.sqlite"]
+
+
+def test_a_backup_holding_foreign_sql_is_never_the_good_backup_offered(workspace, tmp_path):
+    with open_workspace(workspace):  # the daily backup
+        pass
+    [made] = backups.list_backups(workspace)
+    later = made.with_name(made.name.replace("-2", "-3", 1))
+    _with_foreign_sql(made, later)
+    assert later in backups.list_backups(workspace)
+    assert "does not make" in backups.backup_problem(later)
+    assert backups.newest_good_backup(workspace) == made

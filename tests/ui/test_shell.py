@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import stat
 import subprocess
 import sys
 import tempfile
@@ -212,8 +213,10 @@ def test_screenshot_command_writes_a_png(tmp_path):
     env.pop("QT_QPA_PLATFORM", None)
     env.pop("DISPLAY", None)
     result = subprocess.run([sys.executable, "-m", "dossier", "--demo", "--screenshot", str(out),
-                             "--pane", "sources"], env=env, capture_output=True, text=True, timeout=120)
+                             "--pane", "sources"], env=env, capture_output=True, text=True, timeout=120,
+                            preexec_fn=lambda: os.umask(0o022))
     assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # private, whatever the umask
     data = Path(out).read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     from PySide6.QtGui import QImage

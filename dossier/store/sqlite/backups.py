@@ -230,11 +230,18 @@ def backup_problem(backup: Path) -> str | None:
     if state.revision is None:
         return f"{backup.name} holds no workspace"
     # Imported here: the module that opens workspaces is not needed to copy them.
-    from dossier.store.database import SCHEMA_REVISIONS
+    from dossier.store.database import SCHEMA_REVISIONS, verify_schema
+    from dossier.store.sqlite.verify import ForeignSchemaError
 
     if state.revision not in SCHEMA_REVISIONS:  # restored, it would no longer open
         return (f"{backup.name} was written by a newer version of Dossier (schema "
                 f"{quote_user_text(state.revision, 20)}); this version cannot restore it")
+    try:  # restored, it would be refused on opening: the same rule as for any received file
+        verify_schema(backup, state.schema, state.revision)
+    except ForeignSchemaError as exc:
+        more = len(exc.problems) - 2
+        return (f"{backup.name} holds SQL that Dossier does not make ({'; '.join(exc.problems[:2])}"
+                f"{f', and {more} more' if more > 0 else ''})")
     return structure_problem(backup) or content_problem(backup)
 
 
