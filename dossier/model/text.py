@@ -31,6 +31,47 @@ class NumberAsWritten(float):
         return (NumberAsWritten, (self.text,))
 
 
+#: the explicit bidi controls that open an embedding, override or isolate, and what each is
+_BIDI_OPENERS = {"\u202a": "e", "\u202b": "e", "\u202d": "e", "\u202e": "e",
+                 "\u2066": "i", "\u2067": "i", "\u2068": "i"}
+_POP_EMBEDDING, _POP_ISOLATE = "\u202c", "\u2069"
+_BIDI_EXPLICIT = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: what ends a bidi paragraph (class B): there every embedding and isolate ends anyway
+_BIDI_PARAGRAPH_END = frozenset("\n\r\x1c\x1d\x1e\x85\u2029")
+
+
+def seal_bidi(text: str) -> str:
+    """``text`` with every embedding, override and isolate it leaves open closed at its end.
+
+    Text pasted from a browser or a word processor may open a right-to-left override (RLO)
+    or an isolate (RLI) and never close it. By the bidi algorithm such a control reaches to
+    the end of the paragraph, so it would reorder whatever is printed after the field on the
+    same line (a citation, a title, the next name). The closers added (PDF, PDI) are
+    invisible, never drawn and never extracted; text without an open control is returned as
+    it is. The rules are UAX #9's: PDF closes the innermost embedding or override unless an
+    isolate is innermost; PDI closes the innermost isolate and everything opened inside it;
+    a paragraph separator closes everything."""
+    if not _BIDI_EXPLICIT.search(text):
+        return text
+    stack: list[str] = []
+    for ch in text:
+        kind = _BIDI_OPENERS.get(ch)
+        if kind is not None:
+            stack.append(kind)
+        elif ch == _POP_EMBEDDING:
+            if stack and stack[-1] == "e":
+                stack.pop()
+        elif ch == _POP_ISOLATE:
+            if "i" in stack:
+                while stack.pop() != "i":
+                    pass
+        elif ch in _BIDI_PARAGRAPH_END:
+            stack.clear()
+    if not stack:
+        return text
+    return text + "".join(_POP_EMBEDDING if kind == "e" else _POP_ISOLATE for kind in reversed(stack))
+
+
 def is_valid_id(value: object) -> bool:
     return isinstance(value, str) and ID_PATTERN.fullmatch(value) is not None
 

@@ -135,9 +135,8 @@ def _doc_with_controls_everywhere():
 
 @pytest.mark.parametrize("kind", ["negotiation", "round", "person"])
 def test_every_bidi_control_anywhere_exports(tmp_path, kind):
-    """Unmatched and overflowing controls included. They are applied to the paragraph that
-    holds them (so an unclosed override turns the rest of a composed line around, as the
-    bidi algorithm says) and never drawn."""
+    """Unmatched and overflowing controls included. They are applied to the field that holds
+    them (one left open is closed where the field ends) and never drawn."""
     doc = _doc_with_controls_everywhere()
     kwargs = {"negotiation": {}, "round": {"round_id": "r1"}, "person": {"person_id": "p1"}}[kind]
     out = tmp_path / f"{kind}.pdf"
@@ -169,6 +168,24 @@ def test_balanced_isolates_around_every_field_read_as_the_fields(tmp_path, kind)
     assert "Pat One" in text
     assert f"Wants {ARABIC_NAME} moved, {HEBREW_NAME} says." in lines
     assert not re.search("[\u2066-\u2069]", text)
+
+
+@pytest.mark.parametrize("opener", ["\u202a", "\u202b", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068"],
+                         ids=["LRE", "RLE", "LRO", "RLO", "LRI", "RLI", "FSI"])
+def test_a_control_left_open_in_a_field_never_reorders_what_follows(tmp_path, opener):
+    """Text pasted from elsewhere may open an override or isolate and never close it. It ends
+    with its field: the citation, the name and the words printed after it read as written."""
+    doc = small_doc()
+    doc.people[0].name = f"Pat One{opener}"
+    doc.positions[0].summary = f"Wants the border moved{opener}"
+    out = tmp_path / "out.pdf"
+    export_pdf(doc, out, person_id="p1", prepared=PREPARED)
+    assert "— Pat One [S1 B2]" in extracted_lines(out)
+    export_pdf(doc, out, prepared=PREPARED)
+    lines = extracted_lines(out)
+    assert "— Pat One [S1 B2]" in lines
+    assert "Aland — Demand: Wants the border moved [S1 B2]" in lines
+    assert "• Open — Border: Aland demand: Wants the border moved [S1 B2] — not yet addressed by Bland" in lines
 
 
 @pytest.mark.parametrize("control", list(BIDI_CONTROLS), ids=lambda c: f"U+{ord(c):04X}")

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import os
 import tempfile
@@ -17,6 +18,7 @@ from dossier.errors import DossierError
 from dossier.gcpause import cyclic_gc_paused
 from dossier.model import analysis
 from dossier.model.records import Document
+from dossier.model.text import seal_bidi
 
 __all__ = ["export_pdf", "PAPERS"]
 
@@ -46,6 +48,34 @@ def _choose_negotiation(doc: Document, negotiation_id: str | None):
         return doc.negotiations[0]
     ids = ", ".join(sorted(n.id for n in doc.negotiations))
     raise DossierError(f"the workspace holds {len(doc.negotiations)} negotiations; choose one of: {ids}")
+
+
+def sealed_document(doc: Document) -> Document:
+    """``doc`` with every text field's open bidi controls closed at its end (``seal_bidi``), so
+    a field never reorders what a dossier prints after it on the same line (names joined by
+    commas, a title after a name). Records without such a control are shared, not copied."""
+    fields: dict[type, tuple[str, ...]] = {}
+
+    def sealed(value):
+        kind = type(value)
+        if kind is str:
+            return seal_bidi(value)
+        if kind is list:
+            new = [sealed(item) for item in value]
+            return value if all(a is b for a, b in zip(new, value)) else new
+        names = fields.get(kind)
+        if names is None:
+            names = fields[kind] = tuple(f.name for f in dataclasses.fields(kind)) \
+                if dataclasses.is_dataclass(kind) else ()
+        changes = {}
+        for name in names:
+            old = getattr(value, name)
+            now = sealed(old)
+            if now is not old:
+                changes[name] = now
+        return dataclasses.replace(value, **changes) if changes else value
+
+    return sealed(doc)
 
 
 def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | None = None,
@@ -97,7 +127,7 @@ def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | Non
     forget_shaped_texts()  # each export shapes its own texts, then lets them go
     marking_block(marking, width)  # refused before any work when it cannot be printed whole
     page_room(pagesize)
-    builder = DossierBuilder(doc, scope)
+    builder = DossierBuilder(sealed_document(doc), scope)
     flowables = story(builder)
     if kind == "round":
         title = f"{negotiation.title} — {round_brief_title(builder, rnd)} brief"

@@ -21,10 +21,11 @@ A :class:`TextBlock` takes plain strings (``Span``), never markup, so ``<b>`` or
 Bidi controls (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, LRM, RLM, ALM) are **kept
 and applied**: the bidi algorithm resolves the levels with them, unmatched or
 overflowing ones included, and they are never drawn (they have no width and no glyph),
-so they are not in the extracted text either. An unclosed embedding, override or isolate
-reaches to the end of the paragraph that holds it, as UAX #9 says (with a python-bidi
-older than the one wrapping ``unicode-bidi``, isolates are read as the embeddings closest
-to them). ZWNJ and ZWJ go with the Arabic or Hebrew text around them, shape it, and are
+so they are not in the extracted text either. An embedding, override or isolate a field
+leaves open is closed where the field ends (``model.text.seal_bidi``, applied to every
+text of the document and to every span), so it never reorders the label, citation or name
+printed after it on the same line (with a python-bidi older than the one wrapping
+``unicode-bidi``, isolates are read as the embeddings closest to them). ZWNJ and ZWJ go with the Arabic or Hebrew text around them, shape it, and are
 kept in the extracted text.
 
 Text extractors such as poppler turn visual order back into logical order with a simple
@@ -61,6 +62,7 @@ from reportlab.platypus.flowables import Flowable
 
 from dossier.export.pdf.fonts import LATIN, SHAPED, font_name, script_of
 from dossier.export.pdf.glyphs import cluster_texts, glyph_font, shape
+from dossier.model.text import seal_bidi
 
 try:
     from bidi.bidi import get_display_inner as _bidi_info
@@ -541,6 +543,11 @@ def _shaped_run(runs: list, x: float, text: str, start: int, end: int, font: str
     return pen
 
 
+def _sealed_span(span: Span) -> Span:
+    text = seal_bidi(span.text)
+    return span if text is span.text else replace(span, text=text)
+
+
 class TextBlock(Flowable):
     """Plain user text drawn as a paragraph; splits between any two lines."""
 
@@ -548,7 +555,9 @@ class TextBlock(Flowable):
         super().__init__()
         if isinstance(spans, (str, Span)):
             spans = [spans]
-        self.spans = [Span(s) if isinstance(s, str) else s for s in spans]
+        # a control a span leaves open ends with it (see ``seal_bidi``): user text that opens an
+        # override never reorders the label, citation or name printed after it
+        self.spans = [Span(seal_bidi(s)) if isinstance(s, str) else _sealed_span(s) for s in spans]
         self.style = style or TextStyle()
         self.spaceBefore = self.style.space_before
         self.spaceAfter = self.style.space_after
