@@ -7,6 +7,7 @@ through the source tree by accident.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import struct
@@ -23,6 +24,7 @@ from dossier import __version__
 REPO = Path(__file__).resolve().parent.parent
 APP_ID = "io.dossier.Dossier"
 ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
+LICENCE_FILES = ("LICENSE", "THIRD-PARTY-NOTICES")
 
 
 
@@ -38,7 +40,7 @@ def minimal_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 def run(cmd: list, *, cwd: Path, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
-    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True,
+    proc = subprocess.run([str(c) for c in cmd], check=False, cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=timeout)
     assert proc.returncode == 0, f"{cmd} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
     assert "Traceback" not in proc.stderr, proc.stderr
@@ -127,6 +129,18 @@ def test_wheel_holds_resources_migrations_and_no_tests(installed_wheel):
 
 
 @pytest.mark.slow
+def test_wheel_carries_the_licence_and_the_third_party_notices(installed_wheel):
+    wheel, _ = installed_wheel
+    with zipfile.ZipFile(wheel) as zf:
+        dist_info = f"dossier-{__version__}.dist-info"
+        for name in LICENCE_FILES:
+            assert zf.read(f"{dist_info}/licenses/{name}") == (REPO / name).read_bytes()
+        metadata = zf.read(f"{dist_info}/METADATA").decode("utf-8").splitlines()
+    assert "License-Expression: Apache-2.0" in metadata
+    assert {f"License-File: {name}" for name in LICENCE_FILES} <= set(metadata)
+
+
+@pytest.mark.slow
 def test_installed_wheel_finds_everything_inside_site_packages(installed_wheel, tmp_path):
     _, bindir = installed_wheel
     cwd = outside_checkout(tmp_path)
@@ -211,10 +225,40 @@ def test_bundle_holds_what_the_app_needs_and_nothing_else(app_bundle):
     files = [p.relative_to(folder).as_posix() for p in folder.rglob("*")]
     for unwanted in ("pytest", "_pytest", "hypothesis", "pypdf", "pytestqt", "tkinter", "_tkinter",
                      "PyInstaller", "QtWebEngine", "Qt6Qml", "Qt6Quick", "Qt63D", "QtMultimedia", "QtCharts",
-                     "Qt6Network", "sqlalchemy/testing", "Qt/translations"):
+                     "Qt6Network", "sqlalchemy/testing", "Qt/translations", "QtDBus.abi3", "libssl", "_ssl.",
+                     "plugins/generic/", "libqvkkhrdisplay", "libqtiff", "libqwebp", "libivi-shell",
+                     "libvulkan-server", "Qt6WlShellIntegration"):
         found = [f for f in files if unwanted in f]
         assert not found, f"{unwanted} in the bundle: {found[:5]}"
-    assert size < 220e6, f"the bundle grew to {size / 1e6:.0f} MB"
+    assert size < 160e6, f"the bundle grew to {size / 1e6:.0f} MB"
+
+
+@pytest.mark.slow
+def test_bundle_carries_the_licence_and_notices_for_what_it_ships(app_bundle):
+    folder, _ = app_bundle
+    for name in LICENCE_FILES:  # at the top, where a user looks, and beside the libraries
+        assert (folder / name).read_bytes() == (REPO / name).read_bytes()
+        assert (folder / "_internal" / name).read_bytes() == (REPO / name).read_bytes()
+    if not sys.platform.startswith("linux"):
+        return
+    notices = (REPO / "THIRD-PARTY-NOTICES").read_text(encoding="utf-8")
+    qt_lib = folder / "_internal" / "PySide6" / "Qt" / "lib"
+    assert "Dossier/_internal/PySide6/Qt/lib/" in notices  # where the LGPL libraries can be replaced
+    qt_files = sorted(p.name for p in qt_lib.glob("libQt6*.so.6"))
+    assert "libQt6Core.so.6" in qt_files and not any(p.is_symlink() for p in qt_lib.iterdir())
+    for name in qt_files:
+        assert name in notices, f"{name} is not named where THIRD-PARTY-NOTICES says how to replace Qt"
+    # every shared library the build copied in is named with its licence
+    libraries = [p for p in (folder / "_internal").glob("lib*.so*") if not p.is_symlink()]
+    libraries += list((folder / "_internal" / "pillow.libs").glob("lib*.so*"))
+    unnamed = set()
+    for path in libraries:
+        stem = re.sub(r"(-[0-9a-f]{8})?\.so.*$", "", path.name)  # libxcb-9065bb12.so.1.1.0 -> libxcb
+        if stem.startswith(("libpython", "libpyside6", "libshiboken6")):
+            continue
+        if stem not in notices and re.split(r"[-.]", stem)[0] not in notices:
+            unnamed.add(path.name)
+    assert not unnamed, f"THIRD-PARTY-NOTICES does not name {sorted(unnamed)}"
 
 
 @pytest.mark.slow
@@ -266,6 +310,49 @@ def test_bundle_adds_itself_to_the_application_menu(app_bundle, tmp_path):
     assert (share / "metainfo" / f"{APP_ID}.metainfo.xml").is_file()
     if shutil.which("desktop-file-validate"):
         run(["desktop-file-validate", entry], cwd=tmp_path, env=minimal_env(tmp_path))
+
+
+# --- the licence -------------------------------------------------------------------------
+
+def test_pyproject_declares_the_apache_licence_and_its_files():
+    import tomllib
+
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    project = pyproject["project"]
+    assert project["license"] == "Apache-2.0"
+    assert set(LICENCE_FILES) <= set(project["license-files"])
+    assert set(LICENCE_FILES) <= set(pyproject["tool"]["hatch"]["build"]["targets"]["sdist"]["include"])
+    text = (REPO / "LICENSE").read_text(encoding="utf-8")
+    assert "Apache License" in text and "Version 2.0, January 2004" in text
+    assert "END OF TERMS AND CONDITIONS" in text and "APPENDIX: How to apply the Apache License" in text
+
+
+def test_third_party_notices_name_every_dependency_and_font():
+    import tomllib
+
+    notices = (REPO / "THIRD-PARTY-NOTICES").read_text(encoding="utf-8")
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = list(project["dependencies"]) + list(project["optional-dependencies"]["postgresql"])
+    for requirement in requirements:
+        name = re.match(r"[A-Za-z0-9_.-]+", requirement).group().removesuffix("-essentials")
+        assert re.search(re.escape(name), notices, re.IGNORECASE), f"{name} is not in THIRD-PARTY-NOTICES"
+    for heading, licences in (("Qt 6 (", ["LGPL-3.0-only"]), ("PySide6 (", ["LGPL-3.0-only"]),
+                              ("SQLAlchemy\n", ["MIT"]), ("Alembic\n", ["MIT"]), ("reportlab (", ["BSD"]),
+                              ("platformdirs\n", ["MIT"]), ("python-bidi\n", ["Lesser General Public", "v3"]),
+                              ("uharfbuzz\n", ["Apache-2.0", "HarfBuzz", "Old MIT"]),
+                              ("Python (", ["PSF-2.0"]), ("Noto Sans,", ["OFL-1.1"])):
+        start = notices.index("\n  " + heading) + 1  # an entry: its name at the margin, details indented
+        end = re.compile(r"\n\n  \S").search(notices, start)
+        entry = notices[start:end.start() if end else None]
+        for licence in licences:
+            assert licence in entry, f"{heading.strip()}: {licence!r} not in its entry:\n{entry}"
+    assert "psycopg-binary\n(LGPL-3.0-only)" in notices
+    fonts = REPO / "resources" / "fonts"
+    assert "dossier/resources/fonts/OFL.txt" in notices and (fonts / "OFL.txt").is_file()
+    assert len(list(fonts.glob("*.ttf"))) == 7 and "(7 files)" in notices
+    for appendix in ("GNU LESSER GENERAL PUBLIC LICENSE", "Version 3, 29 June 2007",
+                     "GNU GENERAL PUBLIC LICENSE", "PYTHON SOFTWARE FOUNDATION LICENSE VERSION 2"):
+        assert appendix in notices
 
 
 # --- the app's identity on the desktop ---------------------------------------------------
