@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QPushButton, QTableWidgetItem, QWidget
 
 from dossier.model.enums import CREDIBILITY_LABELS
 from dossier.model.records import Citation
+from dossier.ui.widgets.fields import LOADED, cell_value
 from dossier.ui.widgets.list_editor import ListEditor, choice_combo, choice_model
 from dossier.ui.widgets.text import is_rtl
 
@@ -69,6 +70,7 @@ class CitationsEditor(ListEditor):
         self.table.setCellWidget(row, SOURCE, source)
         self.table.setCellWidget(row, CREDIBILITY, credibility)
         quote = QTableWidgetItem(citation.quote or "")
+        quote.setData(LOADED, (quote.text(), citation.quote))  # untouched, the quote comes back as it was
         if is_rtl(citation.quote):
             quote.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.table.setItem(row, QUOTE, quote)
@@ -90,8 +92,7 @@ class CitationsEditor(ListEditor):
     def citations(self) -> list[Citation]:
         out = []
         for row in range(self.table.rowCount()):
-            quote = self.table.item(row, QUOTE).text() if self.table.item(row, QUOTE) else ""
             out.append(Citation(source=self.table.cellWidget(row, SOURCE).currentData(),
                                 credibility=self.table.cellWidget(row, CREDIBILITY).currentData(),
-                                quote=quote.strip() or None))
+                                quote=cell_value(self.table.item(row, QUOTE))))
         return out

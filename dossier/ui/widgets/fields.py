@@ -11,7 +11,7 @@ with a message, and is not saved.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from dossier.model.dates import PartialDate
 from dossier.ui.messages import date_problem as describe_date_problem
+from dossier.ui.translate import translator
 from dossier.ui.widgets.common import BidiItemDelegate
 from dossier.ui.widgets.text import is_rtl, plain_tooltip
 
@@ -47,12 +48,27 @@ NOTES_LIMIT = 1_000_000
 _NEVER_CUT = 1 << 28
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("fields", text)
+tr = translator("fields")
 
 
 def too_long(length: int, limit: int, where: str) -> str:
     return tr("{0:,} characters is too long; at most {1:,} fit here — {2}").format(length, limit, where)
+
+
+#: an item's text as Qt shows it and the value it was loaded from: Qt drops U+FEFF and U+FFFE, and
+#: a cell's value is read without the spaces around it, so untouched, the value comes back as loaded
+LOADED = Qt.ItemDataRole.UserRole + 1
+
+
+def cell_value(item: QTableWidgetItem | None) -> str | None:
+    """The cell's value: as loaded while its text is untouched, else its text without the spaces
+    around it (None when empty)."""
+    if item is None:
+        return None
+    loaded = item.data(LOADED)
+    if loaded is not None and loaded[0] == item.text():
+        return loaded[1]
+    return item.text().strip() or None
 
 
 def date_problem(text: str | None) -> str | None:
@@ -90,7 +106,7 @@ class LineField(QLineEdit):
         super().__init__(parent)
         self.limit = limit
         self._loaded: str | None = None
-        self._committed = ""
+        self._shown = self._committed = ""
         self.setMaxLength(_NEVER_CUT)
         self.setPlaceholderText(placeholder)
         self.editingFinished.connect(self.finish)
@@ -98,18 +114,20 @@ class LineField(QLineEdit):
 
     def set_value(self, value: str | None) -> None:
         self._loaded = value
-        self._committed = value or ""
-        if self.text() != self._committed:
-            self.setText(self._committed)
+        if self.text() != (value or ""):
+            self.setText(value or "")
             self.setCursorPosition(0)
+        # what Qt shows of it: a QLineEdit drops U+FEFF and U+FFFE, so "untouched" is this
+        self._shown = self._committed = self.text()
 
     def value(self):
-        if self.text() == (self._loaded or ""):
+        if self.text() == self._shown:
             return self._loaded
         return self.text().strip() or None
 
     def problem(self) -> str | None:
-        if len(self.text()) > self.limit:
+        # the limit is on what is typed: stored text the rules took is shown, untouched, as it is
+        if len(self.text()) > self.limit and self.text() != self._shown:
             return too_long(len(self.text()), self.limit, tr("longer text belongs in Notes"))
         return None
 
@@ -166,25 +184,29 @@ class TextField(QPlainTextEdit):
         super().__init__(parent)
         self.limit = limit
         self._loaded: str | None = None
-        self._committed = ""
+        self._shown = self._shown_from = self._committed = ""
         self.setTabChangesFocus(True)
         self.setFixedHeight(height)
         self.textChanged.connect(self._follow_direction)
 
     def set_value(self, value: str | None) -> None:
         self._loaded = value
-        self._committed = value or ""
-        if self.toPlainText() != self._committed:
-            self.setPlainText(self._committed)
+        if self.toPlainText() != self._shown or self._shown_from != (value or ""):
+            self.setPlainText(value or "")
+        # what Qt shows of it: toPlainText() gives U+2028, U+2029, CR and CR LF as LF, U+00A0 as a
+        # space, and drops U+FEFF and U+FFFE, so text left untouched is this, not ``value``
+        self._shown = self._committed = self.toPlainText()
+        self._shown_from = value or ""
 
     def value(self):
         text = self.toPlainText()
-        if text == (self._loaded or ""):
+        if text == self._shown:
             return self._loaded
         return text.strip() or None
 
     def problem(self) -> str | None:
-        if len(self.toPlainText()) > self.limit:
+        # the limit is on what is typed: stored text the rules took is shown, untouched, as it is
+        if len(self.toPlainText()) > self.limit and self.toPlainText() != self._shown:
             where = tr("longer text belongs in Notes") if self.limit < NOTES_LIMIT else tr("split it into parts")
             return too_long(len(self.toPlainText()), self.limit, where)
         return None
@@ -292,8 +314,10 @@ class StringListEditor(QWidget):
             self, self.list, tr("Add a spelling"), tr("Remove the selected spelling"), self.add_item,
             self.remove_current)
         self._loading = False
+        self._loaded: set[str] = set()
 
     def set_value(self, values: list[str]) -> None:
+        self._loaded = set(values)
         if values == self.value():
             return
         self._loading = True
@@ -304,15 +328,22 @@ class StringListEditor(QWidget):
 
     def _item(self, value: str) -> QListWidgetItem:
         item = QListWidgetItem(value)
+        item.setData(LOADED, (item.text(), value))  # Qt drops U+FEFF: untouched, the value comes back
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
         item.setToolTip(plain_tooltip(value))
         return item
 
     def value(self) -> list[str]:
-        return [self.list.item(i).text() for i in range(self.list.count())]
+        out = []
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            loaded = item.data(LOADED)
+            out.append(loaded[1] if loaded is not None and loaded[0] == item.text() else item.text())
+        return out
 
     def problem(self) -> str | None:
-        longest = max((len(v) for v in self.value()), default=0)
+        # the limit is on what is typed: a stored spelling the rules took is shown as it is
+        longest = max((len(v) for v in self.value() if v not in self._loaded), default=0)
         return too_long(longest, LINE_LIMIT, tr("longer text belongs in Notes")) if longest > LINE_LIMIT else None
 
     def add_item(self, value: str | None = None) -> None:
@@ -380,14 +411,14 @@ class ItemTableEditor(QWidget):
             for c, value in enumerate(row):
                 item = QTableWidgetItem(value or "")
                 item.setToolTip(plain_tooltip(value))
+                item.setData(LOADED, (item.text(), value))  # a cell left untouched gives back its value
                 self.table.setItem(r, c, item)
         self._loading = False
 
     def value(self) -> list[list[str | None]]:
         out = []
         for r in range(self.table.rowCount()):
-            row = [(self.table.item(r, c).text().strip() or None) if self.table.item(r, c) else None
-                   for c in range(self.table.columnCount())]
+            row = [cell_value(self.table.item(r, c)) for c in range(self.table.columnCount())]
             if any(row):
                 out.append(row)
         return out
