@@ -264,7 +264,7 @@ def bench_search(ctx: Context) -> list[Figure]:
 # ---------------------------------------------------------------- import / export
 def _bare_rows(doc_json: dict) -> dict[str, list[tuple]]:
     """The rows the import writes, as plain tuples per table (ids stand for keys)."""
-    from dossier.store import records as store
+    from dossier.store import rows as store
 
     rows: dict[str, list[tuple]] = {}
     for name in store.WRITE_ORDER:

@@ -7,9 +7,9 @@ no traceback reaches the user.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from dossier import __version__
@@ -148,12 +148,12 @@ def _existing(args, **options):
 
 
 def cmd_demo(args) -> int:
+    from dossier.services.backups_info import record_counts
     from dossier.services.demo import build_demo
-    from dossier.store.records import count_records
 
     ws, report = build_demo(args.db, lock_timeout=lock_timeout())
-    with ws, ws.db.read() as conn:
-        counts = count_records(conn)
+    with ws:
+        counts = record_counts(ws)
     print(f"Demo workspace: {ws.location}")
     print(f"Imported: {report.summary()}")
     print("Holds: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
@@ -182,74 +182,45 @@ def cmd_import_json(args) -> int:
 
 
 def cmd_export_json(args) -> int:
-    from dossier.services import interchange
+    from dossier.services import exports
 
     if args.salvage:
         return _salvage(args)
     with _existing(args) as ws:
         if args.output:
-            _refuse_workspace_target(args, ws)
-        doc = _whole_document(ws)
-    if args.output:
-        _write_atomically(Path(args.output), lambda fh: interchange.write_document(doc, fh))
-    else:
-        out = open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False, newline="\n")
-        interchange.write_document(doc, out)
-        out.flush()
+            exports.export_json_file(ws, args.output)
+        else:
+            with _stdout() as out:
+                exports.export_json_stream(ws, out)
     return EXIT_OK
 
 
-def _whole_document(ws):
-    """Every record of the workspace, refused (one line naming the first, and how to rescue the
-    others) when one breaks the rules: it would fail an import, a PDF or an analysis."""
-    from dossier.services.verification import whole_document
-
-    return whole_document(ws)
+@contextlib.contextmanager
+def _stdout():
+    """Standard output as UTF-8 text with Unix line ends, flushed at the end (its descriptor left open)."""
+    with open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False, newline="\n") as out:
+        yield out
 
 
 def _salvage(args) -> int:
     """``export-json --salvage``: the records of a file that cannot be opened, what is left out on stderr."""
     from dossier.errors import DossierError
-    from dossier.files import refuse_workspace_target
-    from dossier.services import interchange
-    from dossier.services.salvage import salvage
+    from dossier.services import exports
 
     path = _target(args)
     if isinstance(path, str):
         raise DossierError("--salvage reads a workspace file; a team workspace is exported as it is")
-    if not path.exists():
-        raise DossierError(f"no workspace at {path}")
-    if args.output:
-        refuse_workspace_target(Path(args.output), path)
-    report = salvage(path)
-    for line in report.skipped:
+
+    def left_out(line: str) -> None:
         print(f"dossier: left out: {line}", file=sys.stderr)
+
     if args.output:
-        _write_atomically(Path(args.output), lambda fh: interchange.write_document(report.doc, fh))
+        report = exports.salvage_json(path, args.output, left_out=left_out)
     else:
-        out = open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False, newline="\n")
-        interchange.write_document(report.doc, out)
-        out.flush()
+        with _stdout() as out:
+            report = exports.salvage_json(path, out, left_out=left_out)
     print(f"dossier: rescued {report.summary()}", file=sys.stderr)
     return EXIT_OK
-
-
-def _refuse_workspace_target(args, ws) -> None:
-    """Refuse an output file that is the workspace, one of its files or any other workspace."""
-    from dossier.files import refuse_workspace_target
-
-    refuse_workspace_target(Path(args.output), None if ws.is_shared else ws.path)
-
-
-def _write_atomically(path: Path, write: Callable) -> None:
-    """``files.write_private``, a failure told in one line."""
-    from dossier.errors import DossierError
-    from dossier.files import write_private
-
-    try:
-        write_private(path, write)
-    except OSError as exc:
-        raise DossierError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def cmd_search(args) -> int:
@@ -266,8 +237,8 @@ def cmd_search(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from dossier.errors import ForeignSchemaError
     from dossier.services.workspace import check_workspace
-    from dossier.store.sqlite.verify import ForeignSchemaError
 
     try:
         ws = _existing(args, check_records=False)  # check lists broken records rather than refusing them
@@ -319,8 +290,8 @@ def _print_problems(heading: str, problems) -> None:
 
 def cmd_backup(args) -> int:
     from dossier.errors import WorkspaceError
+    from dossier.services.backups_info import inspect_workspace_file
     from dossier.services.workspace import backup_workspace, backup_workspace_as
-    from dossier.store.sqlite.files import inspect_file
 
     path = _target(args)
     if isinstance(path, str):
@@ -330,7 +301,7 @@ def cmd_backup(args) -> int:
         return EXIT_OK
     if not path.exists():
         raise WorkspaceError(f"no workspace at {path}")
-    inspect_file(path)  # refuse anything that is not a workspace
+    inspect_workspace_file(path)  # refuse anything that is not a workspace
     target = backup_workspace(path, args.output)
     print(f"Backup written: {target}")
     return EXIT_OK
@@ -359,17 +330,13 @@ def cmd_copy(args) -> int:
 
 
 def cmd_export_pdf(args) -> int:
-    try:
-        from dossier.export.pdf import export_pdf
-    except ImportError:
-        from dossier.errors import DossierError
+    from dossier.services import exports
 
-        raise DossierError("PDF export is not available in this build") from None
+    exports.pdf_writer()  # refused before the workspace is opened when PDFs cannot be written
     with _existing(args) as ws:
-        _refuse_workspace_target(args, ws)
-        doc = _whole_document(ws)
-    pages = export_pdf(doc, Path(args.output), negotiation_id=args.negotiation, round_id=args.round,
-                       person_id=args.person, marking=args.marking, paper=args.paper, author=args.author)
+        pages = exports.export_pdf_file(ws, args.output, negotiation_id=args.negotiation, round_id=args.round,
+                                        person_id=args.person, marking=args.marking, paper=args.paper,
+                                        author=args.author)
     print(f"Wrote {args.output} ({pages} pages)")
     return EXIT_OK
 
@@ -378,17 +345,17 @@ def cmd_analyse(args) -> int:
     import json
 
     from dossier.services.analyse import Analysis, render_text
+    from dossier.services.verification import whole_document
 
     with _existing(args) as ws:
-        doc = _whole_document(ws)
+        doc = whole_document(ws)  # refused, naming the first record that breaks the rules
     result = Analysis(doc, args.negotiation, args.as_of)
-    out = open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False, newline="\n")
-    if args.json:
-        json.dump(result.report(), out, ensure_ascii=False, indent=2)
-        out.write("\n")
-    else:
-        out.write(render_text(result))
-    out.flush()
+    with _stdout() as out:
+        if args.json:
+            json.dump(result.report(), out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        else:
+            out.write(render_text(result))
     return EXIT_OK
 
 
@@ -484,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = COMMANDS.get(args.command, cmd_gui)
     stoppable = handler is not cmd_gui
     if stoppable:  # Ctrl+C stops a running query too, not only Python code (the app has a time limit)
-        from dossier.store.sqlite.connect import stop_queries_on_ctrl_c
+        from dossier.services.interrupts import stop_queries_on_ctrl_c
 
         stop_queries_on_ctrl_c()
     try:
@@ -502,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _stopped() -> bool:
-    from dossier.store.sqlite.connect import stop_requested
+    from dossier.services.interrupts import stop_requested
 
     return stop_requested()
 

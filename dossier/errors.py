@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class DossierError(Exception):
@@ -93,12 +96,81 @@ class UnsafeFileError(WorkspaceError):
     replaced file). It is named, never followed, and nothing is written through it."""
 
 
+@dataclass(frozen=True)
+class LockHolder:
+    """Who holds a workspace's lock, as its lock file tells."""
+
+    user: str
+    host: str
+    pid: int
+    since: str
+    program: str = "Dossier"
+
+    def describe(self) -> str:
+        return f"{self.program} by {self.user} on {self.host} (process {self.pid}, since {self.since})"
+
+
+class WorkspaceLockedError(WorkspaceError):
+    """Another program holds the workspace's lock; it can be opened read-only."""
+
+    def __init__(self, path: Path, holder: LockHolder | None):
+        self.path = path
+        self.holder = holder
+        who = holder.describe() if holder else "another program"
+        super().__init__(f"{path.name} is open in {who}; it can be opened read-only, "
+                         "or after that program closes it")
+
+
+class WorkspaceDamagedError(WorkspaceError):
+    """The file is damaged; it is left exactly as it is."""
+
+    def __init__(self, path: Path, reason: str, backup: Path | None = None):
+        self.path = path
+        self.reason = reason
+        self.backup = backup
+        advice = (f" The newest good backup is {backup}; restore it with: "
+                  f"dossier restore --db {path} {backup}" if backup else " No good backup was found.")
+        super().__init__(f"{path.name} is damaged: {reason}. The file has not been changed.{advice}")
+
+
 class NotSQLiteError(WorkspaceError):
     pass
 
 
 class NotAWorkspaceError(WorkspaceError):
     pass
+
+
+class ForeignSchemaError(NotAWorkspaceError):
+    """The file's schema is not the one Dossier's migrations make; it was not opened or changed.
+
+    ``problems`` lists every difference, one line each; ``revision`` is the schema revision
+    the file claims. ``team``: a PostgreSQL workspace (``path`` is then its shown name)."""
+
+    #: How many of the differences the message names (``check`` lists them all).
+    NAMED = 1
+
+    def __init__(self, path: Path | str, revision: str | None, problems: Sequence[str], *, team: bool = False):
+        self.path = path
+        self.revision = revision
+        self.problems = list(problems)
+        self.team = team
+        if team:
+            super().__init__(
+                f"{path} holds SQL that Dossier does not make ({'; '.join(self.problems[:3])}"
+                f"{' …' if len(self.problems) > 3 else ''}); it was not opened and has not been changed. "
+                "Its administrator can remove what is named.")
+            return
+
+        first = "; ".join(self.problems[:self.NAMED])
+        more = len(self.problems) - self.NAMED
+        more_text = f", and {more} more difference{'s' if more > 1 else ''} ('dossier check' lists them)" \
+            if more > 0 else ""
+        super().__init__(
+            f"{path.name} holds SQL that Dossier does not make ({first}{more_text}); it was not opened and "
+            f"has not been changed. Rescue its records with: dossier export-json --db {shlex.quote(str(path))} "
+            "--salvage -o rescued.json"
+        )
 
 
 class NewerSchemaError(WorkspaceError):

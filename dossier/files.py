@@ -15,9 +15,10 @@ ui) can use it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -60,6 +61,8 @@ def create_private(path: str | os.PathLike, *, flags: int = os.O_WRONLY) -> int:
             os.fchmod(fd, PRIVATE_FILE)  # the umask may have taken bits away; give them back
     except OSError:
         os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(path)  # made just now: nothing else stood there
         raise
     return fd
 
@@ -95,27 +98,51 @@ def create_private_if_absent(path: str | os.PathLike) -> bool:
     return True
 
 
-def open_private_text(path: str | os.PathLike, what: str = "a temporary file"):
-    """A new private file at ``path`` (a leftover there cleared first), open for writing UTF-8 text."""
-    fd = create_private_anew(path, what)
-    return os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+def temporary_name(target: str | os.PathLike) -> Path:
+    """Where a new ``target`` is written before it is renamed into place: ``.NAME.partial`` beside it."""
+    target = Path(target)
+    return target.with_name(f".{target.name}.partial")
+
+
+@contextlib.contextmanager
+def replacing_privately(target: str | os.PathLike, temporary: str | os.PathLike | None = None,
+                        what: str = "a temporary file") -> Iterator[Path]:
+    """Write ``target`` whole or not at all: yield a new, empty, private file beside it
+    (``temporary``, by default ``temporary_name(target)``; what an earlier, failed attempt
+    left there is cleared first, a link removed, never followed) for the block to write;
+    when the block ends, flush it to disk and rename it over ``target`` (a rename replaces a
+    link at ``target``, never writes through it). When the block raises (a cancel included)
+    or the rename fails, the temporary file is removed and ``target`` is left as it was."""
+    tmp = Path(temporary) if temporary is not None else temporary_name(target)
+    os.close(create_private_anew(tmp, what))
+    try:
+        yield tmp
+        _flush_to_disk(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _flush_to_disk(path: Path) -> None:
+    fd = os.open(path, os.O_WRONLY | NOFOLLOW | _CLOEXEC | _BINARY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _reopen(path: Path) -> int:
+    """A descriptor writing the file ``replacing_privately`` made, never through a link."""
+    return os.open(path, os.O_WRONLY | os.O_TRUNC | NOFOLLOW | _CLOEXEC | _BINARY)
 
 
 def write_private(path: str | os.PathLike, write: Callable[[TextIO], object]) -> None:
-    """Write ``path`` whole or not at all, as UTF-8 text that ``write(stream)`` produces: a
-    private temporary file beside it, flushed to disk, then renamed over it (a rename
-    replaces a link, never writes through it). What failed leaves no temporary file."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        with open_private_text(tmp) as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write ``path`` whole or not at all, as UTF-8 text that ``write(stream)`` produces
+    (``replacing_privately``). What failed leaves no temporary file."""
+    with replacing_privately(path) as tmp, os.fdopen(_reopen(tmp), "w", encoding="utf-8", newline="\n") as fh:
+        write(fh)
 
 
 def write_private_text(path: str | os.PathLike, text: str) -> None:
@@ -129,19 +156,13 @@ def write_private_bytes(path: str | os.PathLike, data: bytes) -> None:
 
 
 def copy_private(source: str | os.PathLike, target: str | os.PathLike) -> None:
-    """Copy ``source``'s bytes to a new private file ``target``, written whole or not at all."""
+    """Copy ``source``'s bytes to a new private file ``target``, written whole or not at all
+    (through ``NAME.partial`` beside it)."""
     target = Path(target)
-    tmp = target.with_name(target.name + ".partial")
-    try:
-        with open(source, "rb") as src, os.fdopen(create_private_anew(tmp), "wb") as dst:
-            while chunk := src.read(1 << 20):
-                dst.write(chunk)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with replacing_privately(target, target.with_name(target.name + ".partial")) as tmp, \
+            open(source, "rb") as src, os.fdopen(_reopen(tmp), "wb") as dst:
+        while chunk := src.read(1 << 20):
+            dst.write(chunk)
 
 
 def make_private_folder(path: str | os.PathLike, what: str) -> Path:

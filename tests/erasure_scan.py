@@ -31,10 +31,10 @@ def involve(ws, person_id: str = PERSON) -> None:
     twice (so earlier versions naming the person are in the history)."""
     rnd = records.get(ws, "rounds", "round-2")
     rnd = records.update(ws, dataclasses.replace(rnd, participants=[
-        *rnd.participants, Participant(person=person_id, party="il", role="Plumbagoid liaison")]))
+        *rnd.participants, Participant(person=person_id, party="il", role="Plumbagoid liaison")])).record
     records.update(ws, dataclasses.replace(rnd, summary=(rnd.summary or "") + " (checked)", mediator=person_id))
     event = records.get(ws, "events", "ev-miami-meeting")
-    event = records.update(ws, dataclasses.replace(event, people=[*event.people, person_id]))
+    event = records.update(ws, dataclasses.replace(event, people=[*event.people, person_id])).record
     records.update(ws, dataclasses.replace(event, description=(event.description or "") + " (checked)"))
     position = records.get(ws, "positions", "pos-il-red-lines")
     records.update(ws, dataclasses.replace(position, person=person_id))

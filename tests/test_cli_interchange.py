@@ -27,18 +27,12 @@ def export(tmp_path: Path, db: Path) -> dict:
     return json.loads(result.stdout.decode("utf-8"))
 
 
-@pytest.fixture(scope="module")
-def demo_workspace(tmp_path_factory) -> tuple[Path, Path]:
-    tmp = tmp_path_factory.mktemp("cli")
-    db = tmp / "w.sqlite"
-    result = dossier(tmp, "import-json", str(FIXTURE), "--db", str(db))
-    assert result.returncode == 0, result.stderr.decode()
-    assert b"Traceback" not in result.stderr
-    return tmp, db
+# ``demo_file`` (tests/conftest.py): a copy of the demo workspace, as ``import-json`` of FIXTURE
+# into a new file leaves it (test_import_from_standard_input does that import itself).
 
 
-def test_import_reports_what_it_did(demo_workspace):
-    tmp, db = demo_workspace
+def test_import_reports_what_it_did(tmp_path, demo_file):
+    tmp, db = tmp_path, demo_file
     assert db.exists()
     # a second import of the same file replaces every record, adds none
     result = dossier(tmp, "import-json", str(FIXTURE), "--db", str(db))
@@ -48,8 +42,8 @@ def test_import_reports_what_it_did(demo_workspace):
     assert result.stderr == b""
 
 
-def test_export_to_stdout_is_utf8_json_equal_to_the_fixture(demo_workspace):
-    tmp, db = demo_workspace
+def test_export_to_stdout_is_utf8_json_equal_to_the_fixture(tmp_path, demo_file):
+    tmp, db = tmp_path, demo_file
     result = dossier(tmp, "export-json", "--db", str(db))
     assert result.returncode == 0 and result.stderr == b""
     text = result.stdout.decode("utf-8")  # strict: raises on anything that is not UTF-8
@@ -59,8 +53,8 @@ def test_export_to_stdout_is_utf8_json_equal_to_the_fixture(demo_workspace):
     assert normalised(value) == normalised(json.loads(FIXTURE.read_bytes()))
 
 
-def test_export_to_a_file(demo_workspace):
-    tmp, db = demo_workspace
+def test_export_to_a_file(tmp_path, demo_file):
+    tmp, db = tmp_path, demo_file
     target = tmp / "out" / "export.json"
     target.parent.mkdir()
     result = dossier(tmp, "export-json", "--db", str(db), "-o", str(target))
@@ -71,8 +65,8 @@ def test_export_to_a_file(demo_workspace):
     assert [p.name for p in target.parent.iterdir()] == ["export.json"]  # no partial file left behind
 
 
-def test_exported_file_imports_into_a_new_workspace(demo_workspace):
-    tmp, db = demo_workspace
+def test_exported_file_imports_into_a_new_workspace(tmp_path, demo_file):
+    tmp, db = tmp_path, demo_file
     target = tmp / "again.json"
     assert dossier(tmp, "export-json", "--db", str(db), "--output", str(target)).returncode == 0
     second = tmp / "second.sqlite"
@@ -97,8 +91,8 @@ def _bad_fixture() -> dict:
     return doc
 
 
-def test_bad_file_lists_every_error_and_changes_nothing(demo_workspace):
-    tmp, db = demo_workspace
+def test_bad_file_lists_every_error_and_changes_nothing(tmp_path, demo_file):
+    tmp, db = tmp_path, demo_file
     before = export(tmp, db)
     doc = _bad_fixture()
     bad = tmp / "bad.json"

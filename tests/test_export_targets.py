@@ -22,17 +22,8 @@ def home(tmp_path):
     return tmp_path / "home"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    db = folder / "demo.sqlite"
-    assert run("demo", "--db", db, home=folder / "home")[0] == 0
-    assert run("check", "--db", db, home=folder / "home")[0] == 0  # folds the log into the file
-    return db
-
-
 @pytest.fixture
-def workspace(tmp_path, demo_file):
+def workspace(tmp_path, demo_file):  # demo_file: a copy of the demo workspace (tests/conftest.py)
     db = tmp_path / "talks.sqlite"
     shutil.copyfile(demo_file, db)
     return db

@@ -142,8 +142,6 @@ class Event:
     sources: list[Citation] = field(default_factory=list)
 
 
-Record = Party | Person | Negotiation | Topic | Round | Position | Source | Event
-
 #: Interchange collection name -> record class, in the order of the spec.
 COLLECTIONS: dict[str, type] = {
     "parties": Party,
@@ -156,7 +154,7 @@ COLLECTIONS: dict[str, type] = {
     "events": Event,
 }
 
-#: Record class -> singular noun used in messages ("unknown topic 'x'").
+#: Collection -> the singular noun messages use for one of its records ("unknown topic 'x'").
 SINGULAR = {
     "parties": "party",
     "people": "person",

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from dossier.model.labels import round_in_search
 from dossier.model.records import Event, Negotiation, Party, Person, Position, Round, Source, Topic
 
 _LETTER_FOLD = str.maketrans(
@@ -72,10 +73,6 @@ class IndexEntry:
     fields: dict[str, str]  # original text per field, for snippets
 
 
-def _join(*parts: str | None) -> str:
-    return "\n".join(p for p in parts if p)
-
-
 def _quotes(record) -> str | None:
     return "\n".join([q for c in record.sources if (q := c.quote)]) or None
 
@@ -88,8 +85,7 @@ def _person(r: Person) -> tuple:
 
 
 def _round(r: Round) -> tuple:
-    number = f"Round {r.number}" if r.number is not None else "Round"
-    return (f"{number}: {r.title}" if r.title else number,
+    return (round_in_search(r),
             {"title": r.title, "venue": r.venue, "summary": r.summary, "quotes": _quotes(r)},
             ("title",), ("venue",))
 

@@ -16,6 +16,7 @@ from dossier.errors import DossierError
 from dossier.model import analysis
 from dossier.model.dates import display_date, display_range, sort_key
 from dossier.model.enums import PositionKind
+from dossier.model.labels import round_label_of
 from dossier.model.records import Document, Negotiation, Position, Round
 from dossier.model.text import quote_user_text
 
@@ -111,7 +112,7 @@ class _Words:
         return _line(self.topics.get(tid, tid))
 
     def round(self, rnd: Round) -> str:
-        name = f"Round {rnd.number}" if rnd.number is not None else _line(rnd.title or rnd.id)
+        name = _line(round_label_of(rnd))
         return name if analysis.took_place(rnd) else f"{name} ({rnd.status})"
 
 

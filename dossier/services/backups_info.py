@@ -1,25 +1,27 @@
-"""What a backup of a workspace holds, read without changing it: when it was made, its size
-and how many records of each kind it keeps.
+"""A workspace's backups and what a workspace or a backup holds, read without changing them.
 
-The backup is opened read-only and only counted (one ``COUNT`` a collection), so this is
-quick however large the file. A backup written by an older version of Dossier is counted as
-it is, not upgraded. A file that cannot be read raises ``WorkspaceError`` saying why.
+``list_workspace_backups`` names the workspace's backups, newest first, each with why it
+cannot be restored (None when it can). ``backup_info`` tells when one was made, its size
+and how many records of each kind it keeps: the backup is opened read-only and only
+counted (one ``COUNT`` a collection), so this is quick however large the file. A backup
+written by an older version of Dossier is counted as it is, not upgraded. A file that
+cannot be read raises ``WorkspaceError`` saying why.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from dossier.errors import WorkspaceError
 from dossier.model.records import COLLECTIONS
-from dossier.store.database import SCHEMA_HEAD, SCHEMA_REVISIONS, Database, open_database, verify_file
-from dossier.store.records import count_records
-from dossier.store.sqlite.connect import make_engine
-from dossier.store.sqlite.files import structure_problem
+from dossier.store import workspace_file as backups
+from dossier.store.database import SCHEMA_REVISIONS, open_database, verify_file, workspace_revision
+from dossier.store.rows import count_records
+from dossier.store.workspace_file import structure_problem
 
 _STAMP = re.compile(r"-(\d{8}-\d{6})(?:\.[^.]*)?$")
 
@@ -30,6 +32,44 @@ class BackupInfo:
     made_at: datetime | None
     size: int  # bytes
     counts: dict[str, int]  # collection -> records, every collection in COLLECTIONS order
+
+
+@dataclass(frozen=True)
+class BackupListing:
+    """A workspace's backups folder and the backups in it."""
+
+    folder: Path  # where the workspace's backups are kept
+    problem: str | None  # why that folder is not used (a link, not a folder), or None
+    backups: list[Path] = field(default_factory=list)  # the workspace's own backups, newest first
+    problems: dict[Path, str | None] = field(default_factory=dict)  # why each cannot be restored, or None
+
+
+def backups_folder(workspace: str | os.PathLike) -> Path:
+    """Where the backups of the workspace file ``workspace`` are kept: ``backups`` beside it."""
+    return backups.backups_dir(Path(workspace))
+
+
+def list_workspace_backups(workspace: str | os.PathLike) -> BackupListing:
+    """The backups of the workspace file ``workspace``, newest first (only its own: never another
+    workspace's, nothing behind a folder that is a link), each with why it cannot be restored."""
+    path = Path(workspace)
+    found = backups.list_backups(path)
+    return BackupListing(backups.backups_dir(path), backups.folder_problem(path), found,
+                         {backup: backups.backup_problem(backup) for backup in found})
+
+
+def inspect_workspace_file(path: str | os.PathLike) -> None:
+    """Refuse (``WorkspaceError`` saying why) a file that is not a workspace, or not one Dossier
+    can read; reads its header and schema version only, and changes nothing."""
+    workspace_revision(Path(path))
+
+
+def record_counts(ws) -> dict[str, int]:
+    """How many records of each kind the open workspace ``ws`` holds, every collection in
+    ``COLLECTIONS`` order."""
+    with ws.db.read() as conn:
+        counted = count_records(conn)
+    return {name: counted.get(name, 0) for name in COLLECTIONS}
 
 
 def backup_made_at(backup: Path) -> datetime | None:
@@ -57,14 +97,13 @@ def backup_info(backup: str | os.PathLike) -> BackupInfo:
     problem = structure_problem(path)
     if problem:
         raise WorkspaceError(f"{path.name} is damaged: {problem}")
-    revision = verify_file(path).revision  # raises for a file that is not a workspace, or not as Dossier makes it
+    # Raises for a file that is not a workspace, not as Dossier makes it, or of a newer schema.
+    revision = verify_file(path).revision
     if revision is None:
         raise WorkspaceError(f"{path.name} holds no workspace")
-    if revision != SCHEMA_HEAD and revision in SCHEMA_REVISIONS:
-        # An older backup: its record tables are there since the first schema; count them as they are.
-        db = Database(path, make_engine(path, readonly=True), True, None, None)
-    else:
-        db = open_database(path, readonly=True)  # a newer schema raises, saying so
+    # Opened read-only at its own revision: an older backup is counted as it is, not upgraded
+    # (its record tables are there since the first schema).
+    db = open_database(path, readonly=True, known_revisions=SCHEMA_REVISIONS[: SCHEMA_REVISIONS.index(revision) + 1])
     try:
         with db.read() as conn:
             counted = count_records(conn)

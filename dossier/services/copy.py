@@ -11,21 +11,18 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
-from dossier.config import is_postgres_url
 from dossier.errors import WorkspaceError
 from dossier.model.records import COLLECTIONS, Document
 from dossier.services import interchange
-from dossier.services.history import history
 from dossier.services.workspace import Workspace, open_workspace
-from dossier.store import records as store
+from dossier.store import history as history_store
+from dossier.store import rows as store
 from dossier.store import search_index
-from dossier.store.database import SCHEMA_HEAD, workspace_revision
-from dossier.store.postgres.connect import display_name
-from dossier.store.records import WRITE_ORDER
+from dossier.store.database import SCHEMA_HEAD, display_location, same_workspace, workspace_revision
+from dossier.store.rows import WRITE_ORDER
 
 _HISTORY_COLUMNS = ("collection", "uid", "action", "at", "who", "before", "after", "origin")
 
@@ -43,14 +40,12 @@ class CopyReport:
 
 
 def _shown(location: str | os.PathLike) -> str:
-    return display_name(str(location)) if is_postgres_url(location) else str(location)
+    return display_location(location)
 
 
 def open_existing(location: str | os.PathLike, *, lock_timeout: float = 0.0, **options) -> Workspace:
     """Open a workspace that must already exist; read-only when it needs no upgrade.
     ``options`` go to ``open_workspace`` (``check_records``)."""
-    if not is_postgres_url(location) and not Path(location).exists():
-        raise WorkspaceError(f"no workspace at {location}")
     revision = workspace_revision(location)
     if revision is None:
         raise WorkspaceError(f"no workspace at {_shown(location)}")
@@ -59,9 +54,7 @@ def open_existing(location: str | os.PathLike, *, lock_timeout: float = 0.0, **o
 
 
 def _same_place(a: str | os.PathLike, b: str | os.PathLike) -> bool:
-    if is_postgres_url(a) or is_postgres_url(b):
-        return str(a) == str(b)
-    return Path(a).resolve() == Path(b).resolve()
+    return same_workspace(a, b)
 
 
 def copy_workspace(source: str | os.PathLike, target: str | os.PathLike, *,
@@ -95,8 +88,7 @@ def _read_all(ws: Workspace) -> tuple[Document, dict[str, dict[str, int]], int, 
             doc.collection(name).extend(store.read_records(conn, name, uid_maps=maps))
             table = store.table_of(name)
             versions[name] = dict(conn.execute(select(table.c.uid, table.c.version).where(table.c.version != 1)).all())
-        rows = [dict(r) for r in conn.execute(
-            select(*(history.c[c] for c in _HISTORY_COLUMNS)).order_by(history.c.id)).mappings()]
+        rows = history_store.all_rows(conn, _HISTORY_COLUMNS)
     data = json.dumps(interchange.document_to_json(doc), ensure_ascii=False).encode("utf-8")
     checked = interchange.read_document(data, bounded=False)  # Dossier's own export: no memory budget
     checked.source_numbers = numbers
@@ -105,7 +97,7 @@ def _read_all(ws: Workspace) -> tuple[Document, dict[str, dict[str, int]], int, 
 
 def _refuse_non_empty(conn: Connection, location: str) -> None:
     held = sum(store.count_records(conn).values())
-    entries = conn.execute(select(func.count()).select_from(history)).scalar_one()
+    entries = history_store.count(conn)
     if held or entries:
         raise WorkspaceError(f"{location} is not empty (it holds {held} records and {entries} history entries); "
                              "a copy goes only into a new or empty workspace")
@@ -122,5 +114,4 @@ def _write_all(conn: Connection, doc: Document, versions: dict[str, dict[str, in
             conn.execute(update(table).where(table.c.uid == bindparam("_uid")).values(version=bindparam("_v")),
                          [{"_uid": uid, "_v": v} for uid, v in versions[name].items()])
     store.keep_highest_number(conn, "sources", highest)
-    for i in range(0, len(rows), 5000):
-        conn.execute(insert(history), rows[i:i + 5000])
+    history_store.add_many(conn, rows)

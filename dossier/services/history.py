@@ -17,9 +17,8 @@ agenda item, a person of an event, a party of a negotiation) is taken out of the
 versions, as the cascade took it out of the record itself, and a field naming it holds the
 random name instead (see ``erase``).
 
-On PostgreSQL the same transaction also sends a notification on the ``dossier_changes``
-channel, delivered to listeners when (and only if) it commits; see
-``dossier.services.live``.
+The same transaction also announces the change to other sessions, delivered when (and only
+if) it commits; see ``dossier.services.live``. The table's SQL is ``dossier.store.history``.
 """
 
 from __future__ import annotations
@@ -30,17 +29,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, String, bindparam, func, insert, literal, or_, select, text, update
+from sqlalchemy import Connection
 
 from dossier.model.records import COLLECTIONS
 from dossier.model.schema import FIELDS, ListOf, Obj, Ref
-from dossier.services.workspace import Workspace
-from dossier.store import records as store
-from dossier.store import tables as t
+from dossier.services.session import Workspace
+from dossier.store import history as rows
 from dossier.store.database import Database
 
-history = t.history
-CHANNEL = "dossier_changes"
+history = rows.history
+CHANNEL = rows.CHANNEL
 #: More changed records than this in one transaction are announced as one "everything" notice.
 _NOTIFY_EACH_UP_TO = 200
 
@@ -74,7 +72,7 @@ def now_utc() -> str:
 def record_json(collection: str, record: object | None) -> str | None:
     if record is None:
         return None
-    from dossier.services.interchange import record_to_json
+    from dossier.services.interchange.codec import record_to_json
 
     return json.dumps(record_to_json(collection, record), ensure_ascii=False)
 
@@ -82,7 +80,7 @@ def record_json(collection: str, record: object | None) -> str | None:
 def record_from_json(collection: str, data: str | None) -> object | None:
     if data is None:
         return None
-    from dossier.services.interchange import _build
+    from dossier.services.interchange.codec import _build
 
     return _build(COLLECTIONS[collection], FIELDS[collection], json.loads(data), collection, [])
 
@@ -107,7 +105,7 @@ def write(conn: Connection, edits: Sequence[Edit]) -> None:
             gone.setdefault(e.collection, {})[e.uid] = placeholder()
     if gone:
         erase(conn, gone)
-    conn.execute(insert(history), [
+    rows.add(conn, [
         {"collection": e.collection, "uid": gone[e.collection][e.uid] if e.action == "delete" else e.uid,
          "action": e.action, "at": at, "who": who,
          "before": None if e.action == "delete" else record_json(e.collection, e.before),
@@ -140,29 +138,18 @@ def erase(conn: Connection, gone: dict[str, dict[str, str]]) -> None:
     row, a recorded version of a record that named one of them loses the list entries naming it
     (a participant and its role, a citation and its quote, an agenda item, a person of an event,
     a party of a negotiation), and a field naming it holds the random name instead."""
-    for name, names in gone.items():
-        params = [{"_c": name, "_u": uid, "_n": new} for uid, new in names.items()]
-        for i in range(0, len(params), 500):
-            conn.execute(update(history).where(history.c.collection == bindparam("_c"),
-                                               history.c.uid == bindparam("_u"))
-                         .values(uid=bindparam("_n"), before=None, after=None), params[i:i + 500])
+    rows.keep_under(conn, gone)
     referring = [c for c in COLLECTIONS if any(_refers_to(kind, gone) for kind in FIELDS[c].values())]
     if not referring:
         return
-    query = select(history.c.id, history.c.collection, history.c.before, history.c.after).where(
-        history.c.collection.in_(referring), or_(history.c.before.is_not(None), history.c.after.is_not(None)))
     quoted = [f'"{uid}"' for names in gone.values() for uid in names]
-    if len(quoted) <= _FIND_BY_TEXT_UP_TO:
-        query = query.where(or_(*(column.contains(q, autoescape=True)
-                                  for q in quoted for column in (history.c.before, history.c.after))))
+    found = rows.versions_of(conn, referring, quoted if len(quoted) <= _FIND_BY_TEXT_UP_TO else None)
     changed = []
-    for row in conn.execute(query).all():
+    for row in found:
         before, after = _scrubbed(row.collection, row.before, gone), _scrubbed(row.collection, row.after, gone)
         if before != row.before or after != row.after:
-            changed.append({"_id": row.id, "_b": before, "_a": after})
-    for i in range(0, len(changed), 500):
-        conn.execute(update(history).where(history.c.id == bindparam("_id"))
-                     .values(before=bindparam("_b"), after=bindparam("_a")), changed[i:i + 500])
+            changed.append((row.id, before, after))
+    rows.rewrite_versions(conn, changed)
 
 
 def _refers_to(kind: object, gone: dict[str, dict[str, str]]) -> bool:
@@ -231,21 +218,17 @@ def _without(kind: object, value: object, gone: dict[str, dict[str, str]], *, to
 
 
 def notify(conn: Connection, changes: list[tuple[str | None, str | None, str]]) -> None:
-    """On PostgreSQL, tell every listening session what this transaction changed once it commits."""
-    if conn.dialect.name != "postgresql" or not changes:
+    """Tell every listening session what this transaction changed once it commits (on PostgreSQL;
+    an SQLite workspace's feed reads the history rows instead)."""
+    if not changes:
         return
     _, origin = _writer(conn)
-    conn.execute(text("SELECT pg_notify(:channel, :payload)"), [
-        {"channel": CHANNEL, "payload": json.dumps({"origin": origin, "collection": c, "id": i, "action": a})}
-        for c, i, a in changes
-    ])
+    rows.notify(conn, origin, changes)
 
 
 def bump_versions(conn: Connection, collection: str, keys: Sequence[int]) -> None:
     """Raise the version of these records by one (they were just changed)."""
-    table = store.table_of(collection)
-    for i in range(0, len(keys), 500):
-        conn.execute(update(table).where(table.c.id.in_(keys[i:i + 500])).values(version=table.c.version + 1))
+    rows.bump_versions(conn, collection, keys)
 
 
 def imported(conn: Connection, collection: str, records: Sequence, replaced: dict[str, int],
@@ -263,36 +246,23 @@ def imported(conn: Connection, collection: str, records: Sequence, replaced: dic
     added = [keys[r.id] for r in records if r.id not in replaced]
     if len(added) > 1 and max(added) - min(added) == len(added) - 1 and len(set(added)) == len(added):
         # The new records' keys fill a block that holds nothing else: one statement copies their ids.
-        table = store.table_of(collection)
-        rows = (select(literal(collection, String), table.c.uid, literal("import", String),
-                       literal(at, String), literal(who, String), literal(origin, String))
-                .where(table.c.id.between(min(added), max(added))).order_by(table.c.id))
-        columns = ["collection", "uid", "action", "at", "who", "origin"]
-        conn.execute(insert(history).from_select(columns, rows))
+        rows.add_imported_block(conn, collection, min(added), max(added), at, who, origin)
         rest = [r for r in records if r.id in replaced]
     if rest:
         was = {r.id: r for r in before}
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        sql = (f"INSERT INTO history (collection, uid, action, at, who, origin, before, after) "  # straight to the driver
-               f"VALUES ({mark}, {mark}, 'import', {mark}, {mark}, {mark}, {mark}, {mark})")
-        rows = []
+        written = []
         for r in rest:
             old = was.get(r.id)
             changed = old is not None and old != r  # a record imported as it was needs no text
-            rows.append((collection, r.id, at, who, origin, record_json(collection, old) if changed else None,
-                         record_json(collection, r) if changed else None))
-        conn.exec_driver_sql(sql, rows)
+            written.append((collection, r.id, at, who, origin, record_json(collection, old) if changed else None,
+                            record_json(collection, r) if changed else None))
+        rows.add_imported(conn, written)
     notify(conn, [(collection, None, "import")])
 
 
 def last_change(conn: Connection, collection: str, uid: str) -> tuple[str | None, str | None]:
     """(who, at) of the latest history row of a record, or (None, None)."""
-    row = conn.execute(
-        select(history.c.who, history.c.at)
-        .where(history.c.collection == collection, history.c.uid == uid)
-        .order_by(history.c.id.desc()).limit(1)
-    ).first()
-    return (row[0], row[1]) if row else (None, None)
+    return rows.last_change(conn, collection, uid)
 
 
 def _entry(collection: str, row) -> HistoryEntry:
@@ -306,13 +276,10 @@ def for_record(ws: Workspace, collection: str, record_id: str) -> list[HistoryEn
     if collection not in COLLECTIONS:
         raise KeyError(f"no collection {collection!r}")
     with ws.db.read() as conn:
-        rows = conn.execute(
-            select(history).where(history.c.collection == collection, history.c.uid == record_id)
-            .order_by(history.c.id.desc())
-        ).all()
-    return [_entry(collection, r) for r in rows]
+        found = rows.rows_of(conn, collection, record_id)
+    return [_entry(collection, r) for r in found]
 
 
 def count(ws: Workspace) -> int:
     with ws.db.read() as conn:
-        return conn.execute(select(func.count()).select_from(history)).scalar_one()
+        return rows.count(conn)

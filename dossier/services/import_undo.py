@@ -13,13 +13,11 @@ from dossier.errors import DossierError
 from dossier.gcpause import cyclic_gc_paused
 from dossier.model.records import SINGULAR
 from dossier.model.text import quote_user_text
-from dossier.services import history
-from dossier.services.history import Edit
+from dossier.services.commit import committing
 from dossier.services.interchange import ImportUndo, fingerprint
-from dossier.services.workspace import Change, Workspace
-from dossier.store import records as store
-from dossier.store import search_index as fulltext
-from dossier.store.records import WRITE_ORDER
+from dossier.services.session import Workspace
+from dossier.store import rows as store
+from dossier.store.rows import WRITE_ORDER
 
 
 class ImportNotUndoneError(DossierError):
@@ -70,7 +68,9 @@ def undo_import(ws: Workspace, undo: ImportUndo) -> UndoReport:
     """Undo an import; the report counts the records removed and put back."""
     removed: dict[str, int] = {}
     restored: dict[str, int] = {}
-    with cyclic_gc_paused(), ws.db.write() as conn, store.bulk_page_cache(conn):
+    with cyclic_gc_paused(), committing(ws) as commit, store.bulk_page_cache(commit.conn):
+        conn = commit.conn
+        commit.everything = True
         _check_untouched(conn, undo)
         leaving = {name: list(store.keys_for(conn, name, ids).values()) for name, ids in undo.added.items() if ids}
         outside = store.references_from_outside(conn, leaving)
@@ -80,7 +80,6 @@ def undo_import(ws: Workspace, undo: ImportUndo) -> UndoReport:
                 f"{_and_more(_record(first.collection, first.record_id), len(outside))} "
                 f"made or changed since {'refers' if len(outside) == 1 else 'refer'} to records it added "
                 f"({first.field})")
-        edits: list[Edit] = []
         for name in WRITE_ORDER:  # put back what was replaced: it may refer only to records kept
             records = undo.replaced.collection(name)
             if not records:
@@ -92,18 +91,14 @@ def undo_import(ws: Workspace, undo: ImportUndo) -> UndoReport:
             except store.MissingReference as exc:
                 raise ImportNotUndoneError(
                     f"what it replaced refers to {_record(exc.collection, exc.uid)}, deleted since") from None
-            fulltext.put(conn, name, [(keys[r.id], r) for r in records])
-            history.bump_versions(conn, name, list(keys.values()))
-            edits += [Edit(name, r.id, "update", imported.get(r.id), r) for r in records]
+            for r in records:
+                commit.saved(name, keys[r.id], r, before=imported.get(r.id), created=False)
             restored[name] = len(records)
         for name in reversed(WRITE_ORDER):  # then remove what was added, what refers to others first
             keys = leaving.get(name)
             if not keys:
                 continue
             store.delete_many(conn, name, keys)
-            fulltext.remove(conn, name, keys)
-            edits += [Edit(name, uid, "delete") for uid in undo.added[name]]
+            commit.deleted(name, keys, undo.added[name])
             removed[name] = len(keys)
-        history.write(conn, edits)
-    ws.announce(Change(everything=True))
     return UndoReport(removed, restored)

@@ -8,7 +8,7 @@ e.g. ``{"negotiation": "il-sy-security", "kind": "demand"}``.
 
 from __future__ import annotations
 
-from dossier.services.workspace import Workspace
+from dossier.services.session import Workspace
 from dossier.store import listing as store
 from dossier.store.listing import CELLS, FILTERS, SORTS, ListRow
 

@@ -9,7 +9,9 @@ Every record has a version that each saved change raises by one, in the same tra
 A save or delete given the ``expected_version`` the user started from is refused with
 ``StaleRecordError`` (naming who changed it since, and when) when the stored version
 differs, so two analysts never overwrite each other silently. Every change is written to
-the record's history (``dossier.services.history``).
+the record's history (``dossier.services.history``). Every write goes through
+``dossier.services.commit``, which keeps the search index, versions, history and the
+change announcement in step with it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from sqlalchemy import Connection, select
 
@@ -32,11 +35,10 @@ from dossier.model.records import COLLECTIONS, SINGULAR, Document, collection_of
 from dossier.model.schema import cycle_error, validate_record, via_cycles
 from dossier.model.text import is_valid_id, quote_user_text
 from dossier.services import history
-from dossier.services.history import Edit
-from dossier.services.workspace import Change, Workspace
-from dossier.store import records as store
-from dossier.store.records import DeleteOutcome, MissingReference
-from dossier.store import search_index as fulltext
+from dossier.services.commit import committing
+from dossier.services.session import Workspace
+from dossier.store import rows as store
+from dossier.store.rows import DeleteOutcome, MissingReference
 
 
 class _StoreResolver:
@@ -178,10 +180,18 @@ def _check_version(conn: Connection, collection: str, record_id: str, expected: 
     raise StaleRecordError(collection, record_id, current, row.version if row is not None else None, who, at)
 
 
+class Saved(NamedTuple):
+    """A record as saved, and the version it was saved at (pass it back as ``expected_version``)."""
+
+    record: object
+    version: int
+
+
 def _write(ws: Workspace, record, *, creating: bool | None, expected_version: int | None = None,
-           number: int | None = None):
+           number: int | None = None) -> Saved:
     collection = collection_of(record)
-    with ws.db.write() as conn:
+    with committing(ws) as commit:
+        conn = commit.conn
         _check_version(conn, collection, record.id, expected_version)
         if creating is None:
             creating = not (is_valid_id(record.id) and store.exists(conn, collection, record.id))
@@ -195,25 +205,26 @@ def _write(ws: Workspace, record, *, creating: bool | None, expected_version: in
         except MissingReference as exc:  # pragma: no cover - validation catches these first
             raise ValidationError([FieldError(collection, f"unknown {SINGULAR[exc.collection]} "
                                                           f"{quote_user_text(exc.uid)}")]) from None
-        fulltext.put(conn, collection, [(keys[record.id], record)])
-        if not creating:
-            history.bump_versions(conn, collection, [keys[record.id]])
-        saved = store.read_records(conn, collection, [keys[record.id]])[0]
-        history.write(conn, [Edit(collection, record.id, "create" if creating else "update", before, saved)])
-    ws.announce(Change(changed={collection: (record.id,)}))
-    return saved
+        key = keys[record.id]
+        saved = store.read_records(conn, collection, [key])[0]
+        commit.saved(collection, key, saved, before=before, created=creating)
+        commit.flush()
+        version = commit.version(collection, key)
+    return Saved(saved, version)
 
 
-def create(ws: Workspace, record, *, number: int | None = None):
-    """Add a new record (at version 1); its id must not exist yet.
+def create(ws: Workspace, record, *, number: int | None = None) -> Saved:
+    """Add a new record (at version 1); its id must not exist yet. Returns it as saved, with
+    its version.
 
     A source is given the next free number, or ``number`` when no source holds it (the
     number it had before its creation was undone)."""
     return _write(ws, record, creating=True, number=number)
 
 
-def update(ws: Workspace, record, *, expected_version: int | None = None):
-    """Replace an existing record (matched by id) with this one.
+def update(ws: Workspace, record, *, expected_version: int | None = None) -> Saved:
+    """Replace an existing record (matched by id) with this one. Returns it as saved, with
+    its new version.
 
     With ``expected_version``, refused with StaleRecordError unless the stored record is
     still at that version.
@@ -221,7 +232,7 @@ def update(ws: Workspace, record, *, expected_version: int | None = None):
     return _write(ws, record, creating=False, expected_version=expected_version)
 
 
-def save(ws: Workspace, record, *, expected_version: int | None = None):
+def save(ws: Workspace, record, *, expected_version: int | None = None) -> Saved:
     """Create or replace (``expected_version`` as for ``update``)."""
     return _write(ws, record, creating=None, expected_version=expected_version)
 
@@ -244,7 +255,8 @@ def delete(ws: Workspace, collection: str, record_id: str, *, cascade: bool = Fa
     get a new version. With ``expected_version``, refused with StaleRecordError unless
     the record is still at that version.
     """
-    with ws.db.write() as conn:
+    with committing(ws) as commit:
+        conn = commit.conn
         _check_version(conn, collection, record_id, expected_version)
         key = _key(conn, collection, record_id)
         if not cascade:
@@ -252,27 +264,13 @@ def delete(ws: Workspace, collection: str, record_id: str, *, cascade: bool = Fa
             if refs:
                 raise ReferencedError(collection, record_id, refs)
         outcome = store.delete_record(conn, collection, key, cascade)
-        changed = _reindex_after_delete(conn, outcome)
-        edits = [Edit(name, uid, "delete") for name, uids in outcome.deleted.items() for uid in uids]
-        edits += [Edit(name, r.id, "update", after=r) for name, recs in changed.items() for r in recs]
-        history.write(conn, edits)
-    ws.announce(Change(changed={k: tuple(v) for k, v in outcome.changed.items()},
-                       deleted={k: tuple(v) for k, v in outcome.deleted.items()}))
+        for name, keys in outcome.deleted_keys.items():
+            commit.deleted(name, keys, outcome.deleted.get(name, ()))
+        for name, uids in outcome.changed.items():  # list entries or references a cascade removed
+            keys = store.keys_for(conn, name, uids)
+            for changed in store.read_records(conn, name, list(keys.values())):
+                commit.saved(name, keys[changed.id], changed, created=False)
     return outcome
-
-
-def _reindex_after_delete(conn: Connection, outcome: DeleteOutcome) -> dict[str, list]:
-    """Bring the search index and versions up to date; returns the changed records as now saved."""
-    changed = {}
-    for name, keys in outcome.deleted_keys.items():
-        fulltext.remove(conn, name, keys)
-    for name, uids in outcome.changed.items():
-        keys = store.keys_for(conn, name, uids)
-        recs = store.read_records(conn, name, list(keys.values()))
-        fulltext.put(conn, name, [(keys[r.id], r) for r in recs])
-        history.bump_versions(conn, name, list(keys.values()))
-        changed[name] = recs
-    return changed
 
 
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from dossier.model.records import SINGULAR
 from dossier.model.search_text import Snippet, make_snippet
-from dossier.services.workspace import Workspace
+from dossier.services.session import Workspace
 from dossier.store import search_index as fulltext
 
 

@@ -108,37 +108,40 @@ def whole_document(ws) -> Document:
     try:
         doc = interchange.export_document(ws)
     except WorkspaceError as exc:
-        if ws.is_shared or "decode" not in str(exc):  # text that is not UTF-8: name its record
+        if "decode" not in str(exc):  # text that is not UTF-8: name its record
             raise
-        doc = read_tolerantly(ws)
+        reading = ws.db.tolerant_reader()
+        if reading is None:  # nothing reads it better than the workspace itself
+            raise
+        doc = _export(reading)
     refuse_broken(doc, ws.db.name, ws.path)
     return doc
 
 
 def read_tolerantly(ws) -> Document:
     """The workspace's whole content, read so that text that is not UTF-8 comes back as lone
-    surrogates (a problem validation names) instead of failing the read. SQLite only."""
-    from dossier.services import interchange
-    from dossier.services.workspace import Workspace
-    from dossier.store.database import Database
-    from dossier.store.sqlite.connect import make_engine
-    from dossier.store.sqlite.soundness import tolerant_text
+    surrogates (a problem validation names) instead of failing the read (on a server, which
+    holds only valid text, as it is)."""
+    reading = ws.db.tolerant_reader()
+    if reading is None:
+        from dossier.services import interchange
 
-    engine = make_engine(ws.path, readonly=True, text_factory=tolerant_text)
-    with Workspace(Database(ws.path, engine, True, None, None, analyst=ws.db.analyst)) as reading:
+        return interchange.export_document(ws)
+    return _export(reading)
+
+
+def _export(db) -> Document:
+    """Every record of the open ``db``, which is closed after."""
+    from dossier.services import interchange
+    from dossier.services.session import Workspace
+
+    with Workspace(db) as reading:
         return interchange.export_document(reading)
 
 
 def check_records(ws) -> None:
     """Refuse (``BrokenRecordsError``) a workspace holding a record that breaks the rules."""
-    doc = read_tolerantly(ws) if not ws.is_shared else _read(ws)
-    refuse_broken(doc, ws.db.name, ws.path)
-
-
-def _read(ws) -> Document:
-    from dossier.services import interchange
-
-    return interchange.export_document(ws)
+    refuse_broken(read_tolerantly(ws), ws.db.name, ws.path)
 
 
 def check_file(path: Path) -> None:
@@ -154,27 +157,7 @@ def check_file(path: Path) -> None:
 def read_file_tolerantly(path: Path, revision: str) -> Document:
     """The records of the (verified) workspace file at ``path``, read as ``read_tolerantly`` does.
     A file of an older schema is copied into memory and upgraded there, the file left as it is."""
-    from dossier.services import interchange
-    from dossier.services.workspace import Workspace
-    from dossier.store import database
-    from dossier.store.sqlite.connect import make_engine, make_memory_engine
-    from dossier.store.sqlite.files import open_readonly
-    from dossier.store.sqlite.soundness import tolerant_text
+    from dossier.store.workspace_file import tolerant_reader
 
-    if revision == database.SCHEMA_HEAD:
-        engine = make_engine(path, readonly=True, text_factory=tolerant_text)
-        with Workspace(database.Database(path, engine, True, None, None)) as reading:
-            return interchange.export_document(reading)
-    engine, driver = make_memory_engine(text_factory=tolerant_text)
-    try:
-        source = open_readonly(path)
-        try:
-            source.backup(driver)
-        finally:
-            source.close()
-        database.upgrade_in_place(engine, path)
-        with Workspace(database.Database(path, engine, True, None, None)) as reading:
-            return interchange.export_document(reading)
-    finally:
-        engine.dispose()
-        driver.close()
+    with tolerant_reader(path, revision) as db:
+        return _export(db)

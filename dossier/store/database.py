@@ -8,12 +8,17 @@ the file is refused untouched. A workspace at the current schema is then opened 
 upgraded by the shipped Alembic migrations inside one transaction, so a failed upgrade
 leaves the file as it was. A PostgreSQL database is upgraded the same way, in one
 transaction holding an advisory lock, so two analysts opening it at once upgrade it once.
+
+What only one kind of database can do (time limits, tidying, change feeds, integrity
+reports, backups) an open ``Database`` asks of its backend: ``dossier.store.sqlite.backend``
+or ``dossier.store.postgres.backend``, chosen here by the engine's dialect.
 """
 
 from __future__ import annotations
 
 import contextlib
 import getpass
+import os
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -29,9 +34,14 @@ from dossier.errors import (
     WorkspaceError,
     WorkspaceWriteError,
 )
+from dossier.store.feeds import ChangeFeed
+from dossier.store.integrity import IntegrityReport
+from dossier.store.migrating import alembic_config as _alembic_config
 from dossier.store.postgres import connect as postgres_connect
+from dossier.store.postgres.backend import PostgresBackend
 from dossier.store.sqlite import connect as sqlite_connect
 from dossier.store.sqlite import verify as sqlite_verify
+from dossier.store.sqlite.backend import SQLiteBackend
 from dossier.store.sqlite.backup import backup_to
 from dossier.store.sqlite.files import APPLICATION_ID, inspect_file
 
@@ -65,6 +75,8 @@ class Database:
         self.location = location if location is not None else str(path)
         self.name = path.name if path is not None else self.location
         self.origin = uuid.uuid4().hex  # tells this open workspace's changes from others'
+        backend = PostgresBackend if engine.dialect.name == "postgresql" else SQLiteBackend
+        self.backend = backend(engine, path)
         self.analyst = analyst or self._default_analyst()
 
     @property
@@ -73,7 +85,8 @@ class Database:
 
     @property
     def is_shared(self) -> bool:
-        return self.dialect == "postgresql"
+        """True for a team workspace on a server, which others may change while it is open."""
+        return self.backend.shared
 
     def _default_analyst(self) -> str:
         if self.is_shared:
@@ -114,9 +127,7 @@ class Database:
 
     def _limited(self, conn: Connection):
         """The ``time_limit`` on a connection's work (SQLite only; PostgreSQL has its own timeouts)."""
-        if self.time_limit is None or self.is_shared:
-            return contextlib.nullcontext([False])
-        return sqlite_connect.time_limit(conn.connection.driver_connection, self.time_limit)
+        return self.backend.time_limit(conn, self.time_limit)
 
     def _too_long(self, *, writing: bool) -> WorkspaceError:
         limit = f"{self.time_limit:g} seconds"
@@ -130,16 +141,37 @@ class Database:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
 
     def close(self, *, tidy: bool = True) -> None:
-        """Close every connection; tidy up the search index and fold the WAL into the file."""
-        if tidy and not self.readonly and not self.is_shared:
-            with contextlib.suppress(Exception):
-                from dossier.store.sqlite import fulltext
-
-                with self.write() as conn:
-                    fulltext.optimize(conn)
-            with contextlib.suppress(Exception):  # even when the tidying failed: deleted text leaves the log
-                sqlite_connect.checkpoint(self.engine)
+        """Close every connection; first, on a file, tidy up the search index and fold the WAL in."""
+        if tidy and not self.readonly:
+            self.backend.tidy(self)
         self.engine.dispose()
+
+    def change_feed(self) -> ChangeFeed:
+        """Others' changes as they commit (see ``dossier.store.feeds``); close it when done."""
+        return self.backend.change_feed(self)
+
+    def integrity_report(self, counts: dict[str, int]) -> IntegrityReport:
+        """The backend's own soundness checks; ``counts`` (collection -> records stored) is what the
+        search index should list."""
+        return self.backend.integrity_report(self, counts)
+
+    def privacy_warnings(self) -> list[str]:
+        """Lines saying who else can read the workspace, when others than its user can."""
+        return self.backend.privacy_warnings()
+
+    def backup(self, target: Path) -> str | None:
+        """A consistent copy of the workspace in ``target``, safe while others write; how it was
+        made, or None when the backend has no way (the caller then writes an export)."""
+        return self.backend.backup(target)
+
+    def tolerant_reader(self) -> Database | None:
+        """A read-only ``Database`` on the same workspace whose text that is not UTF-8 reads as lone
+        surrogates rather than failing the read (close it when done); None when this one's own
+        reads serve (a server holds only valid text)."""
+        engine = self.backend.tolerant_engine()
+        if engine is None:
+            return None
+        return Database(self.path, engine, True, None, None, location=self.location, analyst=self.analyst)
 
 
 _WRITE_REASONS = {
@@ -168,15 +200,6 @@ def storage_error(name: Path | str, exc: DBAPIError, *, writing: bool) -> Worksp
     if writing:
         return WorkspaceWriteError(f"could not save to {name_shown}: {reason}; the change was not made")
     return WorkspaceError(f"could not read {name_shown}: {reason}")
-
-
-def _alembic_config(connection: Connection, migrations: str):
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", migrations)
-    cfg.attributes["connection"] = connection
-    return cfg
 
 
 def _upgrade(engine: Engine, migrations: str, head: str) -> None:
@@ -368,6 +391,29 @@ def _refuse_newer(shown: str, revision: str | None, known_revisions: tuple[str, 
             f"{shown} was written by a newer version of Dossier (schema {revision}); "
             "this version cannot open it. Update Dossier to open this workspace."
         )
+
+
+def stop_queries_on_ctrl_c() -> None:
+    """Make Ctrl+C stop a running query at once in a command-line process (call it from the main
+    thread); the query fails, and Python's handler then raises KeyboardInterrupt."""
+    sqlite_connect.stop_queries_on_ctrl_c()
+
+
+def stop_requested() -> bool:
+    """Whether Ctrl+C was pressed since ``stop_queries_on_ctrl_c``."""
+    return sqlite_connect.stop_requested()
+
+
+def display_location(target: str | os.PathLike) -> str:
+    """Where a workspace is, fit to show: the file path, or the database URL without its password."""
+    return postgres_connect.display_name(str(target)) if is_postgres_url(target) else str(target)
+
+
+def same_workspace(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Whether two places (file paths or URLs) name the same workspace."""
+    if is_postgres_url(a) or is_postgres_url(b):
+        return str(a) == str(b)
+    return Path(a).resolve() == Path(b).resolve()
 
 
 def workspace_revision(target: Path | str) -> str | None:

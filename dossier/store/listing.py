@@ -32,12 +32,8 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Integer,
-    String,
     and_,
-    case,
-    cast,
     func,
-    literal,
     or_,
     select,
 )
@@ -45,8 +41,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import Join
 
-from dossier.model.enums import PositionKind, RoundStatus
-from dossier.model.records import SOURCE_NUMBER_PREFIX
+from dossier.model.dates import display_range
+from dossier.model.labels import choice_words, kind_label, round_label
+from dossier.model.records import source_number_label
 from dossier.store import tables as t
 
 people = t.people
@@ -63,7 +60,8 @@ events = t.events
 
 @dataclass(frozen=True)
 class ListRow:
-    """One table row: the record's id, where it sits in the order, and its display texts."""
+    """One table row: the record's id, where it sits in the order, and its cells as shown
+    (stored values, in the words ``model.labels`` gives them)."""
 
     id: str
     #: (sort value, [joined record's id,] integer key): pass as ``after`` to get the next page
@@ -95,18 +93,27 @@ class _Sort:
 @dataclass(frozen=True)
 class _Listing:
     table: object
-    #: cell name -> SQL expression giving the value shown (None shown as "")
+    #: name -> SQL expression of a value the row shows (a stored value, never display text)
     cells: dict[str, ColumnElement]
     #: sort name -> the order it gives
     sorts: dict[str, _Sort]
     #: filter name -> function(value) -> SQL condition
     filters: dict[str, Callable[[object], ColumnElement]]
-    #: columns searched by the text filter
-    text_columns: Callable[[], list[ColumnElement]]
+    #: a LIKE pattern -> the condition a row must meet to hold it (the text filter, per word)
+    text_match: Callable[[str], ColumnElement]
     joins: tuple[_Join, ...] = ()
     #: filters whose index leaves fewer rows than walking a joined table's index would read:
     #: with one of them set, an order by a joined value sorts the rows they leave instead
     narrowing: frozenset[str] = frozenset()
+    #: the row's values -> its cells as shown, in words ``model.labels`` makes; None: each value
+    #: as text (None as "")
+    shown: Callable[[dict], dict[str, str]] | None = None
+    #: the names of the cells shown, when ``shown`` makes others than the values' names
+    shown_names: tuple[str, ...] | None = None
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
 
 
 class _LoopFirst(Join):
@@ -188,7 +195,7 @@ def _people_cells():
         "native_name": people.c.native_name,
         "party": _person_party.c.name,
         "title": people.c.title,
-        "rounds": cast(_rounds_attended(), String),
+        "rounds": _rounds_attended(),
     }
 
 
@@ -202,10 +209,15 @@ def _people_sorts():
     }
 
 
+def _in_any(*columns: ColumnElement) -> Callable[[str], ColumnElement]:
+    """A text match in any of ``columns``."""
+    return lambda pattern: or_(*(t.like_nocase(col, pattern) for col in columns))
+
+
 def _people_text_condition(pattern: str) -> ColumnElement:
+    """A person's name, native name, title, party or any other spelling (an alias)."""
     return or_(
-        *(t.like_nocase(col, pattern) for col in (people.c.name, people.c.native_name, people.c.title,
-                                                    _person_party.c.name)),
+        _in_any(people.c.name, people.c.native_name, people.c.title, _person_party.c.name)(pattern),
         select(aliases.c.id).where(aliases.c.person_id == people.c.id,
                                    t.like_nocase(aliases.c.alias, pattern)).exists(),
     )
@@ -222,28 +234,28 @@ _POS_ROUND = _Join(_pos_round, positions.c.round_id, outer=True)
 _POS_PERSON = _Join(_pos_person, positions.c.person_id, outer=True)
 
 
-def _round_label(table) -> ColumnElement:
-    return func.coalesce(
-        literal("Round ") + cast(table.c.number, String),
-        table.c.title,
-        table.c.uid,
-    )
-
-
-def _kind_label() -> ColumnElement:
-    return case({k.value: k.label for k in PositionKind}, value=positions.c.kind, else_=positions.c.kind)
-
-
 def _positions_cells():
     return {
         "date": positions.c.date,
         "party": _pos_party.c.name,
         "topic": _pos_topic.c.title,
-        "kind": _kind_label(),
+        "kind": positions.c.kind,
         "summary": positions.c.summary,
-        "round": case((_pos_round.c.id.is_(None), None), else_=_round_label(_pos_round)),
+        "round_number": _pos_round.c.number,
+        "round_title": _pos_round.c.title,
+        "round_id": _pos_round.c.uid,
         "person": _pos_person.c.name,
     }
+
+
+_POSITIONS_SHOWN = ("date", "party", "topic", "kind", "summary", "round", "person")
+
+
+def _positions_shown(v: dict) -> dict[str, str]:
+    return {"date": _text(v["date"]), "party": _text(v["party"]), "topic": _text(v["topic"]),
+            "kind": kind_label(v["kind"]), "summary": _text(v["summary"]),
+            "round": round_label(v["round_number"], v["round_title"], v["round_id"]) if v["round_id"] else "",
+            "person": _text(v["person"])}
 
 
 def _positions_sorts():
@@ -259,25 +271,36 @@ def _positions_sorts():
 
 
 # ---------------------------------------------------------------- rounds
-def _round_dates() -> ColumnElement:
-    return case(  # CASE, not SQLite's iif(): the same SQL runs on PostgreSQL
-        (rounds.c.end.is_(None) | (rounds.c.end == rounds.c.start), rounds.c.start),
-        else_=func.coalesce(rounds.c.start, "?") + literal(" – ") + rounds.c.end,
-    )
-
-
 def _rounds_cells():
     return {
-        "number": cast(rounds.c.number, String),
+        "number": rounds.c.number,
         "title": rounds.c.title,
-        "dates": _round_dates(),
+        "start": rounds.c.start,
+        "end": rounds.c.end,
         "venue": rounds.c.venue,
-        "status": case({s.value: s.value.capitalize() for s in RoundStatus}, value=rounds.c.status,
-                       else_=rounds.c.status),
-        "participants": cast(
-            select(func.count()).select_from(participants)
-            .where(participants.c.round_id == rounds.c.id).scalar_subquery(), String),
+        "status": rounds.c.status,
+        "participants": select(func.count()).select_from(participants)
+        .where(participants.c.round_id == rounds.c.id).scalar_subquery(),
     }
+
+
+_ROUNDS_SHOWN = ("number", "title", "dates", "venue", "status", "participants")
+
+
+def _round_dates(start: str | None, end: str | None) -> str:
+    """``5–6 Jan 2026``; a date the rules do not accept as it is stored."""
+    if not start and not end:
+        return ""
+    try:
+        return display_range(start, end)
+    except ValueError:  # not dates the rules accept: as they are stored
+        return f"{start or '?'} – {end}" if end and end != start else start or ""
+
+
+def _rounds_shown(v: dict) -> dict[str, str]:
+    return {"number": _text(v["number"]), "title": _text(v["title"]), "dates": _round_dates(v["start"], v["end"]),
+            "venue": _text(v["venue"]), "status": choice_words(v["status"]),
+            "participants": _text(v["participants"])}
 
 
 def _rounds_sorts():
@@ -302,14 +325,19 @@ def _citations_count() -> ColumnElement:
 
 def _sources_cells():
     return {
-        "number": literal(SOURCE_NUMBER_PREFIX) + cast(sources.c.number, String),  # S12
+        "number": sources.c.number,
         "title": sources.c.title,
         "publisher": sources.c.publisher,
         "reliability": sources.c.reliability,
         "published": sources.c.published,
         "via": _via.c.title,
-        "cited": cast(_citations_count(), String),
+        "cited": _citations_count(),
     }
+
+
+def _sources_shown(v: dict) -> dict[str, str]:
+    return {**{name: _text(value) for name, value in v.items()},
+            "number": source_number_label(v["number"]) if v["number"] is not None else ""}
 
 
 def _sources_sorts():
@@ -328,7 +356,7 @@ LISTINGS: dict[str, _Listing] = {
     "people": _Listing(
         people, _people_cells(), _people_sorts(),
         {"party": _ref_filter(people.c.party_id, parties)},
-        lambda: [people.c.name, people.c.native_name, people.c.title, _person_party.c.name],
+        _people_text_condition,
         (_PERSON_PARTY,),
         narrowing=frozenset({"party"}),
     ),
@@ -342,9 +370,10 @@ LISTINGS: dict[str, _Listing] = {
             "person": _ref_filter(positions.c.person_id, people),
             "kind": _eq_filter(positions.c.kind),
         },
-        lambda: [positions.c.summary, _pos_party.c.name, _pos_topic.c.title, _pos_person.c.name],
+        _in_any(positions.c.summary, _pos_party.c.name, _pos_topic.c.title, _pos_person.c.name),
         (_POS_PARTY, _POS_TOPIC, _POS_ROUND, _POS_PERSON),
         narrowing=frozenset({"party", "topic", "round", "person", "kind"}),
+        shown=_positions_shown, shown_names=_POSITIONS_SHOWN,
     ),
     "rounds": _Listing(
         rounds, _rounds_cells(), _rounds_sorts(),
@@ -352,7 +381,8 @@ LISTINGS: dict[str, _Listing] = {
             "negotiation": _ref_filter(rounds.c.negotiation_id, negotiations),
             "status": _eq_filter(rounds.c.status),
         },
-        lambda: [rounds.c.title, rounds.c.venue, rounds.c.summary],
+        _in_any(rounds.c.title, rounds.c.venue, rounds.c.summary),
+        shown=_rounds_shown, shown_names=_ROUNDS_SHOWN,
     ),
     "sources": _Listing(
         sources, _sources_cells(), _sources_sorts(),
@@ -361,14 +391,15 @@ LISTINGS: dict[str, _Listing] = {
             # its own alias: the sort's joined "via_source" would otherwise correlate the look-up
             "via": _ref_filter(sources.c.via_id, sources.alias("via_filter")),
         },
-        lambda: [sources.c.title, sources.c.publisher, sources.c.url, sources.c.notes],
+        _in_any(sources.c.title, sources.c.publisher, sources.c.url, sources.c.notes),
         (_SOURCE_VIA,),
         narrowing=frozenset({"via"}),
+        shown=_sources_shown,
     ),
 }
 
 #: The cell names of each collection's rows, in their natural column order.
-CELLS = {name: tuple(listing.cells) for name, listing in LISTINGS.items()}
+CELLS = {name: listing.shown_names or tuple(listing.cells) for name, listing in LISTINGS.items()}
 #: The sort names each collection accepts.
 SORTS = {name: tuple(listing.sorts) for name, listing in LISTINGS.items()}
 FILTERS = {name: tuple(listing.filters) for name, listing in LISTINGS.items()}
@@ -389,11 +420,7 @@ def _conditions(collection: str, filters: dict[str, object], text_filter: str | 
         conds.append(listing.filters[name](value))
     if text_filter and text_filter.strip():
         for word in text_filter.split():
-            pattern = like_pattern(word)
-            if collection == "people":
-                conds.append(_people_text_condition(pattern))
-            else:
-                conds.append(or_(*(t.like_nocase(col, pattern) for col in listing.text_columns())))
+            conds.append(listing.text_match(like_pattern(word)))
     return conds
 
 
@@ -495,11 +522,13 @@ def page(conn: Connection, collection: str, *, filters: dict[str, object] | None
             where.append(_after(segment.seek or segment.keys, after[-len(segment.keys):], descending))
         q = (select(*columns).select_from(_from(listing, segment.joined, loop_first)).where(*where)
              .order_by(*(k.desc() if descending else k.asc() for k in segment.keys)).limit(limit - len(out)))
+        shown = listing.shown
         for row in conn.execute(q):  # read by position: a row makes no objects but its ListRow's
+            values = zip(cells, row[texts], strict=True)
             out.append(ListRow(
                 id=row[0],
                 sort_key=row[1:texts.start],
-                cells={n: "" if v is None else str(v) for n, v in zip(cells, row[texts], strict=True)},
+                cells=shown(dict(values)) if shown is not None else {n: _text(v) for n, v in values},
             ))
         if len(out) >= limit:
             break

@@ -2,7 +2,7 @@
 
 Each function hands over to ``dossier.store.sqlite.fulltext`` (FTS5) or
 ``dossier.store.postgres.fulltext`` (tsvector and trigrams) by the connection's dialect;
-both take and return the same things.
+both take and return the same things, whose types live in ``dossier.store.search_types``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from types import ModuleType
 
 from sqlalchemy import Connection
 
-from dossier.store.sqlite.fulltext import RawHit, rowid_of  # noqa: F401  (shared by both)
+from dossier.store.search_types import RawHit, rebuild_with, rowid_of  # noqa: F401  (shared by both)
 
 
 def _impl(conn: Connection) -> ModuleType:
@@ -60,26 +60,3 @@ def search(conn: Connection, query: str, limit: int = 50,
 def rebuild(conn: Connection) -> int:
     """Index every record afresh; returns how many were indexed."""
     return _impl(conn).rebuild(conn)
-
-
-def rebuild_with(conn: Connection, clear: Callable[[Connection], None],
-                 put: Callable[[Connection, str, list[tuple[int, object]]], None]) -> int:
-    """Empty the index with ``clear`` and fill it with ``put``, collection by collection.
-
-    The records are read with the columns their tables have: a migration may fill the index
-    before later ones add columns."""
-    from sqlalchemy import inspect
-
-    from dossier.model.records import COLLECTIONS
-    from dossier.store.records import keys_for, read_records, table_of
-
-    clear(conn)
-    count = 0
-    tables = inspect(conn)
-    for collection in COLLECTIONS:
-        present = {column["name"] for column in tables.get_columns(table_of(collection).name)}
-        records = read_records(conn, collection, present=present)
-        keys = keys_for(conn, collection, (r.id for r in records))
-        put(conn, collection, [(keys[r.id], r) for r in records])
-        count += len(records)
-    return count

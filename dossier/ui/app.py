@@ -94,16 +94,6 @@ def make_application(*, icon: bool = True):
     return app
 
 
-def show_error(parent, title: str, message: str) -> None:
-    """A modal error with the message as plain text (never a traceback)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QMessageBox
-
-    box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Ok, parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.exec()
-
-
 def run_app(path: str | os.PathLike | None = None, *, screenshot: str | None = None, pane: str | None = None,
             readonly: bool = False) -> int:
     """Open the main window on the workspace at ``path`` (None: the last or default one).
@@ -175,7 +165,7 @@ def _open_first(window, settings, path, readonly: bool):
     """The workspace the app starts on, asking over ``window`` when it is locked or damaged;
     None when none could be opened."""
     from dossier.ui.dialogs.open_problems import open_interactively
-    from dossier.ui.dialogs.team import is_team_address, open_team_interactively
+    from dossier.ui.dialogs.team_workspace import is_team_address, open_team_interactively
 
     address = team_address(path)
     if address is not None:

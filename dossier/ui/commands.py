@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -29,6 +29,7 @@ from dossier.errors import (
     ValidationError,
     WorkspaceWriteError,
 )
+from dossier.model.labels import record_label
 from dossier.model.records import SINGULAR, Document, collection_of
 from dossier.services import interchange, records
 from dossier.services.interchange import ImportUndo
@@ -36,10 +37,9 @@ from dossier.services.workspace import Change
 from dossier.ui.context import AppContext
 from dossier.ui.dialogs.conflict import MINE, ask_conflict
 from dossier.ui.dialogs.record_changes import describe_time, merged
+from dossier.ui.translate import translator
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("commands", text)
+tr = translator("commands")
 
 
 def lowered(text: str) -> str:
@@ -50,15 +50,6 @@ def lowered(text: str) -> str:
 def records_text(n: int) -> str:
     """“1 record”, “2 records”, “12,500 records”."""
     return (tr("{0} record") if n == 1 else tr("{0} records")).format(f"{n:,}")
-
-
-def record_label(record: object) -> str:
-    """What a record is called in messages: a name, a title, or a position's summary."""
-    for attr in ("name", "title", "summary"):
-        value = getattr(record, attr, None)
-        if isinstance(value, str) and value.strip():
-            return value if len(value) <= 80 else value[:79] + "…"
-    return getattr(record, "id", "")
 
 
 class _ServiceCommand(QUndoCommand):
@@ -126,10 +117,10 @@ class SaveRecordCommand(_ServiceCommand):
     def apply(self) -> None:
         known = self.ctx.versions.get(self.key)
         if self.before is None:
-            records.create(self.ctx.ws, self.after, number=self.number)
+            saved = records.create(self.ctx.ws, self.after, number=self.number)
         else:
-            records.update(self.ctx.ws, self.after, expected_version=known)
-        self.ctx.versions[self.key] = version_after(self.ctx, self.collection, self.after, known)
+            saved = records.update(self.ctx.ws, self.after, expected_version=known)
+        self.ctx.versions[self.key] = saved.version
 
     def revert(self) -> None:
         known = self.ctx.versions.get(self.key)
@@ -139,24 +130,7 @@ class SaveRecordCommand(_ServiceCommand):
             records.delete(self.ctx.ws, self.collection, self.after.id, expected_version=known)
             self.ctx.versions.pop(self.key, None)
         else:
-            records.update(self.ctx.ws, self.before, expected_version=known)
-            self.ctx.versions[self.key] = version_after(self.ctx, self.collection, self.before, known)
-
-
-def version_after(ctx: AppContext, collection: str, saved: object, based_on: int | None) -> int | None:
-    """The version a record has now that ``saved`` was written over version ``based_on``.
-
-    Read back at once; should another save have slipped in between (the record read is
-    not the one written), the version just after ours is the one we know the record by,
-    so that the next save based on it is checked against theirs.
-    """
-    try:
-        current, version = records.get_versioned(ctx.ws, collection, saved.id)
-    except DossierError:
-        return None
-    if current == saved or based_on is None:
-        return version
-    return based_on + 1
+            self.ctx.versions[self.key] = records.update(self.ctx.ws, self.before, expected_version=known).version
 
 
 class DeleteRecordCommand(_ServiceCommand):
@@ -185,11 +159,10 @@ class DeleteRecordCommand(_ServiceCommand):
         if records.exists(self.ctx.ws, self.collection, self.record_id):
             raise DossierError(tr("a {0} with id {1} was created meanwhile; it is kept").format(
                 SINGULAR[self.collection], self.record_id))
-        interchange.import_document(self.ctx.ws, self.restore)
-        restored = next((r for r in self.restore.collection(self.collection) if r.id == self.record_id), None)
-        if restored is not None:
-            self.ctx.versions[(self.collection, self.record_id)] = version_after(
-                self.ctx, self.collection, restored, None)
+        report = interchange.import_document(self.ctx.ws, self.restore, undoable=True)
+        version = report.undo.versions.get(self.collection, {}).get(self.record_id)  # as the import left it
+        if version is not None:
+            self.ctx.versions[(self.collection, self.record_id)] = version
 
 
 class ImportCommand(_ServiceCommand):
@@ -265,9 +238,9 @@ def push_save(ctx: AppContext, before: object | None, after: object, text: str,
     collection = collection_of(after)
     try:
         if before is None:
-            records.create(ctx.ws, after)
+            saved = records.create(ctx.ws, after)
         else:
-            records.update(ctx.ws, after, expected_version=version)
+            saved = records.update(ctx.ws, after, expected_version=version)
     except StaleRecordError as exc:
         return _resolve_conflict(ctx, exc, before, after, text, parent)
     except ValidationError as exc:
@@ -276,10 +249,9 @@ def push_save(ctx: AppContext, before: object | None, after: object, text: str,
         return _write_refused(ctx, exc, collection, before, version)
     except DossierError as exc:
         return Saved(error=ValidationError([FieldError("", str(exc))]))
-    saved_version = version_after(ctx, collection, after, version)
-    ctx.versions[(collection, after.id)] = saved_version
+    ctx.versions[(collection, after.id)] = saved.version
     ctx.undo_stack.push(SaveRecordCommand(ctx, before, after, text))
-    return Saved(record=after, version=saved_version)
+    return Saved(record=after, version=saved.version)
 
 
 def _write_refused(ctx: AppContext, exc: WorkspaceWriteError, collection: str, before: object | None,
@@ -300,9 +272,9 @@ def _resolve_conflict(ctx: AppContext, exc: StaleRecordError, before: object, af
         mine = after if theirs is None else merged(theirs, before, after)
         try:
             if theirs is None:
-                records.create(ctx.ws, mine)
+                saved = records.create(ctx.ws, mine)
             else:
-                records.update(ctx.ws, mine, expected_version=exc.current_version)
+                saved = records.update(ctx.ws, mine, expected_version=exc.current_version)
         except StaleRecordError as again:  # a third change came in while the dialog was open
             if theirs is not None:
                 before = theirs
@@ -314,10 +286,9 @@ def _resolve_conflict(ctx: AppContext, exc: StaleRecordError, before: object, af
             return _write_refused(ctx, error, exc.collection, theirs, exc.current_version)
         except DossierError as error:
             return Saved(error=ValidationError([FieldError("", str(error))]))
-        saved_version = version_after(ctx, exc.collection, mine, exc.current_version)
-        ctx.versions[(exc.collection, mine.id)] = saved_version
+        ctx.versions[(exc.collection, mine.id)] = saved.version
         ctx.undo_stack.push(SaveRecordCommand(ctx, theirs, mine, text))
-        return Saved(record=mine, version=saved_version, replaced=True)
+        return Saved(record=mine, version=saved.version, replaced=True)
 
 
 def write_failed(ctx: AppContext, error: WorkspaceWriteError, collection: str, record_id: str | None) -> None:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 
 from dossier.errors import DossierError
 from dossier.services.live import ChangeFeed
 from dossier.services.workspace import Change
 from dossier.ui.context import AppContext
+from dossier.ui.translate import translator
 
 #: Seconds one poll waits for a change; also the longest ``stop`` waits for the thread.
 POLL_TIMEOUT = 0.25
@@ -25,8 +26,7 @@ POLL_TIMEOUT = 0.25
 RETRY_AFTER = 3.0
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("live", text)
+tr = translator("live")
 
 
 def merge_changes(changes: list[Change]) -> Change:

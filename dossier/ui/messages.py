@@ -19,13 +19,13 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable, Mapping
 
-from PySide6.QtCore import QCoreApplication
-
 from dossier.errors import FieldError, Reference
 from dossier.model.dates import PartialDate
 from dossier.model.enums import ROUND_NUMBER_MAX
+from dossier.model.labels import choice_words
 from dossier.model.records import SINGULAR
 from dossier.model.schema import FIELDS, Date, Integer, ListOf, Obj, Ref
+from dossier.ui.translate import translator
 
 #: ``(collection, id) -> a record's name or title``, None when unknown.
 Names = Callable[[str, str], "str | None"]
@@ -34,8 +34,7 @@ Names = Callable[[str, str], "str | None"]
 LABEL_LIMIT = 60
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("messages", text)
+tr = translator("messages")
 
 
 # ---------------------------------------------------------------- the form's words
@@ -307,7 +306,7 @@ def _display_date(text: str) -> str:
 
 
 def _choice_word(value: str) -> str:
-    return value if len(value) <= 1 else value.replace("_", " ").capitalize()
+    return value if len(value) <= 1 else choice_words(value)
 
 
 def date_problem(message: str) -> str | None:

@@ -1,4 +1,5 @@
-"""PDF test fixtures: the demo document and a dossier built from it once per session."""
+"""PDF test fixtures: a dossier built once per session from the demo document (``demo_doc``,
+shared by every test folder, is in ``tests/conftest.py``)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,8 @@ from pathlib import Path
 import pytest
 
 from dossier.export.pdf import export_pdf
-from dossier.resources import DEMO_FILE, resource_path
-from dossier.services.interchange import read_document
 
 PREPARED = datetime.date(2026, 1, 7)
-
-
-def load_demo():
-    return read_document(resource_path(*DEMO_FILE).read_bytes())
-
-
-@pytest.fixture(scope="session")
-def demo_doc():
-    return load_demo()
 
 
 @pytest.fixture(scope="session")

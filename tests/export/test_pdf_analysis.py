@@ -225,7 +225,7 @@ def test_workspace_numbers_with_gaps_are_printed_as_given(tmp_path, talks):
 
 
 def test_numbers_through_the_workspace_survive_added_and_deleted_sources(tmp_path, talks):
-    from dossier.services import interchange, sources
+    from dossier.services import interchange, records
     from dossier.services.workspace import open_workspace
 
     doc = copy.deepcopy(talks)
@@ -234,8 +234,8 @@ def test_numbers_through_the_workspace_survive_added_and_deleted_sources(tmp_pat
     try:
         interchange.import_document(ws, doc)
         before = flat("\n".join(export(interchange.export_document(ws), tmp_path, "a.pdf", round_id="r1")[0]))
-        sources.create(ws, Source(id="s-late", title="A later outlet", reliability="A"))
-        sources.delete(ws, "s-first")
+        records.create(ws, Source(id="s-late", title="A later outlet", reliability="A"))
+        records.delete(ws, "sources", "s-first")
         read = interchange.export_document(ws)
         brief = flat("\n".join(export(read, tmp_path, "b.pdf", round_id="r1")[0]))
         whole = flat("\n".join(export(read, tmp_path, "c.pdf")[0]))

@@ -25,13 +25,12 @@ from dossier.model.records import (
     Topic,
 )
 from dossier.model.dates import is_approximate, sort_key
-from dossier.resources import DEMO_FILE, resource_path
-from dossier.services.interchange import read_document
 
 
-@pytest.fixture(scope="module")
-def demo():
-    return read_document(resource_path(*DEMO_FILE).read_bytes())
+@pytest.fixture
+def demo(demo_doc):
+    """The demo document (``demo_doc``, tests/conftest.py; read once per session: not changed here)."""
+    return demo_doc
 
 
 def talks(rounds=(), positions=(), events=(), topics=("t1", "t2")) -> Document:

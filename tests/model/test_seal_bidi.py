@@ -32,3 +32,4 @@ def test_what_is_left_open_is_closed_at_the_end(text, sealed):
 def test_text_without_an_open_control_is_the_same_object():
     text = "عباس عراقچی \u200e(Abbas)"
     assert seal_bidi(text) is text
+

@@ -1,9 +1,14 @@
 """A real PostgreSQL server for the tests, started in a temporary directory.
 
 The server refuses to run as root, so when the tests run as root it runs as the
-unprivileged user ``nobody``. Tests here are skipped, saying why, only where no
-PostgreSQL server programs can be found (``bash .ci/run`` installs them on Debian); on CI
-(``CI`` set) their absence fails the run instead.
+unprivileged user ``nobody``. Tests here are skipped, saying why, only where the driver
+(``psycopg``) cannot be imported or no PostgreSQL server programs can be found
+(``bash packaging/setup.sh --test`` installs both on Debian); on CI (``CI=true``) either
+absence fails the run instead: see ``unavailable``.
+
+Tests that talk to the server themselves take the ``psycopg`` fixture (the driver module),
+never ``import psycopg`` at module level: a missing driver would then break collection
+instead of skipping.
 """
 
 from __future__ import annotations
@@ -16,8 +21,30 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from types import ModuleType
+from typing import NoReturn
 
 import pytest
+
+
+def unavailable(reason: str) -> NoReturn:
+    """What a PostgreSQL test does when something it needs is missing: skip, saying why; on CI
+    (``CI=true``), where everything is installed, fail instead, so nothing is skipped unseen."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: PostgreSQL tests must run on CI, not be skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_psycopg() -> ModuleType:
+    """The ``psycopg`` module (as ``pytest.importorskip`` would give it), or ``unavailable``."""
+    try:
+        import psycopg
+    except ImportError as exc:
+        why = str(exc)
+    else:
+        return psycopg
+    unavailable(f"the PostgreSQL driver psycopg cannot be imported ({why}); "
+                "'bash packaging/setup.sh --test' (pip install -e '.[test]') installs it")
 
 
 def _bin_dir() -> Path | None:
@@ -43,12 +70,10 @@ def _as_server_user(cmd: list[str]) -> list[str]:
 @pytest.fixture(scope="session")
 def postgres_server():
     """(host, port, user) of a running PostgreSQL 15+ server with a throwaway cluster."""
+    require_psycopg()  # no server is started for tests that could not talk to it
     bindir = _bin_dir()
     if bindir is None:
-        if os.environ.get("CI"):  # CI installs PostgreSQL (packaging/setup.sh --test): never skip there
-            pytest.fail("PostgreSQL server programs (initdb, pg_ctl) are missing on CI; "
-                        "packaging/setup.sh --test should have installed the postgresql package")
-        pytest.skip("PostgreSQL server programs (initdb, pg_ctl) are not installed; "
+        unavailable("PostgreSQL server programs (initdb, pg_ctl) are not installed; "
                     "'bash packaging/setup.sh --test' installs them on Debian and Ubuntu")
     root = Path(tempfile.mkdtemp(prefix="dossier-pg-"))
     data, sockets = root / "data", root / "run"
@@ -78,7 +103,7 @@ def postgres_server():
 @pytest.fixture
 def pg_url(postgres_server, request):
     """A fresh, empty database on the test server for one test."""
-    psycopg = pytest.importorskip("psycopg")
+    psycopg = require_psycopg()
     host, port, user = postgres_server
     name = f"t_{abs(hash(request.node.nodeid)) % 10**10}_{int(time.time() * 1000) % 10**6}"
     with psycopg.connect(host=host, port=port, user=user, dbname="postgres", autocommit=True) as conn:
@@ -86,3 +111,9 @@ def pg_url(postgres_server, request):
     yield f"postgresql://{user}@{host}:{port}/{name}"
     with psycopg.connect(host=host, port=port, user=user, dbname="postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def psycopg() -> ModuleType:
+    """The driver module, for tests that talk to the server themselves."""
+    return require_psycopg()

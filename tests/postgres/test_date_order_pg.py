@@ -29,9 +29,8 @@ SHIFTED = "en-US-u-ka-shifted"
 
 
 @pytest.fixture
-def shifted_url(postgres_server, request):
+def shifted_url(postgres_server, psycopg, request):
     """A fresh database whose collation passes over punctuation."""
-    psycopg = pytest.importorskip("psycopg")
     host, port, user = postgres_server
     name = f"t_shifted_{abs(hash(request.node.nodeid)) % 10**8}_{int(time.time() * 1000) % 10**6}"
     with psycopg.connect(host=host, port=port, user=user, dbname="postgres", autocommit=True) as conn:
@@ -145,10 +144,9 @@ def test_positions_by_date_are_read_from_the_date_order_index(pg_url, filters, i
             assert all("Incremental Sort" in line for line in sorts), first
 
 
-def test_an_upgraded_database_has_the_indexes_of_a_new_one(pg_url, postgres_server):
+def test_an_upgraded_database_has_the_indexes_of_a_new_one(pg_url, postgres_server, psycopg):
     from alembic import command
 
-    psycopg = pytest.importorskip("psycopg")
     host, port, user = postgres_server
     new_name = f"t_new_{int(time.time() * 1000) % 10**8}"
     with psycopg.connect(host=host, port=port, user=user, dbname="postgres", autocommit=True) as conn:

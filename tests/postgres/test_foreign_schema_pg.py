@@ -3,13 +3,12 @@ rule, a view where a table should be) is refused with one line naming it, unchan
 
 from __future__ import annotations
 
-import psycopg
 import pytest
 
+from dossier.errors import ForeignSchemaError
 from dossier.services import interchange
 from dossier.services.demo import demo_bytes
 from dossier.services.workspace import check_workspace, open_workspace
-from dossier.store.sqlite.verify import ForeignSchemaError
 from tests.test_cli import run
 
 FOREIGN = {
@@ -28,7 +27,7 @@ FOREIGN = {
 
 
 @pytest.mark.parametrize("case", sorted(FOREIGN))
-def test_foreign_sql_on_a_team_workspace_is_refused(case, pg_url, tmp_path):
+def test_foreign_sql_on_a_team_workspace_is_refused(case, pg_url, tmp_path, psycopg):
     sql, named = FOREIGN[case]
     with open_workspace(pg_url) as ws:
         interchange.import_json(ws, demo_bytes())

@@ -1,9 +1,7 @@
 """The test server itself works, with the extensions team workspaces rely on."""
 
-import psycopg
 
-
-def test_server_runs_with_unaccent_and_trigram(pg_url):
+def test_server_runs_with_unaccent_and_trigram(pg_url, psycopg):
     with psycopg.connect(pg_url.replace("postgresql://", "postgresql://", 1), autocommit=True) as conn:
         version = conn.execute("SHOW server_version_num").fetchone()[0]
         assert int(version) >= 150000

@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 import time
 
-import psycopg
 import pytest
 from sqlalchemy import select
 
@@ -52,7 +51,7 @@ def test_the_password_is_never_shown(pg_url, tmp_path):
         assert result.method == "pg_dump custom format" and result.target.stat().st_size > 0
 
 
-def test_foreign_and_newer_databases_are_refused_untouched(pg_url):
+def test_foreign_and_newer_databases_are_refused_untouched(pg_url, psycopg):
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute("CREATE TABLE invoices (id INTEGER)")
     with pytest.raises(NotAWorkspaceError, match="not a Dossier workspace .*invoices"):
@@ -69,10 +68,10 @@ def test_foreign_and_newer_databases_are_refused_untouched(pg_url):
 def test_records_are_created_read_updated_validated_and_deleted(pg_url):
     with open_workspace(pg_url) as ws:
         records.create(ws, Party(id="sy", name="Syria", kind="state", country="SY"))
-        saved = records.create(ws, Person(id="p", name="Asaad al-Shaybani", party="sy", aliases=["A", "B"]))
-        assert records.get_versioned(ws, "people", "p") == (saved, 1)
+        saved, version = records.create(ws, Person(id="p", name="Asaad al-Shaybani", party="sy", aliases=["A", "B"]))
+        assert records.get_versioned(ws, "people", "p") == (saved, version) == (saved, 1)
         saved.title = "Foreign Minister"
-        records.update(ws, saved, expected_version=1)
+        assert records.update(ws, saved, expected_version=1).version == 2
         assert records.get_versioned(ws, "people", "p")[1] == 2
         with pytest.raises(ValidationError, match=r"people\[q\]\.party"):
             records.create(ws, Person(id="q", name="Q", party="nowhere"))
@@ -337,7 +336,7 @@ def test_command_line_against_postgresql(pg_url, tmp_path, capsys):
     assert 'database "no_such_database" does not exist' in capsys.readouterr().err
 
 
-def test_roles_as_docs_team_md_sets_them_up(pg_url, monkeypatch):
+def test_roles_as_docs_team_md_sets_them_up(pg_url, monkeypatch, psycopg):
     """An analyst's login role, acting as the owner role, is named in the history."""
     monkeypatch.delenv("DOSSIER_ANALYST", raising=False)
     database = pg_url.rsplit("/", 1)[1]
@@ -358,7 +357,7 @@ def test_roles_as_docs_team_md_sets_them_up(pg_url, monkeypatch):
         assert conn.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'people'").fetchone()[0] == owner
 
 
-def test_a_feed_whose_connection_is_cut_says_so(pg_url):
+def test_a_feed_whose_connection_is_cut_says_so(pg_url, psycopg):
     with open_workspace(pg_url) as ws:
         feed = live.ChangeFeed(ws)
         with psycopg.connect(pg_url, autocommit=True) as conn:

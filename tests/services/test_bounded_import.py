@@ -23,6 +23,7 @@ import pytest
 from dossier.errors import DossierError
 from dossier.model.schema import FIELDS, ListOf, Obj, Ref
 from dossier.services import interchange
+from dossier.services.interchange import budget, reading, strict_json
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "resources" / "demo" / "syria-israel-2026.json"
@@ -154,7 +155,8 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monke
     """The app reads a file through ``read_file``: never more than the limit and one byte of it."""
     from dossier.errors import InterchangeError
 
-    monkeypatch.setattr(interchange, "MAX_FILE_BYTES", 1000)
+    for module in (reading, strict_json):  # where the limit is read
+        monkeypatch.setattr(module, "MAX_FILE_BYTES", 1000)
     path = tmp_path / "big.json"
     path.write_bytes(_repeat(b"{},", 5000))
     asked = []
@@ -173,7 +175,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monke
             asked.append(size)
             return self.file.read(size)
 
-    monkeypatch.setattr(interchange, "open", Handle, raising=False)
+    monkeypatch.setattr(reading, "open", Handle, raising=False)
     with pytest.raises(InterchangeError, match="larger than"):
         interchange.read_file(path)
     assert asked == [1001]
@@ -204,18 +206,18 @@ def test_reading_a_window_never_takes_more_than_its_worst_case(shape):
     if unit is None:
         body = b"{" + b",".join(b'"k%d":1' % i for i in range(20_000)) + b"}"
     else:
-        body = b"[" + unit * (interchange.WINDOW // len(unit)) + b"1]"
+        body = b"[" + unit * (budget.WINDOW // len(unit)) + b"1]"
     text = body.decode("utf-8")
-    width = interchange._width(text)
+    width = budget._width(text)
     tracemalloc.start()
     try:
         base = tracemalloc.get_traced_memory()[0]
-        value, _ = interchange._DECODER.scan_once(body.decode("utf-8"), 0)
+        value, _ = strict_json._DECODER.scan_once(body.decode("utf-8"), 0)
         peak = tracemalloc.get_traced_memory()[1] - base
     finally:
         tracemalloc.stop()
     del value
-    assert peak <= interchange._worst_case(body, 0, len(body), width), shape
+    assert peak <= budget._worst_case(body, 0, len(body), width), shape
 
 
 def test_without_a_resident_size_each_record_is_measured(monkeypatch):
@@ -223,7 +225,7 @@ def test_without_a_resident_size_each_record_is_measured(monkeypatch):
     one: a dense file is still refused, an ordinary one of the same size read."""
     from dossier.errors import InterchangeError
 
-    monkeypatch.setattr(interchange, "_resident", lambda: None)
+    monkeypatch.setattr(budget, "_resident", lambda: None)
     tiny = HEAD + b'"parties":[' + b",".join(b'{"id":"p%d","name":"b","kind":"state"}' % i
                                               for i in range(300_000)) + b"]}"
     with pytest.raises(InterchangeError, match="would take more memory than Dossier allows"):
@@ -251,7 +253,7 @@ def _outcome(data: bytes) -> str:
 
 
 def _variants() -> list[bytes]:
-    from conftest_interchange import encode, full_doc
+    from interchange_cases import encode, full_doc
 
     valid = encode(full_doc()).replace(b'"Syria"', '"Syria \u05d0\u05d1 \U0001f600 \\u00e9"'.encode(), 1)
     out = [valid, valid.replace(b"\n", b"")]
@@ -273,7 +275,8 @@ def test_any_window_reads_a_file_as_the_whole_file_is_read(window, monkeypatch):
     one, and the reader must ask for more)."""
     variants = _variants()
     whole = [_outcome(v) for v in variants]
-    monkeypatch.setattr(interchange, "WINDOW", window)
+    for module in (budget, reading, strict_json):  # where the window is read
+        monkeypatch.setattr(module, "WINDOW", window)
     assert [_outcome(v) for v in variants] == whole
     assert sum(o.startswith("Document(") for o in whole) >= 2
     assert sum("not valid JSON" in o for o in whole) > 20

@@ -3,12 +3,11 @@ checks agreeing with the full ones, indexes rebuilt inside the transaction, all 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 
 import pytest
-from conftest_interchange import (
+from interchange_cases import (
     collections_started,
     encode,
     export_dict,
@@ -21,9 +20,10 @@ from conftest_interchange import (
 
 from dossier.errors import InterchangeError, ValidationError, WorkspaceWriteError
 from dossier.model.records import COLLECTIONS
-from dossier.model.schema import record_checker, validate_record
+from dossier.model.schema import FIELDS, record_checker, validate_record
 from dossier.services import interchange
-from dossier.store import records as store
+from dossier.store import rows as store
+from dossier.store.sqlite import bulk
 
 DEEP = "[" * 70 + "]" * 70
 
@@ -91,7 +91,7 @@ def test_quick_checks_pass_only_what_the_full_check_passes(collection):
     for rec in doc.collection(collection):
         assert quick(rec)
         assert validate_record(collection, rec, Resolver()) == []
-        for name in interchange.FIELDS[collection]:
+        for name in FIELDS[collection]:
             for value in bad_values:
                 changed = type(rec)(**{**vars(rec), name: value})
                 if quick(changed):
@@ -116,7 +116,7 @@ def _intact(path) -> bool:
 
 
 def test_a_bulk_import_keeps_the_schema_and_exports_what_it_read(tmp_path, monkeypatch):
-    monkeypatch.setattr(store, "_BULK_ROWS", 50)
+    monkeypatch.setattr(bulk, "BULK_ROWS", 50)
     doc = many_positions(full_doc(), 300)
     target = tmp_path / "w.sqlite"
     with new_workspace(target) as ws:
@@ -125,20 +125,13 @@ def test_a_bulk_import_keeps_the_schema_and_exports_what_it_read(tmp_path, monke
     assert _schema(target) == _fresh_schema(tmp_path) and _intact(target)
 
 
-def _citations_cannot_be_written(monkeypatch):
-    """The citations of positions cannot be written (a disk error mid-way)."""
-    original = store._child_rows
-
-    def failing(child, records, keys, refs):
-        if child.table.name == "citations" and records and type(records[0]).__name__ == "Position":
-            raise sqlite3.OperationalError("disk I/O error")
-        return original(child, records, keys, refs)
-
-    monkeypatch.setattr(store, "_child_rows", failing)
+def _positions_cannot_be_written(monkeypatch, fail):
+    """The positions cannot be written (a disk error mid-way, after parties, people, rounds…)."""
+    fail(lambda sql: sql.startswith("INSERT INTO positions "), sqlite3.OperationalError("disk I/O error"))
     return pytest.raises(WorkspaceWriteError)
 
 
-def _folding_the_search_text_fails(monkeypatch):
+def _folding_the_search_text_fails(monkeypatch, fail):
     """The thread that folds the search text fails."""
     from dossier.store.sqlite import fulltext
 
@@ -149,43 +142,25 @@ def _folding_the_search_text_fails(monkeypatch):
     return pytest.raises(RuntimeError, match="folding failed")
 
 
-def _indexes_cannot_be_built(monkeypatch):
+def _indexes_cannot_be_built(monkeypatch, fail):
     """Every CREATE INDEX fails, as on a full disk (a new workspace builds its indexes last)."""
-    original = store.raw_cursor
-
-    class Cursor:
-        def __init__(self, cur):
-            self._cur = cur
-
-        def execute(self, sql, *args):
-            if sql.lstrip().upper().startswith("CREATE INDEX"):
-                raise sqlite3.OperationalError("database or disk is full")
-            return self._cur.execute(sql, *args)
-
-        def __getattr__(self, name):
-            return getattr(self._cur, name)
-
-    @contextlib.contextmanager
-    def failing_cursor(conn):
-        with original(conn) as cur:
-            yield Cursor(cur)
-
-    monkeypatch.setattr(store, "raw_cursor", failing_cursor)
+    fail(lambda sql: sql.lstrip().upper().startswith("CREATE INDEX"),
+         sqlite3.OperationalError("database or disk is full"))
     return pytest.raises(WorkspaceWriteError)
 
 
-@pytest.mark.parametrize("breaks", [_citations_cannot_be_written, _folding_the_search_text_fails,
+@pytest.mark.parametrize("breaks", [_positions_cannot_be_written, _folding_the_search_text_fails,
                                     _indexes_cannot_be_built])
-def test_a_bulk_import_that_fails_part_way_leaves_nothing_behind(tmp_path, monkeypatch, breaks):
+def test_a_bulk_import_that_fails_part_way_leaves_nothing_behind(tmp_path, monkeypatch, failing_statements, breaks):
     """Whatever fails (a write, the folding thread, an index build), the import fails and its
     transaction is undone: the records, the schema and the file's integrity are as before."""
-    monkeypatch.setattr(store, "_BULK_ROWS", 50)
+    monkeypatch.setattr(bulk, "BULK_ROWS", 50)
     doc = many_positions(full_doc(), 300)
     path = tmp_path / "w.sqlite"
     with new_workspace(path) as ws:
         before_schema = _schema(path)
         before = export_dict(ws)
-        with breaks(monkeypatch):
+        with breaks(monkeypatch, failing_statements):
             interchange.import_json(ws, encode(doc))
         monkeypatch.undo()
         assert export_dict(ws) == before
@@ -194,7 +169,7 @@ def test_a_bulk_import_that_fails_part_way_leaves_nothing_behind(tmp_path, monke
 
 def test_a_bulk_merge_into_a_workspace_with_records_keeps_the_schema(tmp_path, monkeypatch):
     """Replacing records takes the other path (each table's indexes rebuilt right after its rows)."""
-    monkeypatch.setattr(store, "_BULK_ROWS", 50)
+    monkeypatch.setattr(bulk, "BULK_ROWS", 50)
     first = many_positions(full_doc(), 300)
     target = tmp_path / "w.sqlite"
     with new_workspace(target) as ws:

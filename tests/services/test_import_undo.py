@@ -6,10 +6,11 @@ import dataclasses
 import sqlite3
 
 import pytest
+from interchange_cases import export_dict
 from sqlalchemy import select
-from conftest_interchange import export_dict
 
 from dossier.model import Person, Position
+from dossier.model.records import COLLECTIONS
 from dossier.services import history, interchange, records, search
 from dossier.services.import_undo import ImportNotUndoneError, undo_import
 
@@ -68,7 +69,7 @@ def test_undoing_an_import_into_an_empty_workspace_empties_it(empty_workspace, d
     assert sum(report.added.values()) == 41 and not sum(report.replaced.values())
     undone = undo_import(ws, report.undo)
     assert undone.removed == {n: c for n, c in report.added.items() if c}
-    assert all(not records.list_all(ws, name) for name in interchange.COLLECTIONS)
+    assert all(not records.list_all(ws, name) for name in COLLECTIONS)
     assert not search.search(ws, "Sharaa")
 
 

@@ -13,7 +13,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest_interchange import (
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from interchange_cases import (
     COLLECTIONS,
     collections_started,
     encode,
@@ -24,8 +26,6 @@ from conftest_interchange import (
     normalised,
     record,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from dossier.errors import CancelledError, InterchangeError, ValidationError
 from dossier.model.dates import certainly_before

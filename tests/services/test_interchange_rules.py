@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest_interchange import (
+from interchange_cases import (
     encode,
     error_paths,
     export_dict,

@@ -8,7 +8,7 @@ import pytest
 
 from dossier.errors import NotFoundError, ReferencedError, ValidationError
 from dossier.model import Citation, Participant, Person, Position, Role, Round, Source, Topic
-from dossier.services import events, people, positions, records, rounds, sources, topics
+from dossier.services import queries, records
 
 
 def paths(exc: ValidationError) -> list[str]:
@@ -19,65 +19,65 @@ def test_create_get_update_person(demo_workspace):
     ws = demo_workspace
     person = Person(id="hakan-fidan", name="Hakan Fidan", native_name="Hakan Fidan", aliases=["H. Fidan"],
                     roles=[Role(title="Foreign Minister", start="2023-06")], bio="Line one\nLine two")
-    saved = people.create(ws, person)
-    assert saved == person
-    assert people.get(ws, "hakan-fidan").bio == "Line one\nLine two"
-    changed = people.update(ws, replace(saved, title="Minister", aliases=["Fidan", "H. Fidan"]))
-    assert people.get(ws, "hakan-fidan") == changed
+    saved, version = records.create(ws, person)
+    assert saved == person and version == 1
+    assert records.get(ws, "people", "hakan-fidan").bio == "Line one\nLine two"
+    changed, version = records.update(ws, replace(saved, title="Minister", aliases=["Fidan", "H. Fidan"]))
+    assert records.get_versioned(ws, "people", "hakan-fidan") == (changed, version) and version == 2
     assert changed.aliases == ["Fidan", "H. Fidan"]
 
 
 def test_validation_names_every_bad_field(demo_workspace):
     bad = Person(id="x-1", name="  ", party="atlantis", roles=[Role(title="Envoy", start="2025-05-10", end="2025-04")])
     with pytest.raises(ValidationError) as info:
-        people.create(demo_workspace, bad)
+        records.create(demo_workspace, bad)
     assert paths(info.value) == ["people[x-1].name", "people[x-1].party", "people[x-1].roles[0].end"]
     assert "unknown party 'atlantis'" in str(info.value)
     with pytest.raises(NotFoundError):
-        people.get(demo_workspace, "x-1")
+        records.get(demo_workspace, "people", "x-1")
 
 
 def test_invalid_id_and_duplicate_id(demo_workspace):
     with pytest.raises(ValidationError) as info:
-        people.create(demo_workspace, Person(id="Not An Id", name="X"))
+        records.create(demo_workspace, Person(id="Not An Id", name="X"))
     assert paths(info.value) == ["people[#0].id"]
     with pytest.raises(ValidationError, match="already exists"):
-        people.create(demo_workspace, Person(id="ron-dermer", name="Someone else"))
+        records.create(demo_workspace, Person(id="ron-dermer", name="Someone else"))
 
 
 def test_update_of_missing_record_is_not_found(demo_workspace):
     with pytest.raises(NotFoundError, match="people: no record with id 'nobody'"):
-        people.update(demo_workspace, Person(id="nobody", name="Nobody"))
+        records.update(demo_workspace, Person(id="nobody", name="Nobody"))
 
 
 def test_position_topic_must_belong_to_its_negotiation(demo_workspace):
     ws = demo_workspace
     from dossier.model import Negotiation
-    from dossier.services import negotiations
+    from dossier.services import records
 
-    negotiations.create(ws, Negotiation(id="other", title="Other talks"))
-    topics.create(ws, Topic(id="other-topic", negotiation="other", title="Elsewhere"))
+    records.create(ws, Negotiation(id="other", title="Other talks"))
+    records.create(ws, Topic(id="other-topic", negotiation="other", title="Elsewhere"))
     pos = Position(id="p-x", negotiation="il-sy-security", party="il", topic="other-topic",
                    kind="demand", summary="Mismatch")
     with pytest.raises(ValidationError, match="belongs to negotiation 'other'") as info:
-        positions.create(ws, pos)
+        records.create(ws, pos)
     assert paths(info.value) == ["positions[p-x].topic"]
 
 
 def test_round_number_is_unique_within_its_negotiation(demo_workspace):
     with pytest.raises(ValidationError, match="round number 5 is already used") as info:
-        rounds.create(demo_workspace, Round(id="round-5b", negotiation="il-sy-security", number=5))
+        records.create(demo_workspace, Round(id="round-5b", negotiation="il-sy-security", number=5))
     assert paths(info.value) == ["rounds[round-5b].number"]
-    renumbered = replace(rounds.get(demo_workspace, "round-5"), number=6)
-    assert rounds.update(demo_workspace, renumbered).number == 6
+    renumbered = replace(records.get(demo_workspace, "rounds", "round-5"), number=6)
+    assert records.update(demo_workspace, renumbered).record.number == 6
 
 
 def test_citation_credibility_and_source_checked(demo_workspace):
-    rnd = rounds.get(demo_workspace, "round-5")
+    rnd = records.get(demo_workspace, "rounds", "round-5")
     bad = replace(rnd, sources=[Citation(source="art-paris-round-5", credibility=7),
                                 Citation(source="nowhere", credibility=2)])
     with pytest.raises(ValidationError) as info:
-        rounds.update(demo_workspace, bad)
+        records.update(demo_workspace, bad)
     assert [str(e) for e in info.value.errors] == [
         "rounds[round-5].sources[0].credibility: expected an integer 1-6, got number 7",
         "rounds[round-5].sources[1].source: unknown source 'nowhere'",
@@ -85,38 +85,38 @@ def test_citation_credibility_and_source_checked(demo_workspace):
 
 
 def test_via_cycle_is_refused(demo_workspace):
-    src = sources.get(demo_workspace, "art-paris-round-5")
+    src = records.get(demo_workspace, "sources", "art-paris-round-5")
     with pytest.raises(ValidationError, match="comes back to where it started"):
-        sources.update(demo_workspace, replace(src, via="src-informed"))
+        records.update(demo_workspace, replace(src, via="src-informed"))
     with pytest.raises(ValidationError):
-        sources.create(demo_workspace, Source(id="selfish", title="Self", via="selfish"))
+        records.create(demo_workspace, Source(id="selfish", title="Self", via="selfish"))
 
 
 def test_delete_referenced_is_refused_with_referrers(demo_workspace):
     with pytest.raises(ReferencedError) as info:
-        people.delete(demo_workspace, "benjamin-netanyahu")
+        records.delete(demo_workspace, "people", "benjamin-netanyahu")
     refs = {str(r) for r in info.value.references}
     assert "positions[pos-il-red-lines].person" in refs
     assert "events[ev-miami-meeting].people" in refs
-    assert people.get(demo_workspace, "benjamin-netanyahu")
+    assert records.get(demo_workspace, "people", "benjamin-netanyahu")
 
 
 def test_cascade_delete_clears_optional_and_removes_entries(demo_workspace):
     ws = demo_workspace
-    outcome = people.delete(ws, "yechiel-leiter", cascade=True)
+    outcome = records.delete(ws, "people", "yechiel-leiter", cascade=True)
     assert outcome.deleted == {"people": ["yechiel-leiter"]}
-    r5 = rounds.get(ws, "round-5")
+    r5 = records.get(ws, "rounds", "round-5")
     assert "yechiel-leiter" not in [p.person for p in r5.participants]
     assert [p.person for p in r5.participants][:1] == ["asaad-al-shaybani"]
 
 
 def test_cascade_delete_of_a_topic_deletes_its_positions(demo_workspace):
     ws = demo_workspace
-    outcome = topics.delete(ws, "idf-withdrawal", cascade=True)
+    outcome = records.delete(ws, "topics", "idf-withdrawal", cascade=True)
     assert outcome.deleted["positions"] == ["pos-sy-withdrawal"]
-    assert "idf-withdrawal" not in rounds.get(ws, "round-5").topics
+    assert "idf-withdrawal" not in records.get(ws, "rounds", "round-5").topics
     with pytest.raises(NotFoundError):
-        positions.get(ws, "pos-sy-withdrawal")
+        records.get(ws, "positions", "pos-sy-withdrawal")
 
 
 def test_delete_preview_changes_nothing_and_restores(demo_workspace):
@@ -135,22 +135,22 @@ def test_delete_preview_changes_nothing_and_restores(demo_workspace):
 
 
 def test_rounds_attended_and_positions_stated(demo_workspace):
-    assert [r.id for r in people.rounds_attended(demo_workspace, "asaad-al-shaybani")] == ["round-4", "round-5"]
-    assert [p.id for p in people.positions_stated(demo_workspace, "asaad-al-shaybani")] == ["pos-sy-withdrawal"]
+    assert [r.id for r in queries.rounds_attended(demo_workspace, "asaad-al-shaybani")] == ["round-4", "round-5"]
+    assert [p.id for p in queries.positions_stated(demo_workspace, "asaad-al-shaybani")] == ["pos-sy-withdrawal"]
 
 
 def test_lists_put_a_partial_date_after_the_days_inside_it(demo_workspace):
     # "2025" (Dermer resigns) after 29 Dec 2025; "2026-01" after nothing dated inside January
-    assert [e.id for e in events.list_events(demo_workspace, "il-sy-security")] == [
+    assert [e.id for e in queries.list_events(demo_workspace, "il-sy-security")] == [
         "ev-assad-falls", "ev-miami-meeting", "ev-dermer-resigns", "ev-new-team"]
-    dates = [p.date for p in positions.list_positions(demo_workspace, party="il")]
+    dates = [p.date for p in queries.list_positions(demo_workspace, party="il")]
     assert dates == ["2025-12-29", "2025-12-29", "2025-12-29", "2026-01", "2026-01"]
 
 
 def test_participant_with_unknown_person(demo_workspace):
-    rnd = rounds.get(demo_workspace, "round-1")
+    rnd = records.get(demo_workspace, "rounds", "round-1")
     with pytest.raises(ValidationError) as info:
-        rounds.update(demo_workspace, replace(rnd, participants=[Participant(person="ghost", party="il")]))
+        records.update(demo_workspace, replace(rnd, participants=[Participant(person="ghost", party="il")]))
     assert paths(info.value) == ["rounds[round-1].participants[0].person"]
 
 
@@ -162,14 +162,14 @@ def test_new_id_is_readable_and_fresh(demo_workspace):
 
 def test_large_text_is_stored_whole(demo_workspace):
     big = "مرحبا " * 200_000  # about 1.2 MB of Arabic
-    person = replace(people.get(demo_workspace, "ron-dermer"), notes=big)
-    people.update(demo_workspace, person)
-    assert people.get(demo_workspace, "ron-dermer").notes == big
+    person = replace(records.get(demo_workspace, "people", "ron-dermer"), notes=big)
+    records.update(demo_workspace, person)
+    assert records.get(demo_workspace, "people", "ron-dermer").notes == big
 
 
 def test_choices_give_ids_and_fields_in_name_order_without_whole_records(demo_workspace):
     got = records.choices(demo_workspace, "people", "name", "party")
-    everyone = people.list_people(demo_workspace)
+    everyone = queries.list_people(demo_workspace)
     assert sorted(got) == sorted((p.id, p.name, p.party) for p in everyone)
     names = [name for _id, name, _party in got]
     assert names == sorted(names, key=str.casefold)

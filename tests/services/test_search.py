@@ -8,7 +8,7 @@ import pytest
 
 from dossier.model import Person
 from dossier.model.search_text import fold
-from dossier.services import people, positions
+from dossier.services import records
 from dossier.services.search import search
 
 
@@ -23,7 +23,7 @@ def test_latin_is_case_insensitive_and_prefix(demo_workspace, query):
 
 def test_diacritics_in_record_or_query(demo_workspace):
     ws = demo_workspace
-    people.create(ws, Person(id="shaybani-long", name="ʿAbd al-Raḥmān al-Shaybānī"))
+    records.create(ws, Person(id="shaybani-long", name="ʿAbd al-Raḥmān al-Shaybānī"))
     found = ids(ws, "shaybani")
     assert ("people", "shaybani-long") in found
     assert ("people", "shaybani-long") in ids(ws, "rahman")
@@ -43,7 +43,7 @@ def test_hebrew_and_persian(demo_workspace):
     ws = demo_workspace
     assert ids(ws, "נתניהו") == [("people", "benjamin-netanyahu")]
     assert ids(ws, "לייט")[0] == ("people", "yechiel-leiter")
-    people.create(ws, Person(id="araghchi", name="Abbas Araghchi", native_name="عباس عراقچی"))
+    records.create(ws, Person(id="araghchi", name="Abbas Araghchi", native_name="عباس عراقچی"))
     assert ids(ws, "عراقچی")[0] == ("people", "araghchi")
     assert ids(ws, "عراقچي")[0] == ("people", "araghchi")  # Arabic yeh typed for Persian yeh
 
@@ -72,12 +72,12 @@ def test_hits_carry_kind_and_snippet(demo_workspace):
 def test_index_follows_every_change(demo_workspace):
     ws = demo_workspace
     assert ids(ws, "zorba") == []
-    pos = positions.get(ws, "pos-sy-withdrawal")
-    positions.update(ws, replace(pos, summary="Zorba clause on withdrawal"))
+    pos = records.get(ws, "positions", "pos-sy-withdrawal")
+    records.update(ws, replace(pos, summary="Zorba clause on withdrawal"))
     assert ids(ws, "zorba") == [("positions", "pos-sy-withdrawal")]
-    positions.update(ws, pos)
+    records.update(ws, pos)
     assert ids(ws, "zorba") == []
-    positions.delete(ws, "pos-sy-withdrawal")
+    records.delete(ws, "positions", "pos-sy-withdrawal")
     assert ("positions", "pos-sy-withdrawal") not in ids(ws, "withdrawal")
 
 

@@ -6,7 +6,7 @@ import sqlite3
 import threading
 
 from dossier.model import Person
-from dossier.services import people
+from dossier.services import records
 from dossier.services.workspace import backup_workspace, check_workspace, open_workspace
 
 
@@ -25,7 +25,7 @@ def test_backup_is_consistent_while_another_connection_writes(tmp_path, demo_wor
     def write_people():
         i = 0
         while not stop.is_set() and i < 400:
-            people.create(ws, Person(id=f"p-{i}", name=f"Person {i}", bio="x" * 2000))
+            records.create(ws, Person(id=f"p-{i}", name=f"Person {i}", bio="x" * 2000))
             written.append(i)
             i += 1
 

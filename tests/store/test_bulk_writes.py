@@ -7,7 +7,9 @@ from sqlalchemy import event
 
 from dossier.model import Party
 from dossier.services.workspace import open_workspace
-from dossier.store import records as store
+from dossier.store import rows as store
+from dossier.store.rows import keys as store_keys
+from dossier.store.sqlite import bulk
 
 
 @pytest.fixture
@@ -33,8 +35,8 @@ def test_keys_are_the_same_however_they_are_looked_up(workspace_with_parties, mo
     with ws.db.read() as conn:
         expected = dict(conn.exec_driver_sql("SELECT uid, id FROM parties WHERE uid IN "
                                              f"({', '.join('?' * len(ASKED))})", tuple(ASKED)).fetchall())
-    monkeypatch.setattr(store, "_WHOLE_MAP_FROM", whole_map_from)
-    monkeypatch.setattr(store, "_WHOLE_MAP_ROWS_PER_ID", rows_per_id)
+    monkeypatch.setattr(store_keys, "_WHOLE_MAP_FROM", whole_map_from)
+    monkeypatch.setattr(store_keys, "_WHOLE_MAP_ROWS_PER_ID", rows_per_id)
     statements: list[str] = []
     event.listen(ws.db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     with ws.db.read() as conn:
@@ -54,7 +56,7 @@ def test_a_bulk_write_has_a_larger_page_cache_and_gives_it_back(workspace_with_p
     with ws.db.write() as conn:
         usual = _cache_size(conn)
         with store.bulk_page_cache(conn):
-            assert _cache_size(conn) == -store._BULK_CACHE_KIB != usual
+            assert _cache_size(conn) == -bulk.BULK_CACHE_KIB != usual
         assert _cache_size(conn) == usual
         with pytest.raises(ZeroDivisionError), store.bulk_page_cache(conn):
             1 / 0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier.services import people
+from dossier.services import queries
 from dossier.services.workspace import check_workspace, open_workspace
 
 KILLS = 25
@@ -20,13 +20,13 @@ KILLS = 25
 WRITER = """
 import sys
 from dossier.model import Person
-from dossier.services import people
+from dossier.services import queries, records
 from dossier.services.workspace import open_workspace
 ws = open_workspace(sys.argv[1], daily_backup=False)
 i = int(sys.argv[2])
 print("ready", flush=True)
 while True:
-    people.create(ws, Person(id=f"p-{i}", name=f"Person {i}", bio="edit " * 50))
+    records.create(ws, Person(id=f"p-{i}", name=f"Person {i}", bio="edit " * 50))
     print(i, flush=True)
     i += 1
 """
@@ -63,7 +63,7 @@ def test_every_reported_edit_survives_sigkill(tmp_path):
         with open_workspace(path, daily_backup=False) as ws:
             report = check_workspace(ws)
             assert report.ok, report
-            present = {int(p.id[2:]) for p in people.list_people(ws)}
+            present = {int(p.id[2:]) for p in queries.list_people(ws)}
         assert confirmed <= present, sorted(confirmed - present)[:5]
         next_id = max(present, default=-1) + 1
     assert len(confirmed) > KILLS  # the writer got real work done between kills

@@ -20,14 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from dossier.errors import WorkspaceError
+from dossier.errors import ForeignSchemaError, WorkspaceError
 from dossier.services.verification import BrokenRecordsError
 from dossier.services.workspace import check_workspace, open_workspace
 from dossier.store import database
 from dossier.store.database import SCHEMA_HEAD, SCHEMA_REVISIONS
 from dossier.store.sqlite import verify
 from dossier.store.sqlite.files import open_readonly
-from dossier.store.sqlite.verify import ForeignSchemaError, normalise
+from dossier.store.sqlite.verify import normalise
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -40,25 +40,8 @@ def home(tmp_path):
     return tmp_path / "home"
 
 
-@pytest.fixture(scope="module")
-def demo_once(tmp_path_factory):
-    """The demo workspace, built once for this module (in a data folder of its own)."""
-    from dossier.services.demo import build_demo
-
-    folder = tmp_path_factory.mktemp("demo-once")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DOSSIER_HOME", str(folder / "home"))
-        build_demo(folder / "talks.sqlite")[0].close()
-    return folder / "talks.sqlite"
-
-
-@pytest.fixture
-def demo_file(tmp_path, demo_once):
-    """A copy of the demo workspace, with nothing beside it."""
-    path = tmp_path / "demo" / "talks.sqlite"
-    path.parent.mkdir()
-    shutil.copy(demo_once, path)
-    return path
+# ``demo_file`` (tests/conftest.py): a copy of the demo workspace at tmp_path/demo/talks.sqlite,
+# with nothing beside it.
 
 
 def edited(demo_file: Path, name: str, script: str) -> Path:

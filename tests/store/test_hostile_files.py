@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from dossier.errors import UnsafeFileError
+from dossier.errors import UnsafeFileError, WorkspaceLockedError
 from dossier.model import Person
-from dossier.services import interchange, people
+from dossier.services import interchange, queries, records
 from dossier.services.demo import build_demo
 from dossier.services.workspace import check_workspace, open_workspace, restore_backup
 from dossier.store.sqlite import backups
-from dossier.store.sqlite.lock import WorkspaceLockedError, inode_locks_dir, lock_path
+from dossier.store.sqlite.lock import inode_locks_dir, lock_path
 
 SECRET = b"the analyst's private notes\n"
 
@@ -219,10 +219,10 @@ def test_check_on_a_damaged_workspace_names_only_its_own_backup(tmp_path):
     other = make_demo(tmp_path / "talks-20250101.sqlite")
     others = backups.daily_backup(other, now=datetime.now())  # newer, and its name starts like talks'
     killed = subprocess.run([sys.executable, "-c", (  # an edit, then a crash: the log holds it
-        "import os, signal\nfrom dossier.model import Person\nfrom dossier.services import people\n"
+        "import os, signal\nfrom dossier.model import Person\nfrom dossier.services import queries, records\n"
         "from dossier.services.workspace import open_workspace\n"
         f"ws = open_workspace({str(talks)!r}, daily_backup=False)\n"
-        "people.create(ws, Person(id='late', name='Late'))\nos.kill(os.getpid(), signal.SIGKILL)\n")],
+        "records.create(ws, Person(id='late', name='Late'))\nos.kill(os.getpid(), signal.SIGKILL)\n")],
         timeout=60, check=False)
     assert killed.returncode == -9
     wal = Path(f"{talks}-wal")
@@ -320,7 +320,7 @@ def test_every_path_to_one_file_meets_one_lock(tmp_path):
                 open_workspace(other)
             assert f"process {proc.pid}" in str(info.value), how
             with open_workspace(other, readonly=True) as ws:  # and may read it
-                assert len(people.list_people(ws)) == 9, how
+                assert len(queries.list_people(ws)) == 9, how
         # a restore through another path waits for the holder like any writer
         for how in ("symlink", "hard link", "dot-dot"):
             with pytest.raises(WorkspaceLockedError):
@@ -337,9 +337,9 @@ def test_every_path_to_one_file_meets_one_lock(tmp_path):
                 continue
             with pytest.raises(WorkspaceLockedError):
                 open_workspace(other)
-        people.create(ws, Person(id="through-a-hard-link", name="Through A Hard Link"))
+        records.create(ws, Person(id="through-a-hard-link", name="Through A Hard Link"))
     with open_workspace(path) as ws:  # free again once closed, every lock file gone
-        assert people.get(ws, "through-a-hard-link").name == "Through A Hard Link"
+        assert records.get(ws, "people", "through-a-hard-link").name == "Through A Hard Link"
     assert not lock_path(path).exists() and not lock_path(paths["hard link"]).exists()
     assert list(inode_locks_dir().iterdir()) == []
 
@@ -381,7 +381,7 @@ def test_every_file_dossier_makes_is_private_whatever_the_umask(tmp_path, demo_j
     with open_workspace(path, daily_backup=False) as ws:
         made = backups.daily_backup(path, now=datetime.now() - timedelta(days=1))
         assert made is not None
-        people.create(ws, Person(id="x", name="X"))
+        records.create(ws, Person(id="x", name="X"))
     assert mode(folder / "backups") == 0o700
     assert {mode(p) for p in (folder / "backups").iterdir()} == {0o600}
     replaced = restore_backup(path, made)
@@ -460,7 +460,7 @@ def test_a_cut_off_backup_leaves_nothing_after_the_next_open(tmp_path):
     path = make_demo(tmp_path / "talks.sqlite")
     with open_workspace(path, daily_backup=False) as ws:
         for i in range(200):
-            people.create(ws, Person(id=f"p{i}", name=f"Person {i}", bio="words " * 400))
+            records.create(ws, Person(id=f"p{i}", name=f"Person {i}", bio="words " * 400))
     code = (
         "import os, signal\n"
         "from pathlib import Path\n"

@@ -15,14 +15,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from dossier.errors import WorkspaceWriteError
+from dossier.errors import WorkspaceDamagedError, WorkspaceLockedError, WorkspaceWriteError
 from dossier.model import Person
-from dossier.services import interchange, people
+from dossier.services import interchange, queries, records
 from dossier.services.demo import build_demo
 from dossier.services.workspace import check_workspace, open_workspace, restore_backup
 from dossier.store.sqlite import backups
-from dossier.store.sqlite.files import WorkspaceDamagedError
-from dossier.store.sqlite.lock import WorkspaceLockedError, lock_path
+from dossier.store.sqlite.lock import lock_path
 
 
 def make_demo(path: Path) -> Path:
@@ -55,9 +54,9 @@ def test_second_writer_is_told_who_holds_it_and_may_read(tmp_path):
         message = str(info.value)
         assert f"process {proc.pid}" in message and "read-only" in message
         with open_workspace(path, readonly=True) as ws:
-            assert len(people.list_people(ws)) == 9
+            assert len(queries.list_people(ws)) == 9
             with pytest.raises(WorkspaceWriteError, match="read-only"):
-                people.create(ws, Person(id="x", name="X"))
+                records.create(ws, Person(id="x", name="X"))
     finally:
         proc.kill()
         proc.wait()
@@ -132,7 +131,7 @@ def test_a_checkpoint_cut_off_part_way_is_not_taken_for_a_truncated_file(tmp_pat
     Path(f"{path}-wal").write_bytes(wal)
     with open_workspace(path, daily_backup=False) as ws:
         assert check_workspace(ws).ok
-        assert len(people.list_people(ws)) == 60
+        assert len(queries.list_people(ws)) == 60
     # Without its log the same file really is cut short.
     path.write_bytes(crashed)
     Path(f"{path}-wal").unlink(missing_ok=True)
@@ -146,7 +145,7 @@ def test_a_clean_close_is_remembered_and_any_change_after_it_noticed(tmp_path):
     path = make_demo(tmp_path / "w.sqlite")
     assert unchanged_since_clean_close(path)
     with open_workspace(path) as ws:
-        people.update(ws, replace(people.get(ws, "ron-dermer"), notes="edited"))
+        records.update(ws, replace(records.get(ws, "people", "ron-dermer"), notes="edited"))
     assert unchanged_since_clean_close(path)  # closed cleanly again, after the edit
     data = bytearray(path.read_bytes())
     data[-100] ^= 0xFF  # same size, new contents and time
@@ -176,11 +175,11 @@ def _edit_elsewhere(path: Path, notes: str, then: str) -> subprocess.CompletedPr
     code = (
         "import os, signal\n"
         "from dataclasses import replace\n"
-        "from dossier.services import people\n"
+        "from dossier.services import queries, records\n"
         "from dossier.services.workspace import open_workspace\n"
         f"ws = open_workspace({str(path)!r})\n"
-        "p = people.get(ws, 'ron-dermer')\n"
-        f"people.update(ws, replace(p, notes={notes!r}))\n"
+        "p = records.get(ws, 'people', 'ron-dermer')\n"
+        f"records.update(ws, replace(p, notes={notes!r}))\n"
         f"{then}\n"
     )
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -196,7 +195,7 @@ def test_edit_survives_a_crash(tmp_path):
     _crash_after_edit(path)
     assert Path(f"{path}-wal").exists()
     with open_workspace(path) as ws:
-        assert people.get(ws, "ron-dermer").notes == "edited just before the crash"
+        assert records.get(ws, "people", "ron-dermer").notes == "edited just before the crash"
 
 
 def test_missing_wal_after_a_crash_is_detected(tmp_path):
@@ -219,7 +218,7 @@ def test_killed_after_closing_the_database_but_before_the_lock_went(tmp_path):
     assert not Path(f"{path}-wal").exists()
     with open_workspace(path) as ws:
         assert ws.lock.found_stale
-        assert people.get(ws, "ron-dermer").notes == "saved, then closed"
+        assert records.get(ws, "people", "ron-dermer").notes == "saved, then closed"
 
 
 def test_a_script_that_fails_without_closing_leaves_the_workspace_closed(tmp_path):
@@ -231,7 +230,7 @@ def test_a_script_that_fails_without_closing_leaves_the_workspace_closed(tmp_pat
     assert not lock_path(path).exists()
     with open_workspace(path) as ws:
         assert not ws.lock.found_stale
-        assert people.get(ws, "ron-dermer").notes == "saved, then a bug"
+        assert records.get(ws, "people", "ron-dermer").notes == "saved, then a bug"
 
 
 def test_damaged_wal_is_detected(tmp_path):
@@ -269,13 +268,13 @@ def test_restore_keeps_the_replaced_file(tmp_path):
     path = make_demo(tmp_path / "w.sqlite")
     backup = backups.daily_backup(path)
     with open_workspace(path, daily_backup=False) as ws:
-        people.delete(ws, "ron-dermer", cascade=True)
+        records.delete(ws, "people", "ron-dermer", cascade=True)
     replaced = restore_backup(path, backup)
     assert replaced.exists() and ".replaced-" in replaced.name
     with open_workspace(path, daily_backup=False) as ws:
-        assert people.get(ws, "ron-dermer").name == "Ron Dermer"
+        assert records.get(ws, "people", "ron-dermer").name == "Ron Dermer"
     with open_workspace(replaced, daily_backup=False) as old:
-        assert not any(p.id == "ron-dermer" for p in people.list_people(old))
+        assert not any(p.id == "ron-dermer" for p in queries.list_people(old))
 
 
 def test_restore_command_refuses_a_bad_backup(tmp_path):
@@ -300,10 +299,10 @@ def test_full_disk_rolls_back_and_keeps_what_was_saved(tmp_path):
             dbapi_conn.execute(f"PRAGMA max_page_count = {pages + 2}")
 
         ws.db.engine.dispose()
-        person = people.get(ws, "ron-dermer")
+        person = records.get(ws, "people", "ron-dermer")
         with pytest.raises(WorkspaceWriteError, match="disk is full"):
-            people.update(ws, replace(person, bio="x" * 2_000_000))
-        assert people.get(ws, "ron-dermer") == person
+            records.update(ws, replace(person, bio="x" * 2_000_000))
+        assert records.get(ws, "people", "ron-dermer") == person
         assert check_workspace(ws).ok
 
 
@@ -334,7 +333,7 @@ def test_read_only_folder_opens_immutable(tmp_path):
             pytest.skip("running as a user who can write read-only folders (root)")
         with open_workspace(path) as ws:
             assert ws.readonly and "folder" in ws.readonly_reason
-            assert len(people.list_people(ws)) == 9
+            assert len(queries.list_people(ws)) == 9
     finally:
         folder.chmod(0o755)
 
@@ -344,10 +343,10 @@ def test_deleted_text_is_gone_from_the_file(tmp_path):
     path = make_demo(tmp_path / "w.sqlite")
     secret = "Zanzibarquux informant codename"
     with open_workspace(path, daily_backup=False) as ws:
-        people.create(ws, Person(id="informant", name="Qwertyzed Informant", bio=secret, notes=secret))
+        records.create(ws, Person(id="informant", name="Qwertyzed Informant", bio=secret, notes=secret))
     assert secret.encode() in path.read_bytes()  # closing folded the log into the file
     with open_workspace(path, daily_backup=False) as ws:
-        people.delete(ws, "informant")
+        records.delete(ws, "people", "informant")
     data = path.read_bytes()
     assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
     for needle in (secret, "Zanzibarquux", "zanzibarquux", "Qwertyzed", "qwertyzed"):
@@ -377,7 +376,7 @@ def test_unwritable_places_open_read_only(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "access", deny_writes)
     with open_workspace(path) as ws:
         assert ws.readonly and ws.readonly_reason == "the workspace file is read-only"
-        assert len(people.list_people(ws)) == 9
+        assert len(queries.list_people(ws)) == 9
         with pytest.raises(WorkspaceWriteError, match="read-only"):
-            people.create(ws, Person(id="x", name="X"))
+            records.create(ws, Person(id="x", name="X"))
     assert not lock_path(path).exists()

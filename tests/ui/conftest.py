@@ -23,12 +23,15 @@ def qsettings_tmp(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
-def demo_ws(tmp_path):
-    from dossier.services.demo import build_demo
+def demo_ws(demo_workspace):
+    """The demo workspace of tests/conftest.py (``demo_workspace``), by its name in these tests."""
+    return demo_workspace
 
-    ws, _ = build_demo(tmp_path / "demo.sqlite")
-    yield ws
-    ws.close()
+
+@pytest.fixture
+def demo(demo_workspace):
+    """The demo workspace of tests/conftest.py (``demo_workspace``), by its name in test_messages."""
+    return demo_workspace
 
 
 @pytest.fixture
@@ -44,14 +47,13 @@ def ctx(qapp, demo_ws, qsettings_tmp):
 
 
 @pytest.fixture
-def main_window(qtbot, tmp_path, qsettings_tmp):
+def main_window(qtbot, tmp_path, qsettings_tmp, demo_copy):
     """The real main window on a fresh demo workspace, shown offscreen."""
-    from dossier.services.demo import build_demo
     from dossier.ui.app import register_fonts
     from dossier.ui.main_window import MainWindow
 
     register_fonts()
-    ws, _ = build_demo(tmp_path / "window-demo.sqlite")
+    ws = demo_copy(tmp_path / "window-demo.sqlite", open=True)
     window = MainWindow(ws, qsettings_tmp)
     qtbot.addWidget(window)
     window.resize(1400, 860)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushB
 
 from dossier.errors import WorkspaceError
 from dossier.model.records import Person
-from dossier.services import people, records
+from dossier.services import records
 from dossier.services.backups_info import backup_info
 from dossier.services.workspace import backup_workspace, check_workspace, open_workspace
 from dossier.store.sqlite import backups
@@ -242,8 +242,8 @@ def test_restore_confirmation_shows_the_backups_date_size_and_counts(main_window
     with open_workspace(backup, readonly=True, daily_backup=False) as old:
         expected = check_workspace(old).counts
     # the workspace changes after the backup: the counts shown must be the backup's
-    people.create(ws, Person(id="added-later", name="Added Later"))
-    people.create(ws, Person(id="added-too", name="Added Too"))
+    records.create(ws, Person(id="added-later", name="Added Later"))
+    records.create(ws, Person(id="added-too", name="Added Too"))
     records.delete(ws, "sources", records.list_all(ws, "sources")[0].id, cascade=True)
     now = check_workspace(ws).counts
     assert now["people"] == expected["people"] + 2 and now["sources"] == expected["sources"] - 1

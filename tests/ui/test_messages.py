@@ -284,13 +284,7 @@ def test_record_deleted_meanwhile(ws):
 
 
 # ---------------------------------------------------------------- delete confirmations
-@pytest.fixture
-def demo(tmp_path):
-    from dossier.services.demo import build_demo
-
-    workspace, _ = build_demo(tmp_path / "d.sqlite")
-    yield workspace
-    workspace.close()
+# ``demo``: the demo workspace (tests/ui/conftest.py)
 
 
 def referrers_of(ws, refs):

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QStyle
 from sqlalchemy import event
 
 from dossier.model.records import Person
-from dossier.services import people, records
+from dossier.services import queries, records
 from dossier.services.demo import build_demo
 from dossier.services.workspace import open_workspace
 from dossier.store.sqlite import backups
@@ -170,7 +170,7 @@ def test_damaged_workspace_is_left_alone_unless_the_newest_good_backup_is_restor
     dialogs.stop()
     ws = main_window.ctx.ws
     assert ws.path == path and not ws.readonly
-    assert len(people.list_people(ws)) == 9
+    assert len(queries.list_people(ws)) == 9
     kept = [p for p in folder.iterdir() if re.fullmatch(r"talks\.sqlite\.replaced-\d{8}-\d{6}", p.name)]
     assert len(kept) == 1 and kept[0].read_bytes() == broken  # kept exactly as it was
     message = main_window.statusBar().currentMessage()
@@ -196,7 +196,7 @@ def test_restore_from_backup_lists_backups_and_reopens_the_restored_file(main_wi
     good = backups.daily_backup(path, now=datetime.now() - timedelta(days=2))
     bad = backups.backups_dir(path) / f"{path.stem}-{(datetime.now() - timedelta(days=1)):%Y%m%d-%H%M%S}.sqlite"
     bad.write_bytes(b"not a database at all")
-    people.create(ws, Person(id="added-later", name="Added Later"))
+    records.create(ws, Person(id="added-later", name="Added Later"))
     main_window.pane("people").reload()
     assert records.exists(ws, "people", "added-later")
 

@@ -301,7 +301,7 @@ def test_a_window_made_before_its_workspace_records_edits_under_the_preferred_na
     preferences must already be in place when that workspace opens."""
     from dataclasses import replace
 
-    from dossier.services import history, people
+    from dossier.services import history, records
     from dossier.services.demo import build_demo
     from dossier.services.workspace import open_workspace
     from dossier.ui import analyst
@@ -314,7 +314,7 @@ def test_a_window_made_before_its_workspace_records_edits_under_the_preferred_na
     qtbot.addWidget(window)
     ws = open_workspace(tmp_path / "demo.sqlite")
     window.show_workspace(ws, [])
-    people.update(ws, replace(people.get(ws, "ron-dermer"), notes="seen"))
+    records.update(ws, replace(records.get(ws, "people", "ron-dermer"), notes="seen"))
     with ws.db.read() as conn:
         assert history.last_change(conn, "people", "ron-dermer")[0] == "Dana Analyst"
     window.close()

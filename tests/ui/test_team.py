@@ -20,7 +20,7 @@ from dossier.services import records
 from dossier.services.workspace import open_workspace
 from dossier.ui.dialogs.conflict import conflict_text
 from dossier.ui.dialogs.history import HistoryDialog
-from dossier.ui.dialogs.team import address_problem, with_password, without_password
+from dossier.ui.dialogs.team_workspace import address_problem, with_password, without_password
 from dossier.ui.main_window import MainWindow
 from modals import Modals as Dialogs
 from modals import press as click

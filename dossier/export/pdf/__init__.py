@@ -8,13 +8,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from dossier import APP_NAME, __version__
 from dossier.errors import DossierError
+from dossier.files import replacing_privately
 from dossier.gcpause import cyclic_gc_paused
 from dossier.model import analysis
 from dossier.model.records import Document
@@ -140,30 +139,20 @@ def export_pdf(doc: Document, out_path: str | Path, *, negotiation_id: str | Non
         subject = "Negotiation dossier"
     running = Running(marking=marking, title=title, prepared=prepared_text)
 
-    out = Path(out_path)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent or Path("."))
-    os.close(fd)
     try:
-        template = DossierTemplate(
-            temp_name, pagesize=pagesize, running=running, progress=progress, is_cancelled=is_cancelled,
-            expected=2 * len(flowables), title=title, author=author or "", subject=subject,
-            creator=f"{APP_NAME} {__version__}", producer=f"{APP_NAME} {__version__}",
-            lang="en", initialFontName=SANS_REGULAR,  # no standard Helvetica in the file
-        )
-        with _binary_streams(), cyclic_gc_paused():  # hundreds of thousands of flowables and runs
-            for _attempt in range(4):  # until "Page x of y" prints the real y
-                template.multiBuild(flowables)
-                if template.pages_printed == template.page:
-                    break
-        pages = template.page
-        os.chmod(temp_name, 0o600)  # private, whatever the umask (mkstemp made it so, never through a link)
-        os.replace(temp_name, out)
-    except BaseException:
-        try:
-            os.unlink(temp_name)
-        except FileNotFoundError:
-            pass
-        raise
+        with replacing_privately(Path(out_path)) as temp_name:  # private, whole or not at all
+            template = DossierTemplate(
+                str(temp_name), pagesize=pagesize, running=running, progress=progress, is_cancelled=is_cancelled,
+                expected=2 * len(flowables), title=title, author=author or "", subject=subject,
+                creator=f"{APP_NAME} {__version__}", producer=f"{APP_NAME} {__version__}",
+                lang="en", initialFontName=SANS_REGULAR,  # no standard Helvetica in the file
+            )
+            with _binary_streams(), cyclic_gc_paused():  # hundreds of thousands of flowables and runs
+                for _attempt in range(4):  # until "Page x of y" prints the real y
+                    template.multiBuild(flowables)
+                    if template.pages_printed == template.page:
+                        break
+            pages = template.page
     finally:
         forget_shaped_texts()
     if progress is not None:

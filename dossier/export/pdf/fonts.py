@@ -67,7 +67,6 @@ def font_name(script: int, bold: bool = False, italic: bool = False) -> str:
 
 
 SANS_REGULAR = _registered_name(_FILES[(LATIN, False, False)])
-SANS_BOLD = _registered_name(_FILES[(LATIN, True, False)])
 
 
 def script_of(ch: str) -> int:

@@ -18,6 +18,7 @@ from dossier.export.pdf.fonts import SANS_REGULAR
 from dossier.export.pdf.text import TextBlock, TextStyle
 from dossier.model.analysis import ChronologyEntry
 from dossier.model.dates import PartialDate
+from dossier.model.labels import round_in_timeline
 
 ROW = 15.0
 ROWS_PER_CHART = 42
@@ -108,11 +109,7 @@ def timeline_drawings(entries: list[ChronologyEntry], width: float) -> list[Draw
             if row % 2 == 0:
                 d.add(Rect(0, y - 3.5, width, ROW, fillColor=styles.ZEBRA, strokeColor=None))
             record = entry.record
-            title = record.title or (f"Round {record.number}" if entry.is_round and record.number else record.id)
-            if entry.is_round and record.number:
-                title = f"R{record.number} · {title}" if record.title else title
-            if not entry.took_place:
-                title += f" ({record.status})"
+            title = round_in_timeline(record) if entry.is_round else record.title
             _label(d, title, 2, y, label_w - 4, _LABEL if entry.took_place else _LABEL.but(color=styles.MUTED))
             colour = _ROUND if entry.is_round else _EVENT
             if span is None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, text
 
 from dossier.model.search_text import index_entry, query_tokens
-from dossier.store.sqlite.fulltext import RawHit, rowid_of
+from dossier.store.search_types import RawHit, rebuild_with, rowid_of
 
 TABLE = "search_index"
 #: How alike a query and some stretch of a name must be to match by trigrams (0 to 1).
@@ -84,8 +84,6 @@ def clear(conn: Connection) -> None:
 
 def rebuild(conn: Connection) -> int:
     """Index every record afresh; returns how many were indexed."""
-    from dossier.store.search_index import rebuild_with
-
     return rebuild_with(conn, clear, put)
 
 

@@ -230,8 +230,8 @@ def backup_problem(backup: Path) -> str | None:
     if state.revision is None:
         return f"{backup.name} holds no workspace"
     # Imported here: the module that opens workspaces is not needed to copy them.
+    from dossier.errors import ForeignSchemaError
     from dossier.store.database import SCHEMA_REVISIONS, verify_schema
-    from dossier.store.sqlite.verify import ForeignSchemaError
 
     if state.revision not in SCHEMA_REVISIONS:  # restored, it would no longer open
         return (f"{backup.name} was written by a newer version of Dossier (schema "

@@ -112,7 +112,7 @@ def inspect_file(path: Path) -> FileState:
         )
     version_rows = [r for r in schema if r[1] == "alembic_version"]
     if version_rows and not readable:
-        from dossier.store.sqlite.verify import ForeignSchemaError
+        from dossier.errors import ForeignSchemaError
 
         kind = version_rows[0][0]
         raise ForeignSchemaError(path, None, [f"{kind} alembic_version stands where a table should be"
@@ -122,18 +122,6 @@ def inspect_file(path: Path) -> FileState:
     if not isinstance(revision, str):
         raise NotAWorkspaceError(f"{path} is marked as a Dossier workspace but its schema version is not text")
     return FileState(True, revision, tuple(schema))
-
-
-class WorkspaceDamagedError(WorkspaceError):
-    """The file is damaged; it is left exactly as it is."""
-
-    def __init__(self, path: Path, reason: str, backup: Path | None = None):
-        self.path = path
-        self.reason = reason
-        self.backup = backup
-        advice = (f" The newest good backup is {backup}; restore it with: "
-                  f"dossier restore --db {path} {backup}" if backup else " No good backup was found.")
-        super().__init__(f"{path.name} is damaged: {reason}. The file has not been changed.{advice}")
 
 
 WAL_MAGIC = (0x377F0682, 0x377F0683)

@@ -12,14 +12,15 @@ import json
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from operator import itemgetter
 
 from sqlalchemy import Connection, text
 
-from dossier.model.records import COLLECTIONS
 from dossier.model.search_text import index_parts, query_tokens
-from dossier.store.records import raw_cursor
+from dossier.store.search_types import KIND_NUMBER as _KIND_NUMBER
+from dossier.store.search_types import SLOTS as _SLOTS
+from dossier.store.search_types import RawHit, rebuild_with, rowid_of
+from dossier.store.sqlite.bulk import raw_cursor
 
 TABLE = "search_index"
 CREATE = (
@@ -27,12 +28,6 @@ CREATE = (
     "kind UNINDEXED, uid UNINDEXED, label UNINDEXED, heading, names, body, fields UNINDEXED, "
     "tokenize = 'unicode61 remove_diacritics 2')"
 )
-_KIND_NUMBER = {name: i for i, name in enumerate(COLLECTIONS, start=1)}
-_SLOTS = 16
-
-
-def rowid_of(collection: str, key: int) -> int:
-    return key * _SLOTS + _KIND_NUMBER[collection]
 
 
 def create(conn: Connection) -> None:
@@ -116,15 +111,6 @@ def optimize(conn: Connection) -> None:
     conn.execute(text(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')"))
 
 
-@dataclass(frozen=True)
-class RawHit:
-    kind: str
-    uid: str
-    label: str
-    fields: dict[str, str]
-    rank: float
-
-
 def match_expression(query: str) -> tuple[str, list[str]] | None:
     tokens = query_tokens(query)
     if not tokens:
@@ -152,6 +138,4 @@ def search(conn: Connection, query: str, limit: int = 50, kinds: list[str] | Non
 
 def rebuild(conn: Connection) -> int:
     """Index every record afresh; returns how many were indexed."""
-    from dossier.store.search_index import rebuild_with
-
     return rebuild_with(conn, clear, put)

@@ -45,37 +45,15 @@ import socket
 import stat
 import sys
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from dossier.errors import UnsafeFileError, WorkspaceError
+from dossier.errors import LockHolder, UnsafeFileError, WorkspaceError, WorkspaceLockedError
 from dossier.files import NOFOLLOW, PRIVATE_FILE, link_refused, make_private_folder, make_private_folders
 
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _WHAT = "the workspace's lock"
-
-
-class WorkspaceLockedError(WorkspaceError):
-    def __init__(self, path: Path, holder: LockHolder | None):
-        self.path = path
-        self.holder = holder
-        who = holder.describe() if holder else "another program"
-        super().__init__(f"{path.name} is open in {who}; it can be opened read-only, "
-                         "or after that program closes it")
-
-
-@dataclass(frozen=True)
-class LockHolder:
-    user: str
-    host: str
-    pid: int
-    since: str
-    program: str = "Dossier"
-
-    def describe(self) -> str:
-        return f"{self.program} by {self.user} on {self.host} (process {self.pid}, since {self.since})"
 
 
 def real_path(workspace: Path) -> Path:

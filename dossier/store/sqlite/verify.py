@@ -28,7 +28,6 @@ import importlib.util
 import json
 import os
 import re
-import shlex
 import sqlite3
 import tempfile
 import threading
@@ -36,7 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dossier.errors import MigrationError, NotAWorkspaceError
+from dossier.errors import ForeignSchemaError, MigrationError
 
 #: One row of ``sqlite_master``: (type, name, tbl_name, sql).
 Row = tuple[str, str, str, "str | None"]
@@ -47,38 +46,7 @@ _SQLITE_OWN = {
     "sqlite_stat4": "CREATE TABLE sqlite_stat4(tbl,idx,neq,nlt,ndlt,sample)",
 }
 
-#: How many of the differences a refusal names (``check`` lists them all).
-_NAMED = 1
 CACHE_FILE = "schemas.json"
-
-
-class ForeignSchemaError(NotAWorkspaceError):
-    """The file's schema is not the one Dossier's migrations make; it was not opened or changed.
-
-    ``problems`` lists every difference, one line each; ``revision`` is the schema revision
-    the file claims."""
-
-    def __init__(self, path: Path | str, revision: str | None, problems: Sequence[str], *, team: bool = False):
-        self.path = path
-        self.revision = revision
-        self.problems = list(problems)
-        self.team = team
-        if team:
-            super().__init__(
-                f"{path} holds SQL that Dossier does not make ({'; '.join(self.problems[:3])}"
-                f"{' …' if len(self.problems) > 3 else ''}); it was not opened and has not been changed. "
-                "Its administrator can remove what is named.")
-            return
-
-        first = "; ".join(self.problems[:_NAMED])
-        more = len(self.problems) - _NAMED
-        more_text = f", and {more} more difference{'s' if more > 1 else ''} ('dossier check' lists them)" \
-            if more > 0 else ""
-        super().__init__(
-            f"{path.name} holds SQL that Dossier does not make ({first}{more_text}); it was not opened and "
-            f"has not been changed. Rescue its records with: dossier export-json --db {shlex.quote(str(path))} "
-            "--salvage -o rescued.json"
-        )
 
 
 # ---------------------------------------------------------------- normalising SQL
@@ -247,7 +215,7 @@ def build_database(revision: str, migrations: str, text_factory=None):
     connection), to be disposed of and closed by the caller."""
     from alembic import command
 
-    from dossier.store.database import _alembic_config
+    from dossier.store.migrating import alembic_config as _alembic_config
     from dossier.store.sqlite.connect import WRITE_OPTION, make_memory_engine
 
     engine, driver = make_memory_engine(text_factory)

@@ -9,23 +9,23 @@ changes and shows their version. A record they deleted can be re-created from yo
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from dossier.errors import StaleRecordError
 from dossier.model.records import SINGULAR
 from dossier.ui.dialogs.record_changes import changed_fields, describe_time, field_label, indent, value_text
+from dossier.ui.translate import translator
 
 MINE = "mine"
 THEIRS = "theirs"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("conflict", text)
+tr = translator("conflict")
 
 
 def _label(record: object) -> str:
-    from dossier.ui.commands import record_label
+    from dossier.model.labels import record_label
 
     return record_label(record)
 

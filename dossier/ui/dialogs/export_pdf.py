@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dossier.services import interchange, listing, records
-from dossier.ui.app import show_error
+from dossier.services import listing, records
+from dossier.ui.alerts import show_error
 from dossier.ui.context import AppContext
+from dossier.ui.widgets.text import dot_joined
 from dossier.ui.workers import Task, run_task
 
 PAPERS = (("a4", "A4"), ("letter", "US Letter"))
@@ -49,7 +50,7 @@ class ExportPdfDialog(QDialog):
         if ctx.negotiation_id:
             for row in listing.page(ctx.ws, "rounds", filters={"negotiation": ctx.negotiation_id},
                                     sort="number", limit=10_000):
-                label = " · ".join(p for p in (row.cells["number"] and self.tr("Round {0}").format(
+                label = dot_joined(p for p in (row.cells["number"] and self.tr("Round {0}").format(
                     row.cells["number"]), row.cells["title"], row.cells["dates"]) if p)
                 self.rounds.addItem(label or row.id, row.id)
         self.people = QComboBox()
@@ -171,17 +172,11 @@ class ExportPdfDialog(QDialog):
         ws = self.ctx.ws
 
         def work(progress, is_cancelled):
-            try:
-                from dossier.export.pdf import export_pdf
-            except ImportError as exc:
-                from dossier.errors import DossierError
+            from dossier.services.exports import export_pdf_file
 
-                raise DossierError(f"PDF export is not available in this installation: {exc}") from None
-            from dossier.files import refuse_workspace_target
-
-            refuse_workspace_target(out, None if ws.is_shared else ws.path)
-            doc = interchange.export_document(ws)
-            return export_pdf(doc, out, progress=progress, is_cancelled=is_cancelled, **options)
+            # The records were checked when the workspace was opened: they are printed as they are.
+            return export_pdf_file(ws, out, check_records=False, progress=progress, is_cancelled=is_cancelled,
+                                   **options)
 
         def done(pages) -> None:
             self._ready()

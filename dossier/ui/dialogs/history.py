@@ -7,7 +7,7 @@ it is plain text: a name or a note that looks like markup is shown as typed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -27,13 +27,13 @@ from dossier.model.records import SINGULAR
 from dossier.services import history
 from dossier.services.workspace import Workspace
 from dossier.ui.dialogs.record_changes import changed_fields, describe_time, field_label, indent, value_text
+from dossier.ui.translate import translator
 from dossier.ui.widgets.text import set_plain
 
 ONE_LINE = 120  # characters of a value shown in the list; the full text is below it
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("history", text)
+tr = translator("history")
 
 
 def action_text(action: str) -> str:

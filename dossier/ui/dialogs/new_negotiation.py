@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from dossier.model.enums import NegotiationStatus
 from dossier.model.records import Negotiation
-from dossier.services import parties, records
+from dossier.services import queries, records
 from dossier.ui.commands import push_save
 from dossier.ui.context import AppContext
 from dossier.ui.messages import human_error
@@ -46,7 +46,7 @@ class NewNegotiationDialog(QDialog):
         self.title_error = ErrorLabel(self)
         self.parties = NegotiationPartiesField(ctx, self)
         self.parties.setAccessibleName(self.tr("Parties"))
-        self.parties.set_choices(parties.list_parties(ctx.ws))
+        self.parties.set_choices(queries.list_parties(ctx.ws))
         self.parties_error = ErrorLabel(self)
         self.general_error = ErrorLabel(self)
         form = QFormLayout()

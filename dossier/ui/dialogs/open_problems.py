@@ -13,20 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from dossier.errors import DossierError
+from dossier.errors import DossierError, LockHolder, WorkspaceDamagedError, WorkspaceLockedError
+from dossier.services.backups_info import backup_made_at, backups_folder
 from dossier.services.workspace import Workspace, open_workspace, restore_backup
-from dossier.store.sqlite.backups import backups_dir
-from dossier.store.sqlite.files import WorkspaceDamagedError
-from dossier.store.sqlite.lock import LockHolder, WorkspaceLockedError
-from dossier.ui.app import show_error
-from dossier.ui.dialogs.restore import backup_made_at, describe_time
+from dossier.ui.alerts import show_error
+from dossier.ui.dialogs.record_changes import describe_time
+from dossier.ui.translate import translator
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("open_problems", text)
+tr = translator("open_problems")
 
 
 @dataclass
@@ -113,7 +110,7 @@ def _offer_restore(parent: QWidget | None, path: Path, exc: WorkspaceDamagedErro
     lines = [tr("{0} is damaged: {1}.").format(path.name, exc.reason),
              tr("Dossier has not changed the file.")]
     if exc.backup is None:
-        lines.append(tr("No good backup of it was found in {0}.").format(backups_dir(path)))
+        lines.append(tr("No good backup of it was found in {0}.").format(backups_folder(path)))
         ask(parent, QMessageBox.Icon.Critical, tr("Workspace damaged"), "\n\n".join(lines), None)
         return None
     lines.append(tr("The newest good backup was made {0}:\n{1}").format(

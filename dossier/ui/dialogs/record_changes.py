@@ -11,14 +11,14 @@ import dataclasses
 from datetime import datetime
 from enum import Enum
 
-from PySide6.QtCore import QCoreApplication
+from dossier.ui.translate import translator
+from dossier.ui.widgets.text import dot_joined
 
 #: The longest a value is shown in a dialog before it is cut with an ellipsis.
 MAX_VALUE = 400
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("record_changes", text)
+tr = translator("record_changes")
 
 
 def field_label(name: str) -> str:
@@ -52,7 +52,7 @@ def value_text(value: object) -> str:
 def _item_text(item: object) -> str:
     if dataclasses.is_dataclass(item):
         parts = [getattr(item, f.name) for f in dataclasses.fields(item)]
-        return " · ".join(str(p.value if isinstance(p, Enum) else p) for p in parts if p not in (None, "", []))
+        return dot_joined(str(p.value if isinstance(p, Enum) else p) for p in parts if p not in (None, "", []))
     return str(item)
 
 

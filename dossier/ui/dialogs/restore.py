@@ -3,7 +3,6 @@ then a confirmation saying when the chosen one was made, its size and what it ho
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, Qt
@@ -21,15 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.errors import DossierError
-from dossier.services.backups_info import BackupInfo, backup_info, backup_made_at
-from dossier.store.sqlite.backups import backup_problem, backups_dir, folder_problem, list_backups
-from dossier.ui.app import show_error
+from dossier.services.backups_info import BackupInfo, backup_info, backup_made_at, list_workspace_backups
+from dossier.ui.alerts import show_error
+from dossier.ui.dialogs.record_changes import describe_time
 
 MADE, SIZE, STATE = range(3)
-
-
-def describe_time(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else "?"
 
 
 def _cell(text: str, *, usable: bool) -> QTableWidgetItem:
@@ -47,12 +42,12 @@ class RestoreDialog(QDialog):
         self.workspace = Path(workspace)
         self.setWindowTitle(self.tr("Restore from backup"))
         self.setMinimumWidth(620)
-        self.backups = list_backups(self.workspace)
-        self.problems = {backup: backup_problem(backup) for backup in self.backups}
+        listing = list_workspace_backups(self.workspace)
+        self.backups = listing.backups
+        self.problems = dict(listing.problems)
 
-        problem = folder_problem(self.workspace)
-        if problem:
-            intro = problem
+        if listing.problem:
+            intro = listing.problem
         elif self.backups:
             intro = self.tr(
                 "Backups of {name}, newest first. Restoring one puts it in the workspace's place; "
@@ -60,7 +55,7 @@ class RestoreDialog(QDialog):
         else:
             intro = self.tr("There are no backups of {name} yet. A backup is made in {folder} on each day "
                             "the workspace is opened.").format(name=self.workspace.name,
-                                                               folder=backups_dir(self.workspace))
+                                                               folder=listing.folder)
         self.intro = QLabel(intro, self)
         self.intro.setTextFormat(Qt.TextFormat.PlainText)
         self.intro.setWordWrap(True)

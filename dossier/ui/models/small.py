@@ -20,23 +20,22 @@ from enum import StrEnum
 from PySide6.QtCore import QCoreApplication
 
 from dossier.model.dates import display_date, sort_key
+from dossier.model.labels import choice_words
 from dossier.model.search_text import fold
 from dossier.services import records
 from dossier.services.listing import ListRow
 from dossier.services.workspace import Workspace
 from dossier.ui.models.base import LazyTableModel, ListColumn
+from dossier.ui.translate import translator
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("tables", text)
+tr = translator("tables")
 
 
 # ---------------------------------------------------------------- choices in words
 def choice_word(value: str | None) -> str:
     """A closed vocabulary's value in words, translated: ``armed_group`` -> "Armed group"."""
-    if not value:
-        return ""
-    return QCoreApplication.translate("choices", str(value).replace("_", " ").capitalize())
+    words = choice_words(value)
+    return QCoreApplication.translate("choices", words) if words else ""
 
 
 def choice_options(enum: type[StrEnum]) -> list[tuple[str, str]]:

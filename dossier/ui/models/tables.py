@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 
 from dossier.model.dates import display_date
 from dossier.services import listing
 from dossier.services.workspace import Workspace
 from dossier.ui.models.base import LazyTableModel, ListColumn
+from dossier.ui.translate import translator
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("tables", text)
+tr = translator("tables")
 
 
 class ListingTableModel(LazyTableModel):

@@ -4,23 +4,23 @@
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from dossier.model.records import Event
 from dossier.services import records
-from dossier.ui.models.small import EventsListModel, fit_columns, readable_date
+from dossier.ui.models.small import EventsListModel, readable_date
 from dossier.ui.widgets.citations import CitationsEditor
 from dossier.ui.widgets.common import BidiItemDelegate
-from dossier.ui.widgets.editor import NegotiationRecordPane, RecordEditor
+from dossier.ui.widgets.editor import NegotiationRecordPane, RecordEditor, field_button
 from dossier.ui.widgets.fields import ChoiceField, DateField, LineField, TextField
 from dossier.ui.widgets.text import plain_tooltip
 
@@ -47,14 +47,10 @@ class PeopleListField(QWidget):
         self.person_combo.setObjectName("personToAdd")
         self.person_combo.setAccessibleName(self.tr("Person to add"))
         self.person_combo.setMinimumContentsLength(10)
-        self.add_button = QPushButton(self.tr("Add"), self)
-        self.add_button.setObjectName("addPersonButton")
-        self.add_button.setToolTip(self.tr("Add the chosen person"))
-        self.add_button.clicked.connect(lambda _c=False: self.add_person())
-        self.remove_button = QPushButton(self.tr("Remove"), self)
-        self.remove_button.setObjectName("removePersonButton")
-        self.remove_button.setToolTip(self.tr("Remove the selected person"))
-        self.remove_button.clicked.connect(lambda _c=False: self.remove_selected())
+        self.add_button = field_button(self.tr("Add"), "addPersonButton", self.tr("Add the chosen person"),
+                                       self.add_person, self)
+        self.remove_button = field_button(self.tr("Remove"), "removePersonButton",
+                                          self.tr("Remove the selected person"), self.remove_selected, self)
         listed = QHBoxLayout()
         listed.setContentsMargins(0, 0, 0, 0)
         listed.addWidget(self.list, 1)
@@ -178,26 +174,12 @@ class EventEditor(RecordEditor):
 
 
 class EventsPane(NegotiationRecordPane):
-    key = "events"
-    shows = ("events",)
     title = "Events"
-    COLLECTION = "events"
     FOLLOWS = ("people", "sources")
-
-    def make_editor(self) -> EventEditor:
-        return EventEditor(self.ctx)
-
-    def make_model(self) -> EventsListModel:
-        return EventsListModel(self.ctx.ws, filters=self.model_filters(), sort="date", parent=self)
-
-    def build_pane(self) -> None:
-        self.title = self.tr("Events")
-        self.table.setAccessibleName(self.tr("Events"))
-        fit_columns(self.table, self.model)
-        self.filter_edit.setPlaceholderText(self.tr("Filter by date, title or description…"))
-
-    def count_text(self, n: int) -> str:
-        return self.tr("{0} events").format(f"{n:,}") if n != 1 else self.tr("1 event")
+    EDITOR = EventEditor
+    MODEL = partial(EventsListModel, sort="date")
+    FILTER_HINT = "Filter by date, title or description…"
+    COUNT_WORDS = ("1 event", "{0} events")
 
     def on_changed(self, change) -> None:
         if change.touches("people") or change.touches("sources"):

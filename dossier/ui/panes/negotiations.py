@@ -4,16 +4,17 @@ parties. The negotiation shown here is the chosen one: the other panes follow it
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 
 from dossier.model.dates import display_range
 from dossier.model.enums import NegotiationStatus
 from dossier.model.records import Negotiation
 from dossier.services import records
-from dossier.ui.models.small import NegotiationsListModel, choice_options, choice_word, fit_columns
+from dossier.ui.models.small import NegotiationsListModel, choice_options, choice_word
 from dossier.ui.widgets.editor import RecordEditor, RecordPane
 from dossier.ui.widgets.fields import ChoiceField, DateField, LineField, TextField
 from dossier.ui.widgets.negotiation_parties import NegotiationPartiesField
-from dossier.ui.widgets.text import plain_label, set_plain
+from dossier.ui.widgets.text import dot_joined, plain_label, set_plain
 
 
 class NegotiationEditor(RecordEditor):
@@ -45,7 +46,7 @@ class NegotiationEditor(RecordEditor):
                 when = display_range(negotiation.started, negotiation.ended)
             except ValueError:
                 when = ""
-        return negotiation.title, " · ".join(p for p in (choice_word(negotiation.status), when) if p)
+        return negotiation.title, dot_joined(p for p in (choice_word(negotiation.status), when) if p)
 
     def load(self, negotiation: Negotiation) -> None:
         self.negotiation_title.set_value(negotiation.title or None)
@@ -91,11 +92,12 @@ class NegotiationEditor(RecordEditor):
 
 
 class NegotiationsPane(RecordPane):
-    key = "negotiations"
-    shows = ("negotiations",)
     title = "Negotiations"
-    COLLECTION = "negotiations"
     FOLLOWS = ("parties", "topics", "rounds", "positions", "events")
+    EDITOR = NegotiationEditor
+    MODEL = partial(NegotiationsListModel, sort="title")
+    FILTER_HINT = "Filter by title, status or summary…"
+    COUNT_WORDS = ("1 negotiation", "{0} negotiations")
 
     _ready = False  # the first row shown while building does not change the choice
     _choosing = False  # the user chose a row: the list need not be read again for that
@@ -106,21 +108,6 @@ class NegotiationsPane(RecordPane):
         self._ready = True
         ctx.sig_negotiation_changed.connect(self._negotiation_chosen)
         self._negotiation_chosen(ctx.negotiation_id or "")
-
-    def make_editor(self) -> NegotiationEditor:
-        return NegotiationEditor(self.ctx)
-
-    def make_model(self) -> NegotiationsListModel:
-        return NegotiationsListModel(self.ctx.ws, sort="title", parent=self)
-
-    def build_pane(self) -> None:
-        self.title = self.tr("Negotiations")
-        self.table.setAccessibleName(self.tr("Negotiations"))
-        fit_columns(self.table, self.model)
-        self.filter_edit.setPlaceholderText(self.tr("Filter by title, status or summary…"))
-
-    def count_text(self, n: int) -> str:
-        return self.tr("{0} negotiations").format(f"{n:,}") if n != 1 else self.tr("1 negotiation")
 
     def record_shown(self, record) -> None:
         """Choosing a negotiation in the list makes it the chosen one."""
@@ -143,9 +130,8 @@ class NegotiationsPane(RecordPane):
         super().on_changed(change)
 
     def reload(self) -> None:
-        if self._choosing:
-            return
-        before = self.editor.record
-        super().reload()
-        if self.editor.record is before and before is not None and not self.editor.draft:
-            self.editor.fill_contents(before)
+        if not self._choosing:
+            super().reload()
+
+    def record_kept(self, negotiation) -> None:
+        self.editor.fill_contents(negotiation)

@@ -4,13 +4,15 @@ and the negotiations they are in."""
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 
 from dossier.model.enums import PartyKind
 from dossier.model.records import Party
 from dossier.services import records
-from dossier.ui.models.small import PartiesListModel, choice_options, choice_word, fit_columns
+from dossier.ui.models.small import PartiesListModel, choice_options, choice_word
 from dossier.ui.widgets.editor import RecordEditor, RecordPane
 from dossier.ui.widgets.fields import NOTES_LIMIT, ChoiceField, LineField, LinkList, TextField, section_title
+from dossier.ui.widgets.text import dot_joined
 
 
 class PartyEditor(RecordEditor):
@@ -48,7 +50,7 @@ class PartyEditor(RecordEditor):
         return Party(id="", name="")
 
     def headings(self, party: Party) -> tuple[str, str]:
-        return party.name, " · ".join(p for p in (choice_word(party.kind), party.country or "") if p)
+        return party.name, dot_joined(p for p in (choice_word(party.kind), party.country or "") if p)
 
     def load(self, party: Party) -> None:
         self.name.set_value(party.name or None)
@@ -66,13 +68,13 @@ class PartyEditor(RecordEditor):
         ws = self.ctx.ws
         people = records.find(ws, "people", {"party": party.id}, order_by=("name", "uid"), lists=False)
         self.people_list.set_links([
-            ("people", p.id, " · ".join(x for x in (p.name, p.title or "") if x)) for p in people])
+            ("people", p.id, dot_joined(x for x in (p.name, p.title or "") if x)) for p in people])
         negotiations = records.listing(ws, "negotiations", "parties", party.id, order_by=("title", "uid"))
         links = []
         for negotiation in negotiations:
             roles = [choice_word(e.role) for e in negotiation.parties if e.party == party.id]
             links.append(("negotiations", negotiation.id,
-                          " · ".join([negotiation.title, *roles])))
+                          dot_joined([negotiation.title, *roles])))
         self.negotiations_list.set_links(links)
 
     def read(self, base: Party) -> Party:
@@ -87,29 +89,12 @@ class PartyEditor(RecordEditor):
 
 
 class PartiesPane(RecordPane):
-    key = "parties"
-    shows = ("parties",)
     title = "Parties"
-    COLLECTION = "parties"
     FOLLOWS = ("people", "negotiations")
+    EDITOR = PartyEditor
+    MODEL = partial(PartiesListModel, sort="name")
+    FILTER_HINT = "Filter by name, kind, country or notes…"
+    COUNT_WORDS = ("1 party", "{0} parties")
 
-    def make_editor(self) -> PartyEditor:
-        return PartyEditor(self.ctx)
-
-    def make_model(self) -> PartiesListModel:
-        return PartiesListModel(self.ctx.ws, sort="name", parent=self)
-
-    def build_pane(self) -> None:
-        self.title = self.tr("Parties")
-        self.table.setAccessibleName(self.tr("Parties"))
-        fit_columns(self.table, self.model)
-        self.filter_edit.setPlaceholderText(self.tr("Filter by name, kind, country or notes…"))
-
-    def count_text(self, n: int) -> str:
-        return self.tr("{0} parties").format(f"{n:,}") if n != 1 else self.tr("1 party")
-
-    def reload(self) -> None:
-        before = self.editor.record
-        super().reload()
-        if self.editor.record is before and before is not None and not self.editor.draft:
-            self.editor.fill_links(before)  # someone joined the party, or a negotiation took it in
+    def record_kept(self, party) -> None:
+        self.editor.fill_links(party)  # someone joined the party, or a negotiation took it in

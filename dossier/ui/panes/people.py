@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout
 
 from dossier.model.dates import display_range
 from dossier.model.records import Person, Role
-from dossier.services import parties, people
+from dossier.services import queries
 from dossier.ui.context import AppContext
 from dossier.ui.models.tables import PeopleTableModel
 from dossier.ui.widgets.editor import RecordEditor, RecordPane
@@ -24,13 +24,14 @@ from dossier.ui.widgets.fields import (
     section_title,
 )
 from dossier.ui.widgets.kinds import kind_label
+from dossier.ui.widgets.text import dot_joined
 
 ANY = "\x00any"  # the party filter's "all parties" entry
 
 
 def party_options(ctx: AppContext) -> list[tuple[str, str]]:
     """``(id, name)`` of every party, by name."""
-    return [(p.id, p.name) for p in sorted(parties.list_parties(ctx.ws), key=lambda p: p.name.lower())]
+    return [(p.id, p.name) for p in sorted(queries.list_parties(ctx.ws), key=lambda p: p.name.lower())]
 
 
 class PersonEditor(RecordEditor):
@@ -93,15 +94,15 @@ class PersonEditor(RecordEditor):
             self.rounds_list.set_links([])
             self.positions_list.set_links([])
             return
-        rounds = people.rounds_attended(self.ctx.ws, record.id)
+        rounds = queries.rounds_attended(self.ctx.ws, record.id)
         self.rounds_list.set_links([
-            ("rounds", r.id, " · ".join(p for p in (
+            ("rounds", r.id, dot_joined(p for p in (
                 self.tr("Round {0}").format(r.number) if r.number is not None else "",
                 r.title or "", display_range(r.start, r.end), r.venue or "") if p))
             for r in rounds])
-        positions = people.positions_stated(self.ctx.ws, record.id)
+        positions = queries.positions_stated(self.ctx.ws, record.id)
         self.positions_list.set_links([
-            ("positions", p.id, " · ".join((display_range(p.date, None) if p.date else "—", kind_label(p.kind),
+            ("positions", p.id, dot_joined((display_range(p.date, None) if p.date else "—", kind_label(p.kind),
                                             p.summary))) for p in positions])
 
     def read(self, base: Person) -> Person:
@@ -127,33 +128,21 @@ class PersonEditor(RecordEditor):
 
 
 class PeoplePane(RecordPane):
-    key = "people"
-    shows = ("people",)
     title = "People"
-    COLLECTION = "people"
     FOLLOWS = ("parties", "rounds", "positions")
-
-    def make_editor(self) -> PersonEditor:
-        return PersonEditor(self.ctx)
-
-    def make_model(self) -> PeopleTableModel:
-        return PeopleTableModel(self.ctx.ws, parent=self)
+    EDITOR = PersonEditor
+    MODEL = PeopleTableModel
+    FILTER_HINT = "Filter by name, spelling, title or party…"
+    COUNT_WORDS = ("1 person", "{0} people")
 
     def build_pane(self) -> None:
-        self.title = self.tr("People")
-        self.party_filter = ChoiceField()
-        self.filter_edit.setPlaceholderText(self.tr("Filter by name, spelling, title or party…"))
-        self.party_filter.setMinimumContentsLength(10)
-        self.party_filter.edited.connect(self.apply_filter)
-        self.filter_row.addWidget(self.party_filter)
+        self.name_pane()
+        self.party_filter = self.add_choice_filter(10)
         self._fill_parties()
 
     def _fill_parties(self) -> None:
         self.party_filter.fill([(ANY, self.tr("All parties"))] + [(pid, n) for pid, n in party_options(self.ctx)])
         self.editor.fill_parties()
-
-    def count_text(self, n: int) -> str:
-        return self.tr("{0} people").format(f"{n:,}") if n != 1 else self.tr("1 person")
 
     def model_filters(self) -> dict:
         party = self.party_filter.value()

@@ -8,6 +8,7 @@ its heading; participants carry the title they held on the round's dates
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
@@ -22,13 +23,20 @@ from dossier.ui.context import AppContext
 from dossier.ui.models.tables import RoundsTableModel
 from dossier.ui.widgets.citations import CitationsEditor
 from dossier.ui.widgets.editor import NegotiationRecordPane, RecordEditor
-from dossier.ui.widgets.fields import CheckListField, ChoiceField, DateField, LineField, NumberField, TextField
+from dossier.ui.widgets.fields import (
+    CheckListField,
+    ChoiceField,
+    DateField,
+    LineField,
+    NumberField,
+    TextField,
+)
 from dossier.ui.widgets.movement import MovementView
 from dossier.ui.widgets.negotiation_data import load_negotiation, round_label, status_word
 from dossier.ui.widgets.participants import ParticipantsEditor, PersonChoice
+from dossier.ui.widgets.text import dot_joined
 
 SHOWN = ("rounds", "positions", "topics", "people", "parties", "sources", "negotiations")
-DATES_SEPARATOR = " – "  # between start and end in the listing's dates cell
 #: the list's columns: (key, longest text expected); the title takes what is left
 FITTED_COLUMNS = (("number", "000"), ("dates", "30 Sep 2025 – 30 Sep 2025"), ("venue", "Washington, D.C."),
                   ("status", "Postponed"))
@@ -38,20 +46,8 @@ BADGE_LOOK = {RoundStatus.CANCELLED: ("#8a1c1c", "#fdf1f0", "solid"),
               RoundStatus.PLANNED: ("#1f3a5f", "#eef2f7", "dashed")}
 
 
-def readable_dates(cell: str | None) -> str:
-    """``2026-01-05 – 2026-01-06`` as the list shows it: ``5 Jan 2026 – 6 Jan 2026``."""
-    if not cell:
-        return ""
-    start, _sep, end = cell.partition(DATES_SEPARATOR)
-    try:
-        return display_range(None if start == "?" else start, end or None)
-    except ValueError:  # not a date the rules accept: show it as stored
-        return cell
-
-
 class RoundsListModel(RoundsTableModel):
-    """The rounds listing with readable dates (sorting still by the stored ISO dates); the
-    status of a round that did not take place stands out."""
+    """The rounds listing; the status of a round that did not take place stands out."""
 
     def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
         key = self.columns[index.column()].key if index.isValid() else None
@@ -65,10 +61,7 @@ class RoundsListModel(RoundsTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        value = super().data(index, role)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole) and key == "dates":
-            return readable_dates(value)
-        return value
+        return super().data(index, role)
 
 
 class RoundEditor(RecordEditor):
@@ -126,8 +119,8 @@ class RoundEditor(RecordEditor):
         return Round(id="", negotiation=self.negotiation_id or "")
 
     def headings(self, rnd: Round) -> tuple[str, str]:
-        title = " · ".join(p for p in (round_label(rnd) if rnd.number is not None else "", rnd.title or "") if p)
-        where = " · ".join(p for p in (display_range(rnd.start, rnd.end) if rnd.start or rnd.end else "",
+        title = dot_joined(p for p in (round_label(rnd) if rnd.number is not None else "", rnd.title or "") if p)
+        where = dot_joined(p for p in (display_range(rnd.start, rnd.end) if rnd.start or rnd.end else "",
                                         rnd.venue or "", status_word(rnd)) if p)
         self.show_status(rnd.status)
         return title or round_label(rnd), where
@@ -191,11 +184,12 @@ class RoundEditor(RecordEditor):
 
 
 class RoundsPane(NegotiationRecordPane):
-    key = "rounds"
-    shows = ("rounds",)
     title = "Rounds"
-    COLLECTION = "rounds"
     SHOW_FIRST = False  # the latest round held: see before_reload
+    EDITOR = RoundEditor
+    MODEL = partial(RoundsListModel, sort="number")
+    FILTER_HINT = "Filter by title, venue or summary…"
+    COUNT_WORDS = ("1 round", "{0} rounds")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
@@ -203,17 +197,11 @@ class RoundsPane(NegotiationRecordPane):
 
     def make_editor(self) -> RoundEditor:
         self.doc = None
-        return RoundEditor(self.ctx)
-
-    def make_model(self) -> RoundsListModel:
-        return RoundsListModel(self.ctx.ws, filters=self.model_filters(), sort="number", parent=self)
+        return super().make_editor()
 
     def build_pane(self) -> None:
-        self.title = self.tr("Rounds")
+        super().build_pane()
         self.form = self.editor
-        self.table.setAccessibleName(self.tr("Rounds"))
-        self.filter_edit.setPlaceholderText(self.tr("Filter by title, venue or summary…"))
-        self._fit_columns()
         self.movement = MovementView(self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.browser.detail_scroll, self.tr("&Details"))
@@ -221,7 +209,7 @@ class RoundsPane(NegotiationRecordPane):
         self.browser.right = self.tabs
         self._load_doc()
 
-    def _fit_columns(self) -> None:
+    def fit_columns(self) -> None:
         """Columns wide enough for their usual text; the title stretches; the head count is left out."""
         metrics = self.table.fontMetrics()
         padding = 2 * self.table.style().pixelMetric(self.table.style().PixelMetric.PM_FocusFrameHMargin) + 20
@@ -232,9 +220,6 @@ class RoundsPane(NegotiationRecordPane):
             self.table.setColumnWidth(column, max(metrics.horizontalAdvance(sample),
                                                   metrics.horizontalAdvance(title) + 16) + padding)
         self.table.setColumnHidden(keys.index("participants"), True)
-
-    def count_text(self, n: int) -> str:
-        return self.tr("{0} rounds").format(f"{n:,}") if n != 1 else self.tr("1 round")
 
     def _load_doc(self) -> None:
         nid = self.ctx.negotiation_id

@@ -5,15 +5,15 @@ from __future__ import annotations
 import dataclasses
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QUrl, Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QWidget
 
 from dossier.errors import DossierError
 from dossier.model.enums import RELIABILITY_LABELS
+from dossier.model.labels import record_label
 from dossier.model.records import SINGULAR, Source, source_number_label
-from dossier.services import listing, records, sources
-from dossier.ui.commands import record_label
+from dossier.services import listing, queries, records
 from dossier.ui.models.tables import SourcesTableModel
 from dossier.ui.widgets.editor import RecordEditor, RecordPane
 from dossier.ui.widgets.fields import (
@@ -151,8 +151,8 @@ class SourceEditor(RecordEditor):
             self.citing_list.set_links([])
             return
         try:
-            chain = sources.via_chain(self.ctx.ws, record.id)[1:]
-            refs = sources.citing(self.ctx.ws, record.id)
+            chain = queries.via_chain(self.ctx.ws, record.id)[1:]
+            refs = queries.citing(self.ctx.ws, record.id)
         except DossierError as exc:
             self.ctx.sig_status.emit(str(exc))
             return
@@ -194,30 +194,18 @@ class SourceEditor(RecordEditor):
 
 
 class SourcesPane(RecordPane):
-    key = "sources"
-    shows = ("sources",)
     title = "Sources"
-    COLLECTION = "sources"
     FOLLOWS = ("rounds", "positions", "events")
-
-    def make_editor(self) -> SourceEditor:
-        return SourceEditor(self.ctx)
-
-    def make_model(self) -> SourcesTableModel:
-        return SourcesTableModel(self.ctx.ws, parent=self)
+    EDITOR = SourceEditor
+    MODEL = SourcesTableModel
+    FILTER_HINT = "Filter by title, publisher, address or notes…"
+    COUNT_WORDS = ("1 source", "{0} sources")
 
     def build_pane(self) -> None:
-        self.title = self.tr("Sources")
-        self.filter_edit.setPlaceholderText(self.tr("Filter by title, publisher, address or notes…"))
-        self.grade_filter = ChoiceField()
-        self.grade_filter.setMinimumContentsLength(8)
+        self.name_pane()
+        self.grade_filter = self.add_choice_filter(8)
         self.grade_filter.fill([(ANY, self.tr("All grades"))]
                                + [(g, f"{g} · {label}") for g, label in RELIABILITY_LABELS.items()])
-        self.grade_filter.edited.connect(self.apply_filter)
-        self.filter_row.addWidget(self.grade_filter)
-
-    def count_text(self, n: int) -> str:
-        return self.tr("{0} sources").format(f"{n:,}") if n != 1 else self.tr("1 source")
 
     def model_filters(self) -> dict:
         grade = self.grade_filter.value()

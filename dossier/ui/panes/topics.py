@@ -9,13 +9,15 @@ that negotiation, and is not able to make any while none is chosen.
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 
 from dossier.model.records import Topic
 from dossier.services import records
-from dossier.ui.models.small import TopicsListModel, fit_columns
+from dossier.ui.models.small import TopicsListModel
 from dossier.ui.widgets.editor import NegotiationRecordPane, RecordEditor
 from dossier.ui.widgets.fields import LineField, LinkList, TextField, section_title
 from dossier.ui.widgets.negotiation_data import round_label
+from dossier.ui.widgets.text import dot_joined
 
 
 class TopicEditor(RecordEditor):
@@ -60,7 +62,7 @@ class TopicEditor(RecordEditor):
             count = per_round.get(rnd.id, 0)
             said = self.tr("1 position") if count == 1 else self.tr("{0} positions").format(count)
             parts = (round_label(rnd), rnd.title if rnd.number is not None else "", said if count else "")
-            links.append(("rounds", rnd.id, " · ".join(p for p in parts if p)))
+            links.append(("rounds", rnd.id, dot_joined(p for p in parts if p)))
         self.rounds_list.set_links(links)
 
     def read(self, base: Topic) -> Topic:
@@ -74,29 +76,12 @@ class TopicEditor(RecordEditor):
 
 
 class TopicsPane(NegotiationRecordPane):
-    key = "topics"
-    shows = ("topics",)
     title = "Topics"
-    COLLECTION = "topics"
     FOLLOWS = ("rounds", "positions")
+    EDITOR = TopicEditor
+    MODEL = partial(TopicsListModel, sort="title")
+    FILTER_HINT = "Filter by title, category or description…"
+    COUNT_WORDS = ("1 topic", "{0} topics")
 
-    def make_editor(self) -> TopicEditor:
-        return TopicEditor(self.ctx)
-
-    def make_model(self) -> TopicsListModel:
-        return TopicsListModel(self.ctx.ws, filters=self.model_filters(), sort="title", parent=self)
-
-    def build_pane(self) -> None:
-        self.title = self.tr("Topics")
-        self.table.setAccessibleName(self.tr("Topics"))
-        fit_columns(self.table, self.model)
-        self.filter_edit.setPlaceholderText(self.tr("Filter by title, category or description…"))
-
-    def count_text(self, n: int) -> str:
-        return self.tr("{0} topics").format(f"{n:,}") if n != 1 else self.tr("1 topic")
-
-    def reload(self) -> None:
-        before = self.editor.record
-        super().reload()
-        if self.editor.record is before and before is not None and not self.editor.draft:
-            self.editor.fill_links(before)  # a round put it on its agenda, or a position was stated
+    def record_kept(self, topic) -> None:
+        self.editor.fill_links(topic)  # a round put it on its agenda, or a position was stated

@@ -24,7 +24,9 @@ sidebar pane made of one browser.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
@@ -45,14 +47,17 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.errors import DossierError, FieldError
+from dossier.model.labels import record_label
 from dossier.model.records import SINGULAR, collection_of
 from dossier.services import records
 from dossier.services.workspace import Change
-from dossier.ui.commands import push_delete, push_save, record_label
+from dossier.ui.commands import push_delete, push_save
 from dossier.ui.context import AppContext, Pane
 from dossier.ui.dialogs.history import show_history
 from dossier.ui.messages import field_label, human_error
+from dossier.ui.models import small
 from dossier.ui.widgets.common import record_table, select_record, selected_record
+from dossier.ui.widgets.fields import ChoiceField
 from dossier.ui.widgets.team import Refresh, RemoteNote, last_change, refresh_action
 from dossier.ui.widgets.text import plain_tooltip, set_plain
 
@@ -103,6 +108,15 @@ class ErrorLabel(QLabel):
     def show_message(self, message: str | None) -> None:
         self.setText(message or "")
         self.setVisible(bool(message))
+
+
+def field_button(text: str, name: str, tip: str, slot, parent: QWidget) -> QPushButton:
+    """A field's button (*Add*, *Remove*…) with an object name and a tooltip, calling ``slot()``."""
+    button = QPushButton(text, parent)
+    button.setObjectName(name)
+    button.setToolTip(tip)
+    button.clicked.connect(lambda _checked=False: slot())
+    return button
 
 
 def set_heading(label: QLabel, text: str | None) -> None:
@@ -877,13 +891,36 @@ class RecordBrowser(QWidget):
 
 
 class RecordPane(Pane):
-    """A sidebar pane made of one ``RecordBrowser``; subclasses make the editor and model."""
+    """A sidebar pane made of one ``RecordBrowser``. A subclass declares what it is made of
+    (``EDITOR``, ``MODEL``) and its words (``title``, ``FILTER_HINT``,
+    ``COUNT_WORDS``: English, translated through the pane's ``tr`` when shown), and overrides
+    the hooks only where it differs. Its ``COLLECTION`` is its editor's; unless it says
+    otherwise, that is also its ``key`` and what it ``shows``."""
 
     COLLECTION = ""
     #: other collections whose changes alter what the pane shows
     FOLLOWS: tuple[str, ...] = ()
     #: whether the first row is shown when the pane opens (else the pane shows one itself)
     SHOW_FIRST = True
+    #: the editor of the chosen record, made with the pane's context
+    EDITOR: type[RecordEditor] = RecordEditor
+    #: the list's model class, made over the workspace (a ``partial`` of it for options such as
+    #: ``sort``, the column the list is sorted by)
+    MODEL: Callable[..., Any] | None = None
+    #: the text filter's placeholder (None: the browser's own)
+    FILTER_HINT: str | None = None
+    #: the count under the list: for one record, and for ``{0}`` records
+    COUNT_WORDS = ("{0} records", "{0} records")
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        collection = cls.EDITOR.COLLECTION
+        if collection:
+            cls.COLLECTION = collection
+            if "key" not in cls.__dict__:
+                cls.key = collection
+            if "shows" not in cls.__dict__:
+                cls.shows = (collection,)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
@@ -905,16 +942,39 @@ class RecordPane(Pane):
         self.browser.finish(show_first=self.SHOW_FIRST)
 
     def make_editor(self) -> RecordEditor:
-        raise NotImplementedError
+        return self.EDITOR(self.ctx)
 
     def make_model(self):
-        raise NotImplementedError
+        return self.MODEL(self.ctx.ws, parent=self)
 
     def build_pane(self) -> None:
-        """Add filters and the like before the first row is shown."""
+        """Name the pane and its list, hint at the filter and fit the columns; panes add filters
+        and the like (before the first row is shown)."""
+        self.name_pane()
+        self.table.setAccessibleName(self.title)
+        self.fit_columns()
+
+    def name_pane(self) -> None:
+        """The pane's title and the text filter's placeholder, in the user's language."""
+        self.title = self.tr(type(self).title)  # the class keeps the English title
+        if self.FILTER_HINT is not None:
+            self.filter_edit.setPlaceholderText(self.tr(self.FILTER_HINT))
+
+    def fit_columns(self) -> None:
+        """Make the list's columns as wide as their usual text."""
+        small.fit_columns(self.table, self.model)
+
+    def add_choice_filter(self, width: int) -> ChoiceField:
+        """A drop-down beside the text filter, ``width`` characters wide: choosing in it filters the list."""
+        choice = ChoiceField()
+        choice.setMinimumContentsLength(width)
+        choice.edited.connect(self.apply_filter)
+        self.filter_row.addWidget(choice)
+        return choice
 
     def count_text(self, n: int) -> str:
-        return self.tr("{0} records").format(f"{n:,}")
+        one, many = self.COUNT_WORDS
+        return self.tr(one if n == 1 else many).format(f"{n:,}")
 
     def model_filters(self) -> dict:
         return {}
@@ -954,7 +1014,17 @@ class RecordPane(Pane):
             self.reload()
 
     def reload(self) -> None:
+        before = self.editor.record
+        self.reload_list()
+        if self.editor.record is before and before is not None and not self.editor.draft:
+            self.record_kept(before)
+
+    def reload_list(self) -> None:
+        """Re-read the list, and the record shown."""
         self.browser.reload()
+
+    def record_kept(self, record) -> None:
+        """A reload left ``record`` shown: refresh what the form shows of other records."""
 
     def save_state(self) -> None:
         self.browser.save_state(self.ctx.settings, f"panes/{self.key}")
@@ -969,6 +1039,9 @@ class NegotiationRecordPane(RecordPane):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self._update_new_button()
+
+    def make_model(self):
+        return self.MODEL(self.ctx.ws, filters=self.model_filters(), parent=self)
 
     def model_filters(self) -> dict:
         return {"negotiation": self.ctx.negotiation_id or ""}
@@ -988,7 +1061,7 @@ class NegotiationRecordPane(RecordPane):
             return False
         return self.browser.new_record(record)
 
-    def reload(self) -> None:
+    def reload_list(self) -> None:
         """Show the chosen negotiation's records (the choice may have changed)."""
         self.model.set_filter(self.model_filters(), self.filter_edit.text())
         shown = self.editor.current_id()

@@ -7,15 +7,14 @@ are few and come whole, for their names.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
-
 from dossier.errors import NotFoundError
-from dossier.model.analysis import Placement, took_place
+from dossier.model import labels
+from dossier.model.analysis import Placement
 from dossier.model.dates import display_date
-from dossier.model.enums import RoundStatus
 from dossier.model.records import Document, Round
 from dossier.services import records
 from dossier.services.workspace import Workspace
+from dossier.ui.translate import translator
 
 
 def load_negotiation(ws: Workspace, negotiation_id: str, *, positions: bool = False,
@@ -49,23 +48,16 @@ def topic_titles(doc: Document) -> dict[str, str]:
     return {t.id: t.title for t in doc.topics}
 
 
-def round_label(rnd) -> str:
-    """"Round 5" for a numbered round, else its title or id."""
-    if rnd.number is not None:
-        return f"Round {rnd.number}"
-    return rnd.title or rnd.id
+round_label = labels.round_label_of  # "Round 5", else the round's title or id
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("negotiation_data", text)
+tr = translator("negotiation_data")
 
 
 def status_word(rnd: Round) -> str:
     """"cancelled", "postponed", "planned" for a round that did not take place; "" for a held one."""
-    if took_place(rnd):
-        return ""
-    return {RoundStatus.CANCELLED: tr("cancelled"), RoundStatus.POSTPONED: tr("postponed"),
-            RoundStatus.PLANNED: tr("planned")}.get(rnd.status, tr(str(rnd.status)))
+    word = labels.status_word(rnd)
+    return tr(word) if word else ""
 
 
 def round_label_with_status(rnd: Round) -> str:

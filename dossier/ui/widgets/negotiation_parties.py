@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QPushButton,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -34,7 +33,7 @@ from dossier.ui.commands import push_save
 from dossier.ui.context import AppContext
 from dossier.ui.messages import human_error
 from dossier.ui.models.small import choice_options
-from dossier.ui.widgets.editor import ErrorLabel
+from dossier.ui.widgets.editor import ErrorLabel, field_button
 from dossier.ui.widgets.fields import ChoiceField, LineField
 from dossier.ui.widgets.list_editor import choice_combo
 from dossier.ui.widgets.text import is_rtl, plain_tooltip
@@ -135,18 +134,14 @@ class NegotiationPartiesField(QWidget):
         self.role_combo.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.role_combo.setAccessibleName(self.tr("Role of the party to add"))
         self.role_combo.fill(choice_options(PartyRole))
-        self.add_button = QPushButton(self.tr("Add"), self)
-        self.add_button.setObjectName("addPartyButton")
-        self.add_button.setToolTip(self.tr("Add the chosen party, in the chosen role"))
-        self.add_button.clicked.connect(lambda _c=False: self.add_party())
-        self.remove_button = QPushButton(self.tr("Remove"), self)
-        self.remove_button.setObjectName("removePartyButton")
-        self.remove_button.setToolTip(self.tr("Remove the selected party from this negotiation"))
-        self.remove_button.clicked.connect(lambda _c=False: self.remove_selected())
-        self.new_party_button = QPushButton(self.tr("New party…"), self)
-        self.new_party_button.setObjectName("newPartyButton")
-        self.new_party_button.setToolTip(self.tr("Make a party that is not in the list yet"))
-        self.new_party_button.clicked.connect(lambda _c=False: self.new_party())
+        self.add_button = field_button(self.tr("Add"), "addPartyButton",
+                                       self.tr("Add the chosen party, in the chosen role"), self.add_party, self)
+        self.remove_button = field_button(self.tr("Remove"), "removePartyButton",
+                                          self.tr("Remove the selected party from this negotiation"),
+                                          self.remove_selected, self)
+        self.new_party_button = field_button(self.tr("New party…"), "newPartyButton",
+                                             self.tr("Make a party that is not in the list yet"),
+                                             self.new_party, self)
 
         adder = QHBoxLayout()
         adder.setContentsMargins(0, 0, 0, 0)

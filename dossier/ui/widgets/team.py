@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from dossier.errors import DossierError
 from dossier.services import history
 from dossier.services.workspace import Change, Workspace
 from dossier.ui.dialogs.record_changes import describe_time
+from dossier.ui.translate import translator
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("team", text)
+tr = translator("team")
 
 
 class Refresh(Enum):

@@ -8,6 +8,8 @@ import unicodedata
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from dossier.model.text import seal_bidi
+
 
 def is_rtl(text: str | None) -> bool:
     """True when the first strongly directional character is right-to-left (Arabic, Hebrew…)."""
@@ -47,3 +49,9 @@ def set_plain(label: QLabel, text: str | None) -> None:
     # the leading edge: Qt mirrors AlignLeft to the right in a right-to-left layout
     # (AlignRight would be mirrored to the left)
     label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+def dot_joined(parts) -> str:
+    """Pieces of user text joined by " · ", each sealed (``model.text.seal_bidi``): an override
+    or isolate one leaves open ends with it, and never turns the pieces after it around."""
+    return " · ".join(seal_bidi(str(part)) for part in parts)

@@ -39,7 +39,7 @@ from dossier.model.dates import PartialDate, display_range
 from dossier.model.enums import RoundStatus
 from dossier.ui.widgets.flow import FlowLayout
 from dossier.ui.widgets.negotiation_data import round_label, status_word
-from dossier.ui.widgets.text import plain_tooltip
+from dossier.ui.widgets.text import dot_joined, plain_tooltip
 
 ROUND_FILL = QColor("#1f3a5f")
 ROUND_VAGUE = QColor("#c9d6e8")
@@ -111,7 +111,7 @@ def entry_span(entry: ChronologyEntry) -> Span | None:
     if entry.is_round:
         status = "" if entry.took_place else str(record.status)
         word = status_word(record)
-        label = " · ".join(x for x in (round_label(record), record.venue, word) if x)
+        label = dot_joined(x for x in (round_label(record), record.venue, word) if x)
         detail = "\n".join(x for x in (record.title, record.venue, record.summary) if x)
         did_not = {RoundStatus.CANCELLED: "Cancelled: did not take place.",
                    RoundStatus.POSTPONED: "Postponed: did not take place.",

@@ -6,15 +6,7 @@ import pytest
 
 from dossier.model.records import Document, Party, Person
 from dossier.services import interchange, listing, records
-from dossier.services.demo import build_demo
 from dossier.services.workspace import open_workspace
-
-
-@pytest.fixture
-def demo(tmp_path):
-    ws, _ = build_demo(tmp_path / "demo.sqlite")
-    yield ws
-    ws.close()
 
 
 @pytest.fixture
@@ -43,13 +35,13 @@ def walk(ws, collection, page_size, **kwargs):
 
 
 @pytest.mark.parametrize("collection", ["people", "positions", "rounds", "sources"])
-def test_every_sort_pages_through_every_row_once_in_order(demo, collection):
-    total = listing.count(demo, collection)
+def test_every_sort_pages_through_every_row_once_in_order(demo_workspace, collection):
+    total = listing.count(demo_workspace, collection)
     assert total > 0
     for sort in listing.SORTS[collection]:
         for descending in (False, True):
-            whole = listing.page(demo, collection, sort=sort, descending=descending, limit=10_000)
-            paged = walk(demo, collection, 2, sort=sort, descending=descending)
+            whole = listing.page(demo_workspace, collection, sort=sort, descending=descending, limit=10_000)
+            paged = walk(demo_workspace, collection, 2, sort=sort, descending=descending)
             assert [r.id for r in paged] == [r.id for r in whole]
             assert len({r.id for r in paged}) == total
 
@@ -91,19 +83,20 @@ def test_filters_and_text_filter(crowd):
         listing.page(crowd, "people", sort="colour")
 
 
-def test_demo_cells(demo):
-    people = {r.id: r for r in listing.page(demo, "people", limit=100)}
+def test_demo_cells(demo_workspace):
+    people = {r.id: r for r in listing.page(demo_workspace, "people", limit=100)}
     shaybani = people["asaad-al-shaybani"]
     assert shaybani.cells["native_name"] == "أسعد حسن الشيباني"
     assert shaybani.cells["party"] == "Syria"
     assert int(shaybani.cells["rounds"]) == len(
-        records.listing(demo, "rounds", "participants", "asaad-al-shaybani"))
-    demands = listing.page(demo, "positions", filters={"negotiation": "il-sy-security", "kind": "demand"})
+        records.listing(demo_workspace, "rounds", "participants", "asaad-al-shaybani"))
+    demands = listing.page(demo_workspace, "positions",
+                           filters={"negotiation": "il-sy-security", "kind": "demand"})
     assert demands and {r.cells["kind"] for r in demands} == {"Demand"}
-    rounds = listing.page(demo, "rounds", sort="dates", descending=True, limit=1)
+    rounds = listing.page(demo_workspace, "rounds", sort="dates", descending=True, limit=1)
     assert rounds[0].cells["status"] == "Held" and "–" in rounds[0].cells["dates"]
-    src = {r.id: r for r in listing.page(demo, "sources")}
-    assert src["axios-paris-round-5"].cells["via"] == records.get(demo, "sources", "art-paris-round-5").title
+    src = {r.id: r for r in listing.page(demo_workspace, "sources")}
+    assert src["axios-paris-round-5"].cells["via"] == records.get(demo_workspace, "sources", "art-paris-round-5").title
 
 
 @pytest.mark.parametrize("sort", ["title", "via"])

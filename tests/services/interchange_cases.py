@@ -1,6 +1,7 @@
 """Shared pieces of the interchange tests: a complete valid document and small helpers.
 
-Imported explicitly by the interchange test modules (not a pytest conftest).
+A plain helper module (no fixtures), imported by the interchange test modules of this folder:
+``from interchange_cases import full_doc, encode, ...``.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,8 +23,9 @@ from PySide6.QtWidgets import (
 
 from dossier import config
 from dossier.errors import DossierError
-from dossier.ui.app import show_error
+from dossier.ui.alerts import show_error
 from dossier.ui.lazyqt import Qt
+from dossier.ui.translate import translator
 
 if TYPE_CHECKING:
     from dossier.ui.dialogs.open_problems import Opened
@@ -35,8 +35,7 @@ SCHEMES = config.POSTGRES_SCHEMES
 PASSWORD_TRIES = 3
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("team", text)
+tr = translator("team")
 
 
 def is_team_address(text: object) -> bool:
