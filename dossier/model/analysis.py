@@ -64,6 +64,9 @@ The rules (``docs/analysis.md`` explains them for analysts, with examples):
 - **Source numbers** are the workspace's (``Document.source_numbers``): the same number
   for one source in every document printed from one workspace. A document without them
   (read from a file) numbers its sources in file order.
+
+Past 500 lines on purpose: every rule a minister reads (order, standing positions, gaps,
+movement, chronology) is here and in this docstring, in one place to check against.
 """
 
 from __future__ import annotations

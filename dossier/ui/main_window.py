@@ -4,6 +4,9 @@ A workspace is a file, or a team workspace on a PostgreSQL server (``ws.is_share
 the title and status bar show its location (never a password) and a "Shared" mark,
 and the file-only items (backup, restore from backup) are off for it. Changes others
 save appear while the window is open (``LiveUpdates``).
+
+Just past 500 lines: the shell only; the workspace session and the work on files are
+``window_session`` and ``window_files``.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ a record, its name is used when the caller can give one (``names``), else plain 
 before a delete: ``Round 2 — participant`` rather than ``round round-2 (participants.person)``.
 
 Pure functions; Qt is used only to translate (context ``messages``).
+
+Past 500 lines because it holds every refusal's wording, by rule, in one place, so the
+words stay consistent across forms.
 """
 
 from __future__ import annotations

@@ -42,6 +42,10 @@ they are invisible and say what the bidi algorithm said.
 
 Wrapping before reordering is what keeps a multi-line Arabic or Hebrew paragraph in
 the right line order. Long texts split across pages line by line, at any size.
+
+Past 500 lines as one module because it is one pipeline (levels, shaping, wrapping,
+reordering, drawing) over the same ``_Paragraph`` and ``_Line``; splitting it would only
+export those internals.
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """Reading an interchange file a window at a time, record by record, and checking the whole
-document (references, duplicate ids, via cycles, round numbers) before anything is written."""
+document (references, duplicate ids, via cycles, round numbers) before anything is written.
+
+Just past 500 lines: the window reader and the document checks share the budget and
+the error list of one reading.
+"""
 
 from __future__ import annotations
 

@@ -20,8 +20,9 @@ from dossier.services import records
 from dossier.ui.models.small import EventsListModel, readable_date
 from dossier.ui.widgets.citations import CitationsEditor
 from dossier.ui.widgets.common import BidiItemDelegate
-from dossier.ui.widgets.editor import NegotiationRecordPane, RecordEditor, field_button
+from dossier.ui.widgets.editor import RecordEditor, field_button
 from dossier.ui.widgets.fields import ChoiceField, DateField, LineField, TextField
+from dossier.ui.widgets.record_pane import NegotiationRecordPane
 from dossier.ui.widgets.text import plain_tooltip
 
 

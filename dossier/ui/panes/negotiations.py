@@ -11,9 +11,10 @@ from dossier.model.enums import NegotiationStatus
 from dossier.model.records import Negotiation
 from dossier.services import records
 from dossier.ui.models.small import NegotiationsListModel, choice_options, choice_word
-from dossier.ui.widgets.editor import RecordEditor, RecordPane
+from dossier.ui.widgets.editor import RecordEditor
 from dossier.ui.widgets.fields import ChoiceField, DateField, LineField, TextField
 from dossier.ui.widgets.negotiation_parties import NegotiationPartiesField
+from dossier.ui.widgets.record_pane import RecordPane
 from dossier.ui.widgets.text import dot_joined, plain_label, set_plain
 
 

@@ -10,8 +10,9 @@ from dossier.model.enums import PartyKind
 from dossier.model.records import Party
 from dossier.services import records
 from dossier.ui.models.small import PartiesListModel, choice_options, choice_word
-from dossier.ui.widgets.editor import RecordEditor, RecordPane
+from dossier.ui.widgets.editor import RecordEditor
 from dossier.ui.widgets.fields import NOTES_LIMIT, ChoiceField, LineField, LinkList, TextField, section_title
+from dossier.ui.widgets.record_pane import RecordPane
 from dossier.ui.widgets.text import dot_joined
 
 

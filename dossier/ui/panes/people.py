@@ -11,7 +11,7 @@ from dossier.model.records import Person, Role
 from dossier.services import queries
 from dossier.ui.context import AppContext
 from dossier.ui.models.tables import PeopleTableModel
-from dossier.ui.widgets.editor import RecordEditor, RecordPane
+from dossier.ui.widgets.editor import RecordEditor
 from dossier.ui.widgets.fields import (
     NOTES_LIMIT,
     ChoiceField,
@@ -24,6 +24,7 @@ from dossier.ui.widgets.fields import (
     section_title,
 )
 from dossier.ui.widgets.kinds import kind_label
+from dossier.ui.widgets.record_pane import RecordPane
 from dossier.ui.widgets.text import dot_joined
 
 ANY = "\x00any"  # the party filter's "all parties" entry

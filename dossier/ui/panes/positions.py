@@ -21,7 +21,7 @@ from dossier.services.workspace import Change
 from dossier.ui.context import AppContext, Pane
 from dossier.ui.models.tables import PositionsTableModel
 from dossier.ui.widgets.citations import CitationsEditor
-from dossier.ui.widgets.editor import RecordBrowser, RecordEditor
+from dossier.ui.widgets.editor import RecordEditor
 from dossier.ui.widgets.fields import ChoiceField, DateField, TextField
 from dossier.ui.widgets.kinds import KIND_ORDER, kind_label
 from dossier.ui.widgets.list_editor import fit_long_list
@@ -31,6 +31,7 @@ from dossier.ui.widgets.negotiation_data import (
     placement_note,
     round_label_with_status,
 )
+from dossier.ui.widgets.record_pane import RecordBrowser
 from dossier.ui.widgets.text import set_plain
 
 SHOWN = ("positions", "topics", "rounds", "parties", "people", "sources", "negotiations")

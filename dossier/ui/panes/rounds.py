@@ -22,7 +22,7 @@ from dossier.services import records
 from dossier.ui.context import AppContext
 from dossier.ui.models.tables import RoundsTableModel
 from dossier.ui.widgets.citations import CitationsEditor
-from dossier.ui.widgets.editor import NegotiationRecordPane, RecordEditor
+from dossier.ui.widgets.editor import RecordEditor
 from dossier.ui.widgets.fields import (
     CheckListField,
     ChoiceField,
@@ -34,6 +34,7 @@ from dossier.ui.widgets.fields import (
 from dossier.ui.widgets.movement import MovementView
 from dossier.ui.widgets.negotiation_data import load_negotiation, round_label, status_word
 from dossier.ui.widgets.participants import ParticipantsEditor, PersonChoice
+from dossier.ui.widgets.record_pane import NegotiationRecordPane
 from dossier.ui.widgets.text import dot_joined
 
 SHOWN = ("rounds", "positions", "topics", "people", "parties", "sources", "negotiations")

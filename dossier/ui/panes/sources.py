@@ -15,7 +15,7 @@ from dossier.model.labels import record_label
 from dossier.model.records import SINGULAR, Source, source_number_label
 from dossier.services import listing, queries, records
 from dossier.ui.models.tables import SourcesTableModel
-from dossier.ui.widgets.editor import RecordEditor, RecordPane
+from dossier.ui.widgets.editor import RecordEditor
 from dossier.ui.widgets.fields import (
     NOTES_LIMIT,
     ChoiceField,
@@ -26,6 +26,7 @@ from dossier.ui.widgets.fields import (
     push_button,
     section_title,
 )
+from dossier.ui.widgets.record_pane import RecordPane
 
 OPENABLE_SCHEMES = ("http", "https", "mailto")
 ANY = "\x00any"

@@ -14,9 +14,10 @@ from functools import partial
 from dossier.model.records import Topic
 from dossier.services import records
 from dossier.ui.models.small import TopicsListModel
-from dossier.ui.widgets.editor import NegotiationRecordPane, RecordEditor
+from dossier.ui.widgets.editor import RecordEditor
 from dossier.ui.widgets.fields import LineField, LinkList, TextField, section_title
 from dossier.ui.widgets.negotiation_data import round_label
+from dossier.ui.widgets.record_pane import NegotiationRecordPane
 from dossier.ui.widgets.text import dot_joined
 
 

@@ -7,6 +7,9 @@ a changed value (Enter, Tab, focus elsewhere, an item picked, added or removed),
 asked of the workspace (a date that is not one, a number that is not whole, a name far
 too long). Nothing typed is ever cut: text over a field's limit stays in the field,
 with a message, and is not saved.
+
+Just past 500 lines: one module for the field kinds, which share the same loaded-text and
+limit rules.
 """
 
 from __future__ import annotations

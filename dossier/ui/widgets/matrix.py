@@ -6,6 +6,9 @@ made since; a party with only statements on record shows its latest one marked a
 remark. The Gap column follows ``analysis.gaps`` in its three groups (conflict,
 answered — to judge, open), so the screen and the PDF dossier always agree. Clicking a
 cell shows that party's positions on that topic across the rounds.
+
+Past 500 lines because the matrix is one widget made of its model, the delegate that
+paints its cells and the view around them, which share the cell geometry and colours.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ planned rounds an outline only, and each carries the word in its label and toolt
 The view zooms by re-laying the scene out at a new number of pixels per day, so text
 stays crisp at every zoom. Positions on the axis are counted in day ordinals, so dates
 up to the end of the calendar (31 Dec 9999) are drawn without stepping past it.
+
+Just past 500 lines: the scene, its layout at each zoom and the view are one widget.
 """
 
 from __future__ import annotations
