@@ -71,6 +71,8 @@ def undo_import(ws: Workspace, undo: ImportUndo) -> UndoReport:
     with cyclic_gc_paused(), committing(ws) as commit, store.bulk_page_cache(commit.conn):
         conn = commit.conn
         commit.everything = True
+        for name, left in undo.versions.items():  # nothing the import wrote may change until this commits
+            store.lock_keys(conn, name, left)
         _check_untouched(conn, undo)
         leaving = {name: list(store.keys_for(conn, name, ids).values()) for name, ids in undo.added.items() if ids}
         outside = store.references_from_outside(conn, leaving)

@@ -166,9 +166,13 @@ def _check_version(conn: Connection, collection: str, record_id: str, expected: 
     """Refuse the change when the record is no longer at the version the user started from.
 
     The row is locked until the transaction ends (on PostgreSQL; an SQLite write
-    transaction already excludes every other writer), so no one changes it in between.
+    transaction already excludes every other writer), so no one changes it in between. Without
+    ``expected`` (a script's save) the row is locked all the same: a delete committed meanwhile
+    makes the save fail as "not found", never resurrect the record or half-write it.
     """
     if expected is None:
+        if is_valid_id(record_id):
+            store.lock_keys(conn, collection, [record_id])
         return
     table = store.table_of(collection)
     row = conn.execute(select(table.c.id, table.c.version).where(table.c.uid == record_id)

@@ -72,7 +72,9 @@ def import_document(ws: Workspace, doc: Document,
     with cyclic_gc_paused(), committing(ws) as commit, store.bulk_page_cache(commit.conn):
         conn = commit.conn
         _check_against_workspace(conn, doc)
-        existing = {name: store.keys_for(conn, name, (r.id for r in doc.collection(name)))
+        # The records it replaces are locked (on PostgreSQL) until the import commits: one deleted
+        # meanwhile is waited for and then added anew (and counted as added), never "replaced".
+        existing = {name: store.lock_keys(conn, name, (r.id for r in doc.collection(name)))
                     for name in WRITE_ORDER}
         # Only adding: the indexes that bulk inserts drop are built once every row is in, each in
         # one long statement, while another thread folds the text for the search index (see

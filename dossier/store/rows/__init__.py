@@ -29,6 +29,7 @@ from dossier.store.rows.keys import (
     highest_number,
     keep_highest_number,
     keys_for,
+    lock_keys,
     numbers_of,
     uids_for,
     version_of,
@@ -58,7 +59,7 @@ __all__ = [
     "REFERRERS", "SPECS", "WRITE_ORDER", "Child", "Column", "DeleteOutcome", "MissingReference", "Referrer",
     "Spec", "all_uid_maps", "bulk_page_cache", "choices", "count_records", "delete_many", "delete_record",
     "exists", "find_records", "highest_number", "indexes_built_last", "keep_highest_number", "keys_for",
-    "keys_listing", "negotiation_of", "numbers_of", "plain_value", "read_records", "references_from_outside",
+    "keys_listing", "lock_keys", "negotiation_of", "numbers_of", "plain_value", "read_records", "references_from_outside",
     "references_to", "round_number_owner", "round_number_owners", "table_of", "uids_for", "version_of",
     "versions_for", "via_of", "write_records",
 ]

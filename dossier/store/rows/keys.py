@@ -39,6 +39,22 @@ def keys_for(conn: Connection, collection: str, uids: Iterable[str]) -> dict[str
     return _lookup(conn, collection, "uid", "id", uids)
 
 
+def lock_keys(conn: Connection, collection: str, uids: Iterable[str], *, share: bool = False) -> dict[str, int]:
+    """``keys_for``, the rows locked until the transaction ends: for update (records about to be
+    replaced or deleted), or with ``share`` against being deleted (records about to be referred
+    to). A row deleted by a transaction that commits meanwhile is waited for and left out, so a
+    write never acts on a record that is gone. On SQLite a write transaction already excludes
+    every other writer: the keys are only read."""
+    if conn.dialect.name == "sqlite":
+        return keys_for(conn, collection, uids)
+    table = table_of(collection)
+    found: dict[str, int] = {}
+    for chunk in _chunks(sorted(set(uids))):
+        query = select(table.c.uid, table.c.id).where(table.c.uid.in_(chunk))
+        found.update(conn.execute(query.with_for_update(read=share, key_share=share)).all())
+    return found
+
+
 def versions_for(conn: Connection, collection: str, uids: Iterable[str]) -> dict[str, int]:
     """The version of each record with these external ids (missing ones are left out)."""
     return _lookup(conn, collection, "uid", "version", uids)

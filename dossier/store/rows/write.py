@@ -17,7 +17,7 @@ from operator import attrgetter
 
 from sqlalchemy import Connection
 
-from dossier.store.rows.keys import _give_numbers, keys_for
+from dossier.store.rows.keys import _give_numbers, keys_for, lock_keys
 from dossier.store.rows.mapping import SPECS, Child, Column, Spec, plain_value
 
 
@@ -230,7 +230,7 @@ def _resolve_refs(conn: Connection, spec: Spec, records: Sequence, collection: s
     batch_ids = {r.id for r in records}
     refs: dict[str, dict[str, int]] = {}
     for ref, uids in _wanted_refs(spec, records).items():
-        found = keys_for(conn, ref, uids)
+        found = lock_keys(conn, ref, uids, share=True)  # none of them may be deleted before the commit
         missing = uids - set(found) - (batch_ids if ref == collection else set())
         if missing:
             raise MissingReference(ref, sorted(missing)[0])
