@@ -3,7 +3,8 @@
 Every record goes through the interchange format (so what arrives is checked by the same
 rules as an import), with its version, the sources' numbers (and the highest number given,
 so none is given again) and the whole history beside it. The target must be new or empty;
-it is written in one transaction, so a failed copy leaves it empty.
+it is written in one transaction, so a failed copy leaves it empty. A record the target
+refuses is named (``people[p-1]``) in the one line that says why the copy failed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy.exc import DBAPIError
 
 from dossier.errors import WorkspaceError
 from dossier.model.records import COLLECTIONS, Document
@@ -23,6 +25,7 @@ from dossier.store import rows as store
 from dossier.store import search_index
 from dossier.store.database import SCHEMA_HEAD, display_location, same_workspace, workspace_revision
 from dossier.store.rows import WRITE_ORDER
+from dossier.store.rows.write import MissingReference
 
 _HISTORY_COLUMNS = ("collection", "uid", "action", "at", "who", "before", "after", "origin")
 
@@ -71,7 +74,7 @@ def copy_workspace(source: str | os.PathLike, target: str | os.PathLike, *,
     with open_workspace(target, lock_timeout=lock_timeout, daily_backup=False) as dst:
         with dst.db.write() as conn:
             _refuse_non_empty(conn, dst.location)
-            _write_all(conn, doc, versions, highest, rows)
+            _write_all(conn, doc, versions, highest, rows, dst.location)
         return CopyReport(_shown(source), dst.location, doc.count(), len(rows))
 
 
@@ -104,14 +107,53 @@ def _refuse_non_empty(conn: Connection, location: str) -> None:
 
 
 def _write_all(conn: Connection, doc: Document, versions: dict[str, dict[str, int]], highest: int,
-               rows: list[dict]) -> None:
+               rows: list[dict], location: str) -> None:
     for name in WRITE_ORDER:
         records = doc.collection(name)
-        keys = store.write_records(conn, name, records, numbers=doc.source_numbers if name == "sources" else None)
-        search_index.put(conn, name, [(keys[r.id], r) for r in records])
+        numbers = doc.source_numbers if name == "sources" else None
+        try:
+            with conn.begin_nested():  # a savepoint: on failure each record is tried alone
+                _write_collection(conn, name, records, numbers)
+        except Exception as exc:
+            if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+                raise  # the connection is lost: no record is to blame
+            raise _refused_record(conn, name, records, numbers, location, exc) from exc
         if versions.get(name):
             table = store.table_of(name)
             conn.execute(update(table).where(table.c.uid == bindparam("_uid")).values(version=bindparam("_v")),
                          [{"_uid": uid, "_v": v} for uid, v in versions[name].items()])
     store.keep_highest_number(conn, "sources", highest)
     history_store.add_many(conn, rows)
+
+
+def _write_collection(conn: Connection, name: str, records: list, numbers: dict[str, int] | None) -> None:
+    keys = store.write_records(conn, name, records, numbers=numbers)
+    search_index.put(conn, name, [(keys[r.id], r) for r in records])
+
+
+def _refused_record(conn: Connection, name: str, records: list, numbers: dict[str, int] | None,
+                    location: str, failure: Exception) -> WorkspaceError:
+    """The error naming the first record of ``name`` that ``location`` refuses when written alone
+    (each in a savepoint of its own; the transaction is rolled back anyway), or naming the
+    collection when none is refused alone."""
+    for record in records:
+        try:
+            with conn.begin_nested():
+                _write_collection(conn, name, [record], numbers)
+        except MissingReference as exc:
+            if exc.collection == name:  # it refers to a record of its own collection written later
+                continue
+            return WorkspaceError(f"cannot copy {name}[{record.id}] to {location}: {_reason(exc)}")
+        except Exception as exc:  # noqa: BLE001 - whatever it is, it is said in one line with the record
+            if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+                break
+            return WorkspaceError(f"cannot copy {name}[{record.id}] to {location}: {_reason(exc)}")
+    return WorkspaceError(f"cannot copy the {name} to {location}: {_reason(failure)}")
+
+
+def _reason(exc: Exception) -> str:
+    """What went wrong, in one line: the server's own message, without SQLAlchemy's statement."""
+    if isinstance(exc, MissingReference):
+        return f"it refers to {exc.collection}[{exc.uid}], which is missing"
+    message = str(exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc).strip()
+    return message.splitlines()[0].strip() if message else type(exc).__name__

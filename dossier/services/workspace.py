@@ -70,7 +70,8 @@ def open_workspace(path: str | os.PathLike | None = None, *, readonly: bool = Fa
     backups from another's.
     """
     if is_postgres_url(path):
-        return Workspace(open_database(str(path), readonly=readonly, analyst=config.analyst_name()))
+        db = open_database(str(path), readonly=readonly, analyst=config.analyst_name())
+        return Workspace(db, None, db.readonly_reason)  # a login that may only read says so
     target = Path(path) if path is not None else config.default_workspace_path()
     reason = None
     if not readonly:

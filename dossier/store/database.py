@@ -66,10 +66,13 @@ class Database:
     time_limit: float | None = None
 
     def __init__(self, path: Path | None, engine: Engine, readonly: bool, upgraded_from: str | None,
-                 pre_upgrade_copy: Path | None, *, location: str | None = None, analyst: str | None = None):
+                 pre_upgrade_copy: Path | None, *, location: str | None = None, analyst: str | None = None,
+                 readonly_reason: str | None = None):
         self.path = path
         self.engine = engine
         self.readonly = readonly
+        #: Why it is read-only when the opener did not ask for that (a login that may only read), for a banner.
+        self.readonly_reason = readonly_reason
         self.upgraded_from = upgraded_from
         self.pre_upgrade_copy = pre_upgrade_copy
         self.location = location if location is not None else str(path)
@@ -112,7 +115,8 @@ class Database:
     def write(self) -> Iterator[Connection]:
         """One write transaction: committed when the block ends, rolled back on any error."""
         if self.readonly:
-            raise WorkspaceWriteError(f"{self.name} is open read-only; changes cannot be saved")
+            why = f" ({self.readonly_reason})" if self.readonly_reason else ""
+            raise WorkspaceWriteError(f"{self.name} is open read-only{why}; changes cannot be saved")
         stopped = [False]
         try:
             with self.engine.connect() as raw, self._limited(raw) as stopped:
@@ -192,6 +196,8 @@ def storage_error(name: Path | str, exc: DBAPIError, *, writing: bool) -> Worksp
     name_shown = name.name if isinstance(name, Path) else name
     name = getattr(exc.orig, "sqlite_errorname", "") or ""
     reason = next((text for code, text in _WRITE_REASONS.items() if name.startswith(code)), None)
+    if reason is None:
+        reason = postgres_connect.connection_failure(exc)  # a server gone away: one line naming the cause
     if reason is None:
         if getattr(exc, "orig", None) is not None and "constraint" in str(exc.orig).lower():
             reason = f"the change breaks a rule of the workspace ({_cut(str(exc.orig), 300)})"
@@ -324,14 +330,21 @@ def _open_postgres(url: str, readonly: bool, migrations: str, known_revisions: t
     shown = postgres_connect.display_name(url)
     engine = postgres_connect.make_engine(url)
     head = known_revisions[-1]
+    refusal = None
     try:
         with engine.connect() as conn:
-            foreign = _postgres_foreign_objects(conn)
+            contents = postgres_connect.read_schema(conn)
+            foreign = _postgres_foreign_objects(conn, contents)
             if foreign:
                 raise sqlite_verify.ForeignSchemaError(shown, None, foreign, team=True)
-            revision = postgres_connect.schema_revision(conn, shown)
+            revision = postgres_connect.schema_revision(conn, shown, contents)
         _refuse_newer(shown, revision, known_revisions)
+        if revision is not None:
+            refusal = postgres_connect.write_refusal(contents)
         if revision != head:
+            if refusal is not None:
+                raise WorkspaceError(f"{shown} needs an upgrade to this version of Dossier, which cannot be made: "
+                                     f"{refusal}; open it once with a login that owns its tables")
             if readonly:
                 raise WorkspaceError(f"{shown} needs an upgrade, which cannot be done read-only")
             with engine.connect() as conn, conn.begin():
@@ -352,36 +365,42 @@ def _open_postgres(url: str, readonly: bool, migrations: str, known_revisions: t
         engine.dispose()
         raise MigrationError(f"upgrading {shown} failed and was undone: {exc}") from exc
     upgraded_from = revision if revision not in (None, head) else None
-    return Database(None, engine, readonly, upgraded_from, None, location=shown, analyst=analyst)
+    return Database(None, engine, readonly or refusal is not None, upgraded_from, None, location=shown,
+                    analyst=analyst, readonly_reason=None if readonly else refusal)
 
 
-def _postgres_foreign_objects(conn: Connection) -> list[str]:
-    """What in a PostgreSQL workspace's schema would run SQL Dossier did not write when Dossier
-    reads or writes its own tables: a trigger or a rule on one of them, or a view (or any
-    relation other than a table) bearing one's name. Dossier's migrations make none of these on
-    PostgreSQL (foreign keys are the server's own internal triggers, not counted)."""
-    from dossier.store.postgres.fulltext import TABLE as SEARCH_TABLE
-    from dossier.store.tables import metadata
-
-    ours = sorted({*metadata.tables, "alembic_version", SEARCH_TABLE})
+def _postgres_foreign_objects(conn: Connection,
+                              contents: postgres_connect.SchemaContents | None = None) -> list[str]:
+    """What in a PostgreSQL workspace's schema Dossier did not make, read from ``pg_catalog``
+    (so what the login may not see counts too): a trigger or a rule on one of its tables, or a
+    view (or any relation other than a table) bearing one's name, which would run SQL Dossier
+    did not write when it reads or writes its own tables; and, beside a workspace, every other
+    relation (another application's table, a view, a free-standing sequence): Dossier keeps a
+    schema of its own. Dossier's migrations make none of these on PostgreSQL (foreign keys are
+    the server's own internal triggers, not counted). A schema without Dossier's tables is
+    judged by ``schema_revision`` ("not a Dossier workspace")."""
+    contents = contents if contents is not None else postgres_connect.read_schema(conn)
+    ours = sorted(postgres_connect.dossier_tables())
     rows = conn.execute(text(
         "SELECT 'trigger', t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
         "JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE NOT t.tgisinternal AND n.nspname = current_schema() AND c.relname = ANY(:ours) "
+        "WHERE NOT t.tgisinternal AND n.nspname = :schema AND c.relname = ANY(:ours) "
         "UNION ALL SELECT 'rule', r.rulename, c.relname FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class "
         "JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE r.rulename <> '_RETURN' AND n.nspname = current_schema() AND c.relname = ANY(:ours) "
+        "WHERE r.rulename <> '_RETURN' AND n.nspname = :schema AND c.relname = ANY(:ours) "
         "UNION ALL SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' "
         "WHEN 'f' THEN 'foreign table' ELSE 'relation' END, c.relname, c.relname "
         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = current_schema() AND c.relname = ANY(:ours) AND c.relkind IN ('v', 'm', 'f') "
-        "ORDER BY 1, 2"), {"ours": ours}).all()
+        "WHERE n.nspname = :schema AND c.relname = ANY(:ours) AND c.relkind IN ('v', 'm', 'f') "
+        "ORDER BY 1, 2"), {"ours": ours, "schema": contents.schema}).all()
     problems = []
     for kind, name, table in rows:
         if kind in ("trigger", "rule"):
             problems.append(f"an extra {kind} {sqlite_verify._shown(name)} on table {table}")
         else:
             problems.append(f"{kind} {table} stands where a table should be")
+    if contents.holds_workspace():
+        problems += postgres_connect.extra_relations(contents)
     return problems
 
 

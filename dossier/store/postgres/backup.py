@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from dossier.errors import WorkspaceError
 from dossier.files import create_private_anew
+from dossier.store.postgres import connect as postgres_connect
 from dossier.store.tables import metadata
 
 
@@ -47,19 +48,39 @@ def dump(url: str, target: Path) -> None:
     try:
         os.close(create_private_anew(tmp))  # private (0600); pg_dump keeps the mode of the file it fills
         done = subprocess.run([program, "--format=custom", "--no-owner", f"--file={tmp}", f"--dbname={conninfo}"],
-                              env=env, capture_output=True, text=True, timeout=3600)
+                              check=False, env=env, capture_output=True, text=True, timeout=3600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         tmp.unlink(missing_ok=True)
         raise WorkspaceError(f"pg_dump could not run: {exc}") from None
     if done.returncode != 0:
         tmp.unlink(missing_ok=True)
-        reason = (done.stderr.strip().splitlines() or ["no reason given"])[-1]
-        raise WorkspaceError(f"pg_dump failed: {reason}")
+        raise WorkspaceError(f"pg_dump could not back up {conninfo}: {dump_failure(done.stderr)}")
     try:
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise WorkspaceError(f"backup to {target} failed: {exc.strerror or exc}") from None
+
+
+def dump_failure(stderr: str) -> str:
+    """pg_dump's own reason, in one line, from what it wrote on stderr: its first ``error:``
+    line (``permission denied for sequence history_id_seq``), not the ``detail:`` or ``hint:``
+    lines after it, without the wrapping (``pg_dump: error: query failed: ERROR:``); a failure
+    to reach the server is said as an opening says it."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    errors = [i for i, line in enumerate(lines) if line.lower().startswith(("pg_dump: error:", "pg_dump: fatal:"))]
+    if not errors:
+        return lines[-1].removeprefix("pg_dump:").strip() if lines else "no reason given"
+    first = errors[0]
+    said = [lines[first].split(":", 2)[2]]  # libpq's text may go on over the lines after it
+    said += [line for line in lines[first + 1:] if not line.lower().startswith("pg_dump:")]
+    text = "\n".join(said)
+    if postgres_connect.connection_trouble(text):
+        return postgres_connect.reason_from_text(text)
+    reason = said[0].strip()
+    for wrapping in ("query failed:", "ERROR:", "FATAL:"):
+        reason = reason.removeprefix(wrapping).strip()
+    return " ".join(reason.split()) or "no reason given"
 
 
 def dangling_references(conn: Connection) -> list[str]:

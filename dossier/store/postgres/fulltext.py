@@ -4,6 +4,10 @@ Text is folded in Python exactly as for SQLite (so Arabic, Hebrew and Persian va
 and Latin diacritics match the same way), weighed A (names and titles), B (other names),
 C (long text). Words match as prefixes; when no word matches, trigram word similarity
 on names and titles finds other transliterations (``shaibani`` for ``Shaybani``).
+
+A tsvector holds at most 1 MB, so a record's tsvector is made from the first
+``INDEXED_CHARACTERS`` characters of its folded text (names and titles first, then other
+names, then long text); the records themselves, and the snippets, keep the whole text.
 """
 
 from __future__ import annotations
@@ -19,6 +23,13 @@ from dossier.store.search_types import RawHit, rebuild_with, rowid_of
 TABLE = "search_index"
 #: How alike a query and some stretch of a name must be to match by trigrams (0 to 1).
 WORD_SIMILARITY = 0.45
+#: How many characters of a record's folded text go into its tsvector, at most. The worst text
+#: measured (distinct one-letter words of four-byte letters joined in hyphenated pairs: three
+#: lexemes for four characters) makes 7.5 bytes of lexemes and positions a character, 10.5 with
+#: the lexemes' directory; 50,000 characters of it make a tsvector of 525,008 bytes, half
+#: the server's limit (1,048,575 bytes) however it is counted. Words of 2 KB or more are left
+#: out by the server itself (a notice, not an error); positions past 16,383 are clamped.
+INDEXED_CHARACTERS = 50_000
 
 CREATE = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -61,11 +72,29 @@ def put(conn: Connection, collection: str, keyed_records: list[tuple[int, object
     rows = []
     for key, record in keyed_records:
         entry = index_entry(record)
+        heading, names, body = bounded(entry.heading, entry.names, entry.body)
         rows.append({"r": rowid_of(collection, key), "kind": collection, "uid": record.id, "label": entry.label,
-                     "heading": entry.heading, "names": entry.names, "body": entry.body,
+                     "heading": heading, "names": names, "body": body,
                      "fields": json.dumps(entry.fields, ensure_ascii=False)})
     conn.execute(text(f"INSERT INTO {TABLE} (rowid, kind, uid, label, heading, names, body, fields) "
                       "VALUES (:r, :kind, :uid, :label, :heading, :names, :body, :fields)"), rows)
+
+
+def bounded(*parts: str, room: int | None = None) -> tuple[str, ...]:
+    """The parts, cut so that together they hold at most ``room`` characters (by default
+    ``INDEXED_CHARACTERS``), the first ones kept whole first. A part that is cut ends before its
+    last word when that word began within 2,048 characters of the cut (no half word is indexed)."""
+    room = INDEXED_CHARACTERS if room is None else room
+    kept = []
+    for part in parts:
+        if len(part) > room:
+            part = part[:room]
+            after = max(0, room - 2048)
+            end = max(part.rfind(" ", after), part.rfind("\n", after))
+            part = part[:end] if end > 0 else part
+        room -= len(part)
+        kept.append(part)
+    return tuple(kept)
 
 
 def put_all(conn: Connection, batches: dict[str, list[tuple[int, object]]],
