@@ -223,7 +223,7 @@ def test_bundle_holds_what_the_app_needs_and_nothing_else(app_bundle):
         p.name for p in (REPO / "dossier" / "store" / "migrations" / "versions").glob("*.py")}
     assert (internal / "dossier" / "store" / "migrations" / "env.py").is_file()
     files = [p.relative_to(folder).as_posix() for p in folder.rglob("*")]
-    for unwanted in ("pytest", "_pytest", "hypothesis", "pypdf", "pytestqt", "tkinter", "_tkinter",
+    for unwanted in ("pytest", "_pytest", "hypothesis", "pytestqt", "tkinter", "_tkinter",
                      "PyInstaller", "QtWebEngine", "Qt6Qml", "Qt6Quick", "Qt63D", "QtMultimedia", "QtCharts",
                      "Qt6Network", "sqlalchemy/testing", "Qt/translations", "QtDBus.abi3", "libssl", "_ssl.",
                      "plugins/generic/", "libqvkkhrdisplay", "libqtiff", "libqwebp", "libivi-shell",
