@@ -123,6 +123,7 @@ class MainWindow(WorkspaceSession, FileActions, QMainWindow):
         if self.persist:
             self._restore_window()
         self.setStyleSheet(window_stylesheet())
+        self.setAcceptDrops(True)  # a document dropped on the window becomes a source
 
     # ------------------------------------------------------------------ set-up
     def after_first_paint(self, callback) -> None:
@@ -187,6 +188,11 @@ class MainWindow(WorkspaceSession, FileActions, QMainWindow):
         self._action(file_menu, self.tr("Open &team workspace…"), self.open_team_dialog, "Ctrl+Shift+O")
         self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        self.document_action = self._action(file_menu, self.tr("Add source &document…"), self.add_source_document,
+                                            "Ctrl+Shift+D")
+        self.paste_source_action = self._action(file_menu, self.tr("Add source from clip&board"),
+                                                self.add_source_from_clipboard, "Ctrl+Shift+V")
         file_menu.addSeparator()
         self.import_action = self._action(file_menu, self.tr("&Import JSON…"), self.import_json)
         self._action(file_menu, self.tr("&Export JSON…"), self.export_json)
@@ -506,6 +512,28 @@ class MainWindow(WorkspaceSession, FileActions, QMainWindow):
         self.save_settings()
         self._close_workspace(remove_panes=False, forget=False)  # the window goes, and its panes with it
         super().closeEvent(event)
+
+    # ------------------------------------------------------------------ a document dropped on the window
+    def dragEnterEvent(self, event) -> None:
+        if self._dropped_document(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        """A document file dropped on the window becomes a new source (see ``add_source_document``)."""
+        path = self._dropped_document(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.start_source_document(path)
+
+    def _dropped_document(self, event):
+        """The one local file being dragged, when the workspace can take a new source."""
+        from pathlib import Path
+
+        mime = event.mimeData()
+        if not self._writable() or not mime.hasUrls():
+            return None
+        files = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
+        return Path(files[0]) if len(files) == 1 else None
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

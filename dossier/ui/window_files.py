@@ -1,4 +1,5 @@
-"""The window's slow work on files: import, export (JSON and PDF), backup, and preferences."""
+"""The window's slow work on files: import, export (JSON and PDF), backup, a source's document
+(from a file, dropped on the window, or pasted), and preferences."""
 
 from __future__ import annotations
 
@@ -10,11 +11,75 @@ from dossier.ui.alerts import show_error
 # The services, the panes and what they import (SQLAlchemy among them) load when a
 # workspace is first shown, so the window itself appears as soon as Qt can draw it.
 if TYPE_CHECKING:
-    pass
+    from dossier.services.documents import DocumentText
+
+#: What *Add source document…* offers to open (``services.documents`` reads each).
+DOCUMENT_FILTER = "Documents (*.txt *.html *.htm *.pdf *.eml *.docx);;All files (*)"
 
 
 class FileActions:
     """The part of ``MainWindow`` that reads and writes files, off the GUI thread."""
+
+    # ------------------------------------------------------------ a source's document
+    def add_source_document(self) -> None:
+        """File ▸ Add source document…: a new source holding the text of a file."""
+        if not self._writable():
+            return
+        path = self._ask_path(False, self.tr("Add source document"), self.tr(DOCUMENT_FILTER))
+        if path:
+            self.start_source_document(Path(path))
+
+    def start_source_document(self, path: Path):
+        """Read ``path`` off the GUI thread, then show a new source holding its text, its title,
+        publisher and date filled in where the document says them, to check and create."""
+        from dossier.services.documents import read_document_file
+        from dossier.ui.workers import run_task
+
+        if not self._writable():
+            return None
+        ws = self.ctx.ws
+
+        def done(document) -> None:
+            if self.ctx is None or self.ctx.ws is not ws:  # another workspace was opened meanwhile
+                return
+            self.draft_source(document, path.name)
+
+        return run_task(self, self.tr("Add source document"), self.tr("Reading {0}…").format(path.name),
+                        lambda progress, is_cancelled: read_document_file(path), done,
+                        lambda message: show_error(self, self.tr("Cannot add the document"), message))
+
+    def add_source_from_clipboard(self) -> bool:
+        """File ▸ Add source from clipboard: a new source holding the text copied last."""
+        from PySide6.QtWidgets import QApplication
+
+        from dossier.errors import DossierError
+        from dossier.services.documents import read_pasted_text
+
+        if not self._writable():
+            return False
+        try:
+            document = read_pasted_text(QApplication.clipboard().text())
+        except DossierError as exc:
+            show_error(self, self.tr("Cannot add the pasted text"), str(exc))
+            return False
+        return self.draft_source(document, None)
+
+    def draft_source(self, document: DocumentText, name: str | None) -> bool:
+        """A new source in the Sources pane holding ``document``: not saved until the analyst
+        checks it and presses Create (its grade is theirs to give)."""
+        from dossier.model.records import Source
+
+        if not self._writable() or not self.show_pane("sources"):
+            return False
+        title = document.title or (Path(name).stem if name else "")
+        source = Source(id="", title=title, publisher=document.publisher, published=document.published,
+                        text=document.text)
+        if not self.current_pane().new_record(source):
+            return False
+        self.statusBar().showMessage(
+            self.tr("{0}: {1:,} characters read. Check the title, publisher, date and grade, then Create source.")
+            .format(name or self.tr("Pasted text"), len(document.text)), 15000)
+        return True
 
     def import_json(self) -> None:
         path = self._ask_path(False, self.tr("Import JSON"), self.tr("Dossier interchange (*.json);;All files (*)"))

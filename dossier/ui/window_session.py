@@ -90,7 +90,7 @@ class WorkspaceSession:
         ws = self.ctx.ws
         writable = not ws.readonly
         for action in (self.new_action, self.delete_action, self.import_action, self.restore_action,
-                       self.new_negotiation_action):
+                       self.new_negotiation_action, self.document_action, self.paste_source_action):
             action.setEnabled(writable)
         self._show_file_only_actions()
         if writable:

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from dossier.errors import DossierError
 from dossier.model.enums import RELIABILITY_LABELS
@@ -207,6 +207,17 @@ class SourcesPane(RecordPane):
         self.grade_filter = self.add_choice_filter(8)
         self.grade_filter.fill([(ANY, self.tr("All grades"))]
                                + [(g, f"{g} · {label}") for g, label in RELIABILITY_LABELS.items()])
+        self.document_button = QPushButton(self.tr("Add document…"))
+        self.document_button.setToolTip(self.tr("A new source holding the text of a document: .txt, .html, .pdf, "
+                                                ".eml or .docx (or drop the file on the window)"))
+        self.document_button.setEnabled(not self.ctx.ws.readonly)
+        self.document_button.clicked.connect(self._add_document)
+        self.filter_row.addWidget(self.document_button)
+
+    def _add_document(self) -> None:
+        window = self.window()
+        if hasattr(window, "add_source_document"):
+            window.add_source_document()
 
     def model_filters(self) -> dict:
         grade = self.grade_filter.value()
