@@ -110,7 +110,10 @@ def test_a_copied_workspace_keeps_the_text(tmp_path):
         assert records.get(ws, "sources", "s").text == TEXTS["arabic"]
 
 
-def test_the_text_is_not_searched_yet(ws):
-    """Search covers a source's title, publisher, address and notes; its full text is not indexed."""
+def test_the_document_text_is_searched(ws):
+    """Search covers a source's title, publisher, address, notes and its document's text; a hit
+    in the text quotes the passage."""
     interchange.import_json(ws, document([{"id": "s", "title": "Wire story", "text": "zanzibar negotiations"}]))
-    assert search.search(ws, "wire") and search.search(ws, "zanzibar") == []
+    assert search.search(ws, "wire")
+    [hit] = search.search(ws, "zanzibar")
+    assert hit.id == "s" and hit.snippet.field == "text" and "zanzibar negotiations" in hit.snippet.text

@@ -46,7 +46,7 @@ from dossier.store.sqlite.backup import backup_to
 from dossier.store.sqlite.files import APPLICATION_ID, inspect_file
 
 #: Every schema revision this version knows, oldest first; the last is current.
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 MIGRATIONS_PACKAGE = "dossier.store:migrations"
 
