@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from dossier.model.records import SINGULAR
 from dossier.model.search_text import Snippet, make_snippet
 from dossier.services.session import Workspace
-from dossier.store import search_index as fulltext
+from dossier.store import search_index
 
 
 @dataclass(frozen=True)
@@ -28,5 +28,5 @@ def search(ws: Workspace, query: str, *, limit: int = 50, collections: list[str]
     """Ranked hits for a query: every word must match, each as a prefix; case, Latin
     diacritics and Arabic/Hebrew vowel marks are ignored."""
     with ws.db.read() as conn:
-        raw, tokens = fulltext.search(conn, query, limit=limit, kinds=collections)
+        raw, tokens = search_index.search(conn, query, limit=limit, kinds=collections)
     return [SearchHit(h.kind, h.uid, h.label, make_snippet(h.fields, tokens), h.rank) for h in raw]

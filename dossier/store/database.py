@@ -42,8 +42,8 @@ from dossier.store.postgres.backend import PostgresBackend
 from dossier.store.sqlite import connect as sqlite_connect
 from dossier.store.sqlite import verify as sqlite_verify
 from dossier.store.sqlite.backend import SQLiteBackend
-from dossier.store.sqlite.backup import backup_to
 from dossier.store.sqlite.files import APPLICATION_ID, inspect_file
+from dossier.store.sqlite.online_backup import backup_to
 
 #: Every schema revision this version knows, oldest first; the last is current.
 SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")

@@ -464,7 +464,7 @@ def test_a_cut_off_backup_leaves_nothing_after_the_next_open(tmp_path):
     code = (
         "import os, signal\n"
         "from pathlib import Path\n"
-        "from dossier.store.sqlite import backup, backups\n"
+        "from dossier.store.sqlite import backups, online_backup as backup\n"
         "opened = backup.open_readonly\n"
         "class Cut:  # copies some pages, then the process is killed\n"
         "    def __init__(self, conn): self.conn = conn\n"

@@ -16,8 +16,8 @@ from sqlalchemy import Connection, Engine, func, select
 from dossier.files import group_or_others_can_read, refuse_workspace_target
 from dossier.store.integrity import IntegrityReport
 from dossier.store.sqlite import connect, soundness
-from dossier.store.sqlite.backup import backup_to
 from dossier.store.sqlite.feed import SQLiteChangeFeed
+from dossier.store.sqlite.online_backup import backup_to
 from dossier.store.tables import history
 
 

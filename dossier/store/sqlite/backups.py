@@ -41,8 +41,8 @@ from pathlib import Path
 from dossier.errors import UnsafeFileError, WorkspaceError
 from dossier.files import NOFOLLOW, copy_private, make_private_folder, open_folder
 from dossier.model.text import quote_user_text
-from dossier.store.sqlite.backup import backup_to
 from dossier.store.sqlite.files import SQLITE_HEADER, content_problem, inspect_file, structure_problem
+from dossier.store.sqlite.online_backup import backup_to
 
 KEEP = 10
 _FOLDER = "its backups"

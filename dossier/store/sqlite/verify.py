@@ -29,7 +29,6 @@ import json
 import os
 import re
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -302,7 +301,8 @@ def _cached_rows(fingerprint: str, revision: str) -> list[Row] | None:
 
 def _keep_rows(fingerprint: str, revision: str, rows: list[Row]) -> None:
     """Add a revision's schema to the data folder's cache (private, replaced whole). Best effort."""
-    from dossier.files import make_private_folders
+    from dossier.errors import WorkspaceError
+    from dossier.files import make_private_folders, write_private_text
 
     try:
         cached = _read_cache()
@@ -310,14 +310,6 @@ def _keep_rows(fingerprint: str, revision: str, rows: list[Row]) -> None:
         schemas = dict(schemas) if isinstance(schemas, dict) else {}
         schemas[revision] = [list(r) for r in rows]
         folder = make_private_folders(_cache_path().parent)
-        fd, tmp = tempfile.mkstemp(prefix=".schemas-", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump({"fingerprint": fingerprint, "schemas": schemas}, out)
-            os.replace(tmp, folder / CACHE_FILE)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except OSError:
+        write_private_text(folder / CACHE_FILE, json.dumps({"fingerprint": fingerprint, "schemas": schemas}))
+    except (OSError, WorkspaceError):  # a link where the cache goes is refused: the schema is built again
         pass
