@@ -117,3 +117,15 @@ def test_the_document_text_is_searched(ws):
     assert search.search(ws, "wire")
     [hit] = search.search(ws, "zanzibar")
     assert hit.id == "s" and hit.snippet.field == "text" and "zanzibar negotiations" in hit.snippet.text
+
+
+def test_the_first_million_characters_of_a_document_are_searched_and_all_of_it_kept(ws):
+    """About 500 pages of a document are searched; a word beyond is not found, and the whole text
+    stays stored (and exported)."""
+    from dossier.model.search_text import DOCUMENT_SEARCHED
+
+    text = "kilimanjaro " + "filler " * (DOCUMENT_SEARCHED // 7) + "zanzibar"
+    interchange.import_json(ws, document([{"id": "s", "title": "Transcript", "text": text}]))
+    assert [hit.id for hit in search.search(ws, "kilimanjaro")] == ["s"]
+    assert search.search(ws, "zanzibar") == []
+    assert records.get(ws, "sources", "s").text == text

@@ -100,11 +100,26 @@ _PARTS = {
     Round: _round,
     Position: lambda r: (r.summary, {"summary": r.summary, "quotes": _quotes(r)}, ("summary",), ()),
     Source: lambda r: (r.title, {"title": r.title, "publisher": r.publisher, "url": r.url, "notes": r.notes,
-                                 "text": r.text},
+                                 "text": searched_part(r.text)},
                        ("title",), ("publisher",)),
     Event: lambda r: (r.title, {"title": r.title, "description": r.description, "quotes": _quotes(r)},
                       ("title",), ()),
 }
+
+
+#: How much of a source's document is searched: about 500 pages. The whole text is kept and
+#: shown; a word beyond this point is not found (a book-length transcript would otherwise make
+#: the index, and an import's memory, several times its size).
+DOCUMENT_SEARCHED = 1_000_000
+
+
+def searched_part(text: str | None, limit: int = DOCUMENT_SEARCHED) -> str | None:
+    """``text`` up to ``limit`` characters, cut at a space where one is near (no half word)."""
+    if text is None or len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    return cut[:space] if space > limit - 2048 else cut
 
 
 def index_parts(record: object) -> tuple[str, str, str, str, dict[str, str]]:
