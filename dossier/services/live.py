@@ -9,6 +9,12 @@ The watching is the store's (``Database.change_feed``, see ``dossier.store.feeds
 PostgreSQL it LISTENs on the channel every saving transaction notifies on commit; on SQLite
 it watches ``PRAGMA data_version`` (which moves when another connection commits) and reads
 the history rows written since.
+
+A PostgreSQL feed whose connection is lost (the server restarted, its backend was ended)
+notices within seconds; ``poll`` raises ``WorkspaceError`` while it is lost, the feed
+connects again with growing pauses between attempts, and the first ``poll`` after it is
+back returns ``Change(everything=True)``: what others saved meanwhile was announced to
+nobody, so everything shown is read again.
 """
 
 from __future__ import annotations
@@ -57,7 +63,9 @@ class ChangeFeed:
     def poll(self, timeout: float) -> list[Change]:
         """Block up to ``timeout`` seconds for others' changes; [] when none came (or closed).
 
-        Raises WorkspaceError when the connection to the server is lost.
+        Raises WorkspaceError while the connection to the server is lost (the feed keeps
+        trying to connect again; poll again to let it); once it is back, returns
+        ``[Change(everything=True)]`` first.
         """
         deadline = time.monotonic() + max(0.0, timeout)
         with self._busy:
@@ -73,7 +81,8 @@ class ChangeFeed:
         return []
 
     def close(self) -> None:
-        """Stop listening; a poll under way returns [] within a fraction of a second."""
+        """Stop listening; a poll under way returns [] within a fraction of a second (or once an
+        attempt to connect again under way is over)."""
         self._closed = True
         if self._busy.acquire(blocking=False):
             try:

@@ -22,7 +22,8 @@ Notice = tuple[str | None, str | None, str]
 class ChangeFeed(Protocol):
     def take(self, wait: float) -> list[Notice]:
         """Others' changes committed since the last call; waits up to ``wait`` seconds for some.
-        Raises ``WorkspaceError`` when the connection it watches through is lost."""
+        Raises ``WorkspaceError`` while the connection it watches through is lost; a feed that
+        connects again gives the notice (None, None, "reconnect") once it is back."""
 
     def close(self) -> None:
         """Let the feed's connection go (a ``take`` under way must have returned first)."""

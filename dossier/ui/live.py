@@ -6,6 +6,11 @@ announced through ``AppContext.sig_changed`` like any local change: each pane re
 what it shows of it, and a form with an edit in progress notes the change instead of
 dropping the edit. ``stop`` ends the thread and closes the feed; the window calls it
 before it closes the workspace or opens another.
+
+When the feed loses its connection (a team workspace's server restarted, say), the status
+bar says so for a while and a mark at its right stays until the feed is back ("Not
+following changes", its tooltip saying why); the feed connects again by itself, and once
+back the status bar says "Following changes again" and everything shown is read again.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtWidgets import QLabel, QMainWindow
 
 from dossier.errors import DossierError
 from dossier.services.live import ChangeFeed
@@ -22,8 +28,9 @@ from dossier.ui.translate import translator
 
 #: Seconds one poll waits for a change; also the longest ``stop`` waits for the thread.
 POLL_TIMEOUT = 0.25
-#: Seconds to wait before polling again after the feed failed (the server went away).
-RETRY_AFTER = 3.0
+#: Seconds to wait before polling again after the feed failed (the server went away); the
+#: feed itself spaces its attempts to connect again.
+RETRY_AFTER = 0.5
 
 
 tr = translator("live")
@@ -55,17 +62,19 @@ class _PollThread(QThread):
         self.stopping = threading.Event()
 
     def run(self) -> None:
-        failing = False
+        failing, said = False, None
         while not self.stopping.is_set():
             try:
                 changes = self.feed.poll(POLL_TIMEOUT)
             except Exception as exc:  # noqa: BLE001 - the thread must go on, and the user be told in words
-                if not failing:
-                    message = str(exc) if isinstance(exc, DossierError) else f"{type(exc).__name__}: {exc}"
+                message = str(exc) if isinstance(exc, DossierError) else f"{type(exc).__name__}: {exc}"
+                if message != said:  # each new reason, once
+                    said = message
                     self.sig_problem.emit(message)
                 failing = True
                 self.stopping.wait(RETRY_AFTER)
                 continue
+            said = None
             if failing:
                 failing = False
                 self.sig_recovered.emit()
@@ -81,16 +90,24 @@ class LiveUpdates(QObject):
         self.ctx = ctx
         self.thread: _PollThread | None = None
         self.received = 0  # batches of changes announced, for the curious (and the tests)
+        self.following = False  # whether changes saved elsewhere arrive now
+        self.lost = False  # whether the feed is without its connection (between a problem and recovery)
+        self.mark: QLabel | None = None  # at the right of the window's status bar while lost
         try:
             feed = ChangeFeed(ctx.ws)
         except DossierError as exc:
             ctx.sig_status.emit(tr("Changes saved elsewhere will not show until you reload: {0}").format(exc))
             return
+        if isinstance(parent, QMainWindow):
+            self.mark = QLabel(tr("Not following changes"))
+            self.mark.setObjectName("liveLostMark")
+            self.mark.hide()
+            parent.statusBar().addPermanentWidget(self.mark)
+        self.following = True
         self.thread = _PollThread(feed)
         self.thread.sig_changes.connect(self._announce)
         self.thread.sig_problem.connect(self._problem)
-        self.thread.sig_recovered.connect(
-            lambda: self.ctx.sig_status.emit(tr("Following changes saved by others again")))
+        self.thread.sig_recovered.connect(self._recovered)
         self.thread.start()
 
     @property
@@ -104,11 +121,39 @@ class LiveUpdates(QObject):
         self.ctx.sig_changed.emit(merge_changes(changes))
 
     def _problem(self, message: str) -> None:
-        self.ctx.sig_status.emit(tr("Changes saved by others cannot be followed for now: {0}").format(message))
+        if self.thread is None:
+            return
+        if self.mark is not None:
+            self.mark.setToolTip(tr("Changes saved by others cannot be followed for now: {0}. "
+                                    "Dossier keeps trying to connect again, and reads everything "
+                                    "again once it is back.").format(message))
+            self.mark.show()
+        if not self.lost:  # the first reason said in the status bar; later ones in the mark's tooltip
+            self.ctx.sig_status.emit(tr("Changes saved by others cannot be followed for now: {0}").format(message))
+        self.lost, self.following = True, False
+
+    def _recovered(self) -> None:
+        if self.thread is None:
+            return
+        self.lost, self.following = False, True
+        if self.mark is not None:
+            self.mark.hide()
+        self.ctx.sig_status.emit(tr("Following changes again"))
 
     def stop(self) -> None:
-        """End the thread and close the feed; waits for the poll under way (at most its timeout)."""
+        """End the thread and close the feed; waits for the poll under way (at most its timeout,
+        or, while a lost connection is being made again, that attempt's connect timeout)."""
         thread, self.thread = self.thread, None
+        self.following = False
+        mark, self.mark = self.mark, None
+        if mark is not None:
+            try:
+                bar = mark.parentWidget()
+                if bar is not None and hasattr(bar, "removeWidget"):
+                    bar.removeWidget(mark)
+                mark.deleteLater()
+            except RuntimeError:  # gone already with the window
+                pass
         if thread is None:
             return
         thread.stopping.set()
