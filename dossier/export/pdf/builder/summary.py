@@ -78,34 +78,28 @@ class SummarySection(BuilderBase):
         if not (gaps.conflicts or gaps.answered or gaps.open):
             return [self.note("No gaps: no negotiating party's standing demand or red line is on record.")]
         flow: list[Flowable] = [self.explain(self.GAPS_EXPLAINED)]
+        def positions(items) -> Flowable | list[Flowable]:
+            return _stack([self.position_block(p) for p in items])
+
+        def parties(ids) -> TextBlock:
+            return self.cell(", ".join(self.party_name(p) for p in ids))
+
+        groups = (  # (title, what the third column says, the gaps, the third cell of each, column widths)
+            ("Conflicts", "Stood against by", gaps.conflicts, lambda g: positions(g.against), (0.4, 0.4)),
+            ("Answered — to judge", "Answered by (does it meet the claim?)", gaps.answered,
+             lambda g: positions(g.answers), (0.4, 0.4)),
+            ("Open", "Not yet addressed by", gaps.open, lambda g: parties(g.unanswered_by), (0.56, 0.24)),
+        )
         empty = []
-        if gaps.conflicts:
-            flow += self.subheading("Conflicts")
-            rows = [self.head_row("Topic", "Claim", "Stood against by")]
-            for gap in gaps.conflicts:
-                rows.append([self.cell(self.topic_title(gap.topic), bold=True), self.position_block(gap.claim),
-                             _stack([self.position_block(p) for p in gap.against])])
-            flow.append(_table(rows, [0.2 * w, 0.4 * w, 0.4 * w]))
-        else:
-            empty.append("conflicts")
-        if gaps.answered:
-            flow += self.subheading("Answered — to judge")
-            rows = [self.head_row("Topic", "Claim", "Answered by (does it meet the claim?)")]
-            for item in gaps.answered:
-                rows.append([self.cell(self.topic_title(item.topic), bold=True), self.position_block(item.claim),
-                             _stack([self.position_block(p) for p in item.answers])])
-            flow.append(_table(rows, [0.2 * w, 0.4 * w, 0.4 * w]))
-        else:
-            empty.append("answered — to judge")
-        if gaps.open:
-            flow += self.subheading("Open")
-            rows = [self.head_row("Topic", "Claim", "Not yet addressed by")]
-            for item in gaps.open:
-                rows.append([self.cell(self.topic_title(item.topic), bold=True), self.position_block(item.claim),
-                             self.cell(", ".join(self.party_name(p) for p in item.unanswered_by))])
-            flow.append(_table(rows, [0.2 * w, 0.56 * w, 0.24 * w]))
-        else:
-            empty.append("open")
+        for title, third, items, third_cell, (claim_w, third_w) in groups:
+            if not items:
+                empty.append(title.lower())
+                continue
+            flow += self.subheading(title)
+            rows = [self.head_row("Topic", "Claim", third)]
+            rows += [[self.cell(self.topic_title(g.topic), bold=True), self.position_block(g.claim), third_cell(g)]
+                     for g in items]
+            flow.append(_table(rows, [0.2 * w, claim_w * w, third_w * w]))
         if empty:
             flow.append(self.explain("No gaps of " + ("these kinds" if len(empty) > 1 else "this kind") + ": "
                                      + "; ".join(empty) + "."))
