@@ -11,6 +11,12 @@ connection is lost every ``take`` raises ``WorkspaceError``; the feed connects a
 (at most ``RETRY_MOST``), LISTENs again, and its next ``take`` gives the notice
 "everything may have changed" (collection and id None), since whatever was committed
 meanwhile was announced to nobody.
+
+A notice is acted on only when it comes from a Dossier writer: it names the newest history
+row its transaction wrote (``row``, with the writer's ``origin``), and the feed looks that
+row up. A notice whose row does not exist, belongs to another writer, is older than
+``NOTICE_FRESH`` or was acted on already (a replay) is ignored: a login that can connect but
+not write the history cannot make every open window reload.
 """
 
 from __future__ import annotations
@@ -32,6 +38,10 @@ CHECK_AFTER = 3.0
 #: failed attempt, up to ``RETRY_MOST``.
 RETRY_FIRST = 0.5
 RETRY_MOST = 30.0
+#: How recent (seconds) the history row vouching for a notice must be.
+NOTICE_FRESH = 600
+#: How many vouching rows the feed remembers, to ignore a notice replayed.
+_SEEN_KEPT = 10_000
 #: Seconds an attempt to connect again waits for the server (the workspace's own reads wait longer).
 CONNECT_TIMEOUT = 5
 #: libpq settings of the listening connection, so a silent network is noticed within seconds:
@@ -67,6 +77,7 @@ class PostgresChangeFeed:
         self._closed = False
         self._why = ""  # why the connection is lost, while it is
         self._heard = time.monotonic()  # when the server last answered
+        self._seen: set[tuple[str, int]] = set()  # (origin, history row) of the notices acted on
         try:
             # the engine's own connection settings (address, user, password, libpq options)
             raw = engine.raw_connection()
@@ -126,15 +137,39 @@ class PostgresChangeFeed:
             self._lose(f"lost the connection to {self._location}, so others' changes "
                        f"no longer arrive: {_reason(exc)}")
             raise WorkspaceError(self._why) from None
-        items: list[Notice] = []
+        notices = []
         for note in found:
             try:
                 data = json.loads(note.payload)
             except ValueError:
                 continue
-            if data.get("origin") != self._origin:
-                items.append((data.get("collection"), data.get("id"), data.get("action", "update")))
-        return items
+            if isinstance(data, dict) and data.get("origin") != self._origin:
+                notices.append(data)
+        vouched = self._vouched(notices)
+        return [(data.get("collection"), data.get("id"), data.get("action", "update"))
+                for data in notices if (data.get("origin"), data.get("row")) in vouched]
+
+    def _vouched(self, notices: list[dict]) -> set[tuple[str, int]]:
+        """The (origin, row) pairs of these notices that a history row written recently by that
+        origin, and not acted on before, vouches for."""
+        import datetime
+
+        asked = {(n.get("origin"), n.get("row")) for n in notices}
+        asked = {(o, r) for o, r in asked if isinstance(o, str) and type(r) is int and (o, r) not in self._seen}
+        if not asked:
+            return set()
+        since = (datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=NOTICE_FRESH)) \
+            .strftime("%Y-%m-%dT%H:%M:%S")
+        try:
+            rows = self._conn.execute("SELECT id, origin FROM history WHERE id = ANY(%s) AND at >= %s",
+                                      ([r for _o, r in asked], since)).fetchall()
+        except Exception:  # noqa: BLE001 - the connection's trouble shows at the next take
+            return set()
+        found = {(origin, key) for key, origin in rows} & asked
+        if len(self._seen) > _SEEN_KEPT:
+            self._seen.clear()
+        self._seen |= found
+        return found
 
     def _lose(self, why: str) -> None:
         """The listening connection is gone: let it go, and try again ``RETRY_FIRST`` from now."""
