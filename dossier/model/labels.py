@@ -7,6 +7,7 @@ these words where it shows them; the PDF prints them as they are.
 
 from __future__ import annotations
 
+from dossier.model.analysis import took_place
 from dossier.model.enums import PositionKind, RoundStatus
 
 #: the word for a round that did not take place, by its status (a held round has none)
@@ -29,7 +30,7 @@ def kind_label(kind: str) -> str:
 
 def status_word(rnd) -> str | None:
     """"cancelled", "postponed" or "planned" for a round that did not take place; None for a held one."""
-    if rnd.status == RoundStatus.HELD:  # only a held round took place (``analysis.took_place``)
+    if took_place(rnd):
         return None
     return STATUS_WORDS.get(rnd.status, str(rnd.status))
 

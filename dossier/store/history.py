@@ -135,7 +135,8 @@ def notify(conn: Connection, origin: str | None, changes: Sequence[tuple[str | N
     # The newest history row this session wrote in this transaction vouches for the notice: a
     # feed acts only on notices whose row it can find (see ``PostgresChangeFeed``), so anyone who
     # merely can connect cannot make every open window reload by notifying the channel.
-    row = conn.execute(select(func.max(history.c.id)).where(history.c.origin == origin)).scalar() \
-        if origin is not None else None
+    # newest first by the primary key: the rows this transaction just wrote are at its end
+    row = conn.execute(select(history.c.id).where(history.c.origin == origin)
+                       .order_by(history.c.id.desc()).limit(1)).scalar() if origin is not None else None
     announce(conn, [json.dumps({"origin": origin, "collection": c, "id": i, "action": a, "row": row})
                     for c, i, a in changes])

@@ -14,7 +14,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from dossier.errors import CancelledError, DossierError
 from dossier.export.pdf import styles
-from dossier.export.pdf.text import Span, TextBlock, TextStyle, plain_width
+from dossier.export.pdf.text import Span, TextBlock, TextStyle, cut_to_fit, plain_width
 
 _MARK_STYLE = TextStyle(size=8.5, leading=11, color=styles.MARKING, bold=True, align="center")
 #: how far above or below its line a marking's letters may reach (accents, descenders)
@@ -55,18 +55,7 @@ def one_line(text: str, style: TextStyle, width: float) -> str:
     text = " ".join(text.split())
     if plain_width(text, style) <= width:
         return text
-    low, high = 0, len(text)
-    while low < high:  # the longest start that fits with its ellipsis
-        middle = (low + high + 1) // 2
-        if plain_width(text[:middle].rstrip() + "…", style) <= width:
-            low = middle
-        else:
-            high = middle - 1
-    cut = text[:low]
-    space = cut.rfind(" ")
-    if space > low * 0.7:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:—–-") + "…"
+    return cut_to_fit(text, lambda trial: plain_width(trial, style) <= width)
 
 
 def decorate_page(canv: Canvas, doc: DossierTemplate) -> None:

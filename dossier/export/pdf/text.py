@@ -771,6 +771,23 @@ def _subset_text(text_object, font, font_name: str, text: str, font_switch: str)
         code.append(shown)
 
 
+def cut_to_fit(text: str, fits, *, shortest: int = 0, word_within: float = 0.7) -> str:
+    """The longest start of ``text`` that ``fits(start + "…")``, cut back to a word boundary when
+    one lies beyond ``word_within`` of its length, and ended with an ellipsis."""
+    low, high = shortest, len(text)
+    while low < high:  # the longest start that fits with its ellipsis
+        middle = (low + high + 1) // 2
+        if fits(text[:middle].rstrip() + "…"):
+            low = middle
+        else:
+            high = middle - 1
+    cut = text[:low]
+    space = cut.rfind(" ")
+    if space > low * word_within:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:—–-") + "…"
+
+
 def plain_width(text: str, style: TextStyle) -> float:
     """The width of a one-line text in ``style`` (for sizing table columns)."""
     block = TextBlock(text, style)

@@ -161,6 +161,11 @@ class BuilderBase:
         return (f"Approximately placed {where} by its date; {date_words(position.date)} also holds "
                 f"the start of {spans}")
 
+    def placement_spans(self, position: Position, color=None) -> list[Span]:
+        """``placement_words`` as a line of its own beneath a position (none when it is placed exactly)."""
+        placed = self.placement_words(position)
+        return [Span("\n" + placed, italic=True, color=color or styles.MUTED)] if placed else []
+
     def approximate_note(self) -> TextBlock:
         return TextBlock(
             "Approximately placed: a position given no round is placed among the rounds by its date. A date "

@@ -8,7 +8,7 @@ from reportlab.platypus.flowables import Flowable, HRFlowable
 from dossier.export.pdf import styles
 from dossier.export.pdf.builder.base import BuilderBase
 from dossier.export.pdf.builder.layout import ROLE_ORDER, _marking_box, _table, date_words, range_words
-from dossier.export.pdf.text import Span, TextBlock, TextStyle
+from dossier.export.pdf.text import Span, TextBlock, TextStyle, cut_to_fit
 from dossier.model.enums import PartyRole
 from dossier.model.labels import status_word
 
@@ -23,20 +23,13 @@ class CoverSection(BuilderBase):
         block.wrap(width, 1e6)
         if len(block._lines) <= max_lines:
             return block
-        low, high = 1, len(text)
-        while low < high:  # the longest start that fits with its ellipsis
-            middle = (low + high + 1) // 2
-            trial = TextBlock(text[:middle].rstrip() + "…", style)
-            trial.wrap(width, 1e6)
-            if len(trial._lines) <= max_lines:
-                low = middle
-            else:
-                high = middle - 1
-        cut = text[:low]
-        space = cut.rfind(" ")
-        if space > low * 0.8:
-            cut = cut[:space]
-        return TextBlock(cut.rstrip(" ,;:—–-") + "…", style)
+
+        def fits(trial: str) -> bool:
+            trial_block = TextBlock(trial, style)
+            trial_block.wrap(width, 1e6)
+            return len(trial_block._lines) <= max_lines
+
+        return TextBlock(cut_to_fit(text, fits, shortest=1, word_within=0.8), style)
 
     def cover(self, kind_label: str, title: str) -> list[Flowable]:
         """The top of the first page: what the paper is, its title, the facts that belong to

@@ -93,9 +93,7 @@ class MatrixSection(BuilderBase):
         if position.date:
             spans.append(Span(f" ({date_words(position.date)})", color=ink))
         spans += self.cite_spans(position.sources, color=ink if kind == PositionKind.RED_LINE else None)
-        placed = self.placement_words(position)
-        if placed:
-            spans.append(Span("\n" + placed, italic=True, color=ink))
+        spans += self.placement_spans(position, ink)
         return TextBlock(spans, styles.CELL.but(color=ink))
 
     def remark_only_block(self, position: Position) -> TextBlock:
@@ -106,18 +104,14 @@ class MatrixSection(BuilderBase):
         if position.date:
             spans.append(Span(f" ({date_words(position.date)})", color=styles.MUTED))
         spans += self.cite_spans(position.sources)
-        placed = self.placement_words(position)
-        if placed:
-            spans.append(Span("\n" + placed, italic=True, color=styles.MUTED))
+        spans += self.placement_spans(position)
         return TextBlock(spans, styles.CELL)
 
     def later_remark_block(self, remark: Position) -> TextBlock:
         """The latest remark made after a standing position, beneath it in small type."""
         spans = [Span("Later remark — ", italic=True, color=styles.MUTED)]
         spans += self.brief_spans(remark, color=styles.MUTED)
-        placed = self.placement_words(remark)
-        if placed:
-            spans.append(Span("\n" + placed, italic=True, color=styles.MUTED))
+        spans += self.placement_spans(remark)
         return TextBlock(spans, styles.CELL.but(size=8, leading=10, color=styles.MUTED))
 
     def legend(self) -> Table:

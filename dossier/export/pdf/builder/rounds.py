@@ -225,9 +225,7 @@ class RoundsSection(BuilderBase):
         if any(said):
             spans.append(Span("\n— " + ", ".join(x for x in said if x), color=styles.MUTED))
         spans += self.cite_spans(position.sources)
-        placed = self.placement_words(position)
-        if placed:
-            spans.append(Span("\n" + placed, italic=True, color=styles.MUTED))
+        spans += self.placement_spans(position)
         return [self.cell(self.party_name(position.party), bold=True), self.cell(self.topic_title(position.topic)),
                 self.kind_badge(position.kind), TextBlock(spans, styles.CELL)]
 

@@ -118,9 +118,7 @@ class SummarySection(BuilderBase):
         if position.date:
             spans.append(Span(f" ({date_words(position.date)})", color=styles.MUTED))
         spans += self.cite_spans(position.sources)
-        placed = self.placement_words(position)
-        if placed:
-            spans.append(Span("\n" + placed, italic=True, color=styles.MUTED))
+        spans += self.placement_spans(position)
         return spans
 
     def position_block(self, position: Position) -> TextBlock:
