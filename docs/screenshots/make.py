@@ -84,6 +84,20 @@ def main() -> int:
     window.current_pane().new_record()
     save(app, window, "round-draft.png")
     window.current_pane().editor.discard()
+
+    # the reader: the news report's document, its names marked, a passage chosen to code
+    window.resize(1400, 860)
+    window.open_record("sources", "art-paris-round-5")
+    reader = window.current_pane().reader
+    while reader.found is None:
+        app.processEvents()
+    text = reader.source.text
+    passage = "the team is headed by Yair Lapid"
+    start = text.index(passage)
+    end = text.index(".", start) + 1
+    reader.view.select_span(start, end)
+    reader.candidates.setCurrentRow(0)
+    save(app, window, "reader.png")
     window.close()
     ws.close()
     return 0

@@ -28,6 +28,9 @@ class AppContext(QObject):
     sig_status = Signal(str)
     #: an undo or redo changed this record: (collection, id); the window brings it into view
     sig_revealed = Signal(str, str)
+    #: please show this passage of a source's document: (source id, start, end), code point
+    #: offsets in ``Source.text``; the Sources pane shows the source with its reader at the passage
+    sig_open_passage = Signal(str, int, int)
 
     def __init__(self, ws: Workspace, settings: QSettings, parent: QObject | None = None):
         super().__init__(parent)

@@ -418,6 +418,16 @@ class MainWindow(WorkspaceSession, FileActions, QMainWindow):
             self.tr("No pane shows {0} {1}").format(SINGULAR.get(collection, collection), record_id), 6000)
         return False
 
+    def open_passage(self, source_id: str, start: int, end: int) -> bool:
+        """Show the Sources pane with the source's document at ``text[start:end]``, selected."""
+        pane = self.pane("sources")
+        if not self.show_pane("sources"):
+            return False
+        if not pane.show_passage(source_id, start, end):
+            self.statusBar().showMessage(self.tr("That passage cannot be shown"), 6000)
+            return False
+        return True
+
     def focus_search(self) -> None:
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()

@@ -17,6 +17,30 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow
 
 SEARCH_LIMIT = 30
+#: an item's data: the snippet of a source's document the hit was found in
+PASSAGE = 0x0101  # Qt.ItemDataRole.UserRole + 1 (Qt's enums are not built before the window shows)
+
+
+def passage_of(text: str, snippet) -> tuple[int, int] | None:
+    """Where in ``text`` the words a snippet marks are (code points), or None when not found.
+
+    A snippet (``model.search_text.make_snippet``) is a run of the text's words, line breaks
+    shown as spaces, with an ellipsis at either end where the text goes on; its spans are the
+    matched words within it."""
+    body = snippet.text
+    lead = len("… ") if body.startswith("… ") else 0
+    trail = len(" …") if body.endswith(" …") and len(body) - lead > 2 else 0
+    run = body[lead:len(body) - trail]
+    if not run or not snippet.spans:
+        return None
+    at = text.replace("\n", " ").find(run)  # the same length as the text: offsets hold
+    if at < 0:
+        return None
+    start = at + snippet.spans[0][0] - lead
+    end = at + snippet.spans[-1][1] - lead
+    if not 0 <= start < end <= len(text):
+        return None
+    return start, end
 
 
 class SearchBox(QLineEdit):
@@ -75,6 +99,8 @@ class SearchBox(QLineEdit):
             detail = hit.snippet.text if hit.snippet is not None else ""
             item = QListWidgetItem(f"{hit.label}\n{kind}" + (f" · {detail}" if detail else ""))
             item.setData(Qt.ItemDataRole.UserRole, (hit.collection, hit.id))
+            if hit.collection == "sources" and hit.snippet is not None and hit.snippet.field == "text":
+                item.setData(PASSAGE, hit.snippet)  # found in the document: the hit opens the reader there
             item.setToolTip("")
             self.hits.addItem(item)
         if not found:
@@ -128,6 +154,24 @@ class SearchBox(QLineEdit):
         if not target:
             return
         self.hits.hide()
+        snippet = item.data(PASSAGE)
+        if snippet is not None and self._open_passage(target[1], snippet):
+            return
         self.window_.ctx.sig_open_record.emit(*target)
+
+    def _open_passage(self, source_id: str, snippet) -> bool:
+        """Open the reader at the words found in the source's document."""
+        from dossier.errors import DossierError
+        from dossier.services import records
+
+        try:
+            text = records.get(self.window_.ctx.ws, "sources", source_id).text or ""
+        except DossierError:
+            return False
+        span = passage_of(text, snippet)
+        if span is None:
+            return False
+        self.window_.ctx.sig_open_passage.emit(source_id, *span)
+        return True
 
 

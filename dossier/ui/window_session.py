@@ -43,6 +43,7 @@ class WorkspaceSession:
         self.ctx = AppContext(ws, self.settings, self)
         self.ctx.sig_status.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.ctx.sig_open_record.connect(self.open_record)
+        self.ctx.sig_open_passage.connect(self.open_passage)
         self.ctx.sig_negotiation_changed.connect(lambda nid: self._select_negotiation(nid or None))
         self.ctx.sig_revealed.connect(self._reveal)
         self.ctx.sig_changed.connect(self._on_changed)

@@ -250,11 +250,12 @@ class RoundsPane(NegotiationRecordPane):
     def new_record(self, record=None) -> bool:
         if self.doc is None:
             return False
+        content = record is not None  # the next number alone is the form's default, not the user's
         if record is None:
             numbers = [r.number for r in self.doc.rounds if r.number is not None]
             record = Round(id="", negotiation=self.ctx.negotiation_id, number=max(numbers, default=0) + 1)
         self.tabs.setCurrentIndex(0)
-        return self.browser.new_record(record)
+        return self.browser.new_record(record, content)
 
     def save_state(self) -> None:
         super().save_state()

@@ -1,4 +1,9 @@
-"""The Sources pane: where facts come from, how reliable, who carried them, who cites them."""
+"""The Sources pane: where facts come from, how reliable, who carried them, who cites them.
+
+A source holding a document opens on its *Document* tab: the reader (``widgets.reader``), its
+text with every known name marked and the actions that code from it; the *Details* tab is the
+form, where the text itself can be edited.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,14 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTabWidget, QWidget
 
 from dossier.errors import DossierError
 from dossier.model.enums import RELIABILITY_LABELS
 from dossier.model.labels import record_label
 from dossier.model.records import SINGULAR, Source, source_number_label
-from dossier.services import listing, queries, records
+from dossier.services import listing, mentions, queries, records
+from dossier.services.workspace import Change
 from dossier.ui.models.tables import SourcesTableModel
 from dossier.ui.widgets.editor import RecordEditor
 from dossier.ui.widgets.fields import (
@@ -26,9 +32,12 @@ from dossier.ui.widgets.fields import (
     push_button,
     section_title,
 )
+from dossier.ui.widgets.reader import ReaderPanel
 from dossier.ui.widgets.record_pane import RecordPane
 
 OPENABLE_SCHEMES = ("http", "https", "mailto")
+#: Collections whose names the reader marks: a change to one finds the mentions again.
+NAMED = ("people", "parties", "topics")
 ANY = "\x00any"
 #: Longest full text of a source document the form takes: a long transcript, a book.
 DOCUMENT_TEXT_LIMIT = 50_000_000
@@ -202,6 +211,10 @@ class SourcesPane(RecordPane):
     FILTER_HINT = "Filter by title, publisher, address or notes…"
     COUNT_WORDS = ("1 source", "{0} sources")
 
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self.browser.splitter.setSizes([440, 960])  # the document wants the room (a saved layout wins)
+
     def build_pane(self) -> None:
         self.name_pane()
         self.grade_filter = self.add_choice_filter(8)
@@ -213,11 +226,81 @@ class SourcesPane(RecordPane):
         self.document_button.setEnabled(not self.ctx.ws.readonly)
         self.document_button.clicked.connect(self._add_document)
         self.filter_row.addWidget(self.document_button)
+        self.reader = ReaderPanel(self.ctx, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("sourceTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.reader, self.tr("&Document"))
+        self.tabs.addTab(self.browser.detail_scroll, self.tr("De&tails"))
+        self.tabs.setTabToolTip(0, self.tr("The source's document, with the names of the workspace marked"))
+        self.tabs.setTabToolTip(1, self.tr("Title, grade, notes, and the document's text to edit"))
+        #: the analyst's choice of tab for a source with a document (kept while the pane lives)
+        self.prefer_reader = True
+        self._choosing_tab = False
+        self._drafting = False  # the form holds a new source: once created, its document shows
+        self.tabs.currentChanged.connect(self._tab_chosen)
+        self.browser.right = self.tabs  # beside the list, in the editor's place
+        self.editor.sig_saved.connect(self._saved)
 
     def _add_document(self) -> None:
         window = self.window()
         if hasattr(window, "add_source_document"):
             window.add_source_document()
+
+    # ------------------------------------------------------------ the document
+    def _tab_chosen(self, index: int) -> None:
+        if not self._choosing_tab and self.tabs.isTabEnabled(0):
+            self.prefer_reader = index == 0
+
+    def _show_tab(self, index: int) -> None:
+        self._choosing_tab = True
+        try:
+            self.tabs.setCurrentIndex(index)
+        finally:
+            self._choosing_tab = False
+
+    def _show_document(self, record: Source | None, *, choose_tab: bool) -> None:
+        """The reader follows the record shown. Another source (``choose_tab``) opens on its
+        document, unless the analyst chose Details; a draft, or a source without a document, on
+        Details. A save or a reload of the same source leaves the tab as it is."""
+        has_text = record is not None and bool((record.text or "").strip()) and not self.editor.draft
+        self.reader.set_source(record if has_text else None)
+        self.tabs.setTabEnabled(0, has_text)
+        if not has_text:
+            self._show_tab(1)
+        elif choose_tab and self.prefer_reader:
+            self._show_tab(0)
+
+    def record_shown(self, record) -> None:
+        self._drafting = record is None and self.editor.draft
+        self._show_document(record, choose_tab=True)
+
+    def record_kept(self, record) -> None:
+        self._show_document(self.editor.record, choose_tab=False)
+
+    def _saved(self, _record_id: str) -> None:
+        created, self._drafting = self._drafting, False
+        self._show_document(self.editor.record, choose_tab=created)
+
+    def on_changed(self, change: Change) -> None:
+        super().on_changed(change)
+        if any(change.touches(name) for name in NAMED):
+            if self.ctx.ws.is_shared:
+                # others' saves arrive here, not through the workspace's own announcement, and
+                # two of them may commit out of the order of their history rows: build it again
+                mentions.forget_matcher(self.ctx.ws)
+            if self.reader.source is not None:
+                self.reader.find_mentions()
+
+    def show_passage(self, source_id: str, start: int, end: int) -> bool:
+        """Show the source ``source_id`` on its Document tab with ``text[start:end]`` selected."""
+        if not self.show_record("sources", source_id):
+            return False
+        if self.reader.source is None or self.reader.source.id != source_id:
+            return False
+        self._show_tab(0)
+        self.reader.show_passage(start, end)
+        return True
 
     def model_filters(self) -> dict:
         grade = self.grade_filter.value()

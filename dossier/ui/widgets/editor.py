@@ -354,14 +354,18 @@ class RecordEditor(QWidget):
         finally:
             self._loading = False
 
-    def start_draft(self, record=None) -> None:
-        """Show a new record to fill in (``record``: one with some fields already chosen)."""
+    def start_draft(self, record=None, *, content: bool = False) -> None:
+        """Show a new record to fill in (``record``: one with some fields already chosen).
+
+        With ``content``, what ``record`` holds is the user's (a passage coded into a
+        position, a document's text): leaving the draft asks first, as if it were typed.
+        Without it, the chosen fields are only the form's defaults (a round's next number)."""
         self.set_record(None)
         self.draft = True
         self.setEnabled(True)
         self.history_button.setEnabled(False)
         self._fill(record if record is not None else self.blank())
-        self._draft_start = self.read(self.blank())
+        self._draft_start = None if content else self.read(self.blank())
         set_heading(self.heading, self.tr("New {0}").format(self.singular))
         self.subheading.hide()
         self.draft_note.setText(self.tr("Not saved yet: fill in the fields, then Create {0} (or press Enter).")

@@ -183,13 +183,15 @@ class RecordBrowser(QWidget):
         self.show(record_id)
         return True
 
-    def new_record(self, record=None) -> bool:
-        """Start a draft (``record``: with some fields already chosen)."""
+    def new_record(self, record=None, content: bool | None = None) -> bool:
+        """Start a draft (``record``: with some fields already chosen; ``content``: whether
+        they are the user's, to be asked about before they are dropped — by default, when a
+        ``record`` is given)."""
         if self.ctx.ws.readonly or not self.editor.confirm_leave():
             return False
         self._before_draft = self.editor.current_id()
         self._select_quietly(None)
-        self.editor.start_draft(record)
+        self.editor.start_draft(record, content=record is not None if content is None else content)
         self.record_shown(None)
         return True
 
