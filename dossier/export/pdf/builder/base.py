@@ -50,6 +50,8 @@ class BuilderBase:
     source_numbers: dict[str, int] = field(default_factory=dict)
     #: the sources this document cites, in the order it first cites them (filled as the story is made)
     cited: dict[str, None] = field(default_factory=dict)
+    #: source id -> the quotes cited from it, in the order first cited (the annex prints them)
+    quoted: dict[str, dict[str, None]] = field(default_factory=dict)
     contents: list[tuple[int, str, str]] = field(default_factory=list)
 
     def __post_init__(self):
@@ -185,6 +187,8 @@ class BuilderBase:
             if number is None or source is None:
                 continue
             self.cited.setdefault(citation.source)
+            if citation.quote and citation.quote.strip():
+                self.quoted.setdefault(citation.source, {}).setdefault(citation.quote)
             spans.append(Span(f" [{source_number_label(number)}\u00a0{source.reliability}{citation.credibility}]",
                               color=color or styles.LINK, link=f"src-{number}"))
         return spans
