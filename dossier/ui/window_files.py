@@ -48,6 +48,31 @@ class FileActions:
                         lambda progress, is_cancelled: read_document_file(path), done,
                         lambda message: show_error(self, self.tr("Cannot add the document"), message))
 
+    def fill_source_document(self, source_id: str) -> None:
+        """The source form's *Read from a file…*: the text of a file becomes the document of the
+        source shown (an edit like any other: saved at once, undone by Edit ▸ Undo)."""
+        from dossier.services.documents import read_document_file
+        from dossier.ui.workers import run_task
+
+        if not self._writable():
+            return
+        chosen = self._ask_path(False, self.tr("Read the source's document from a file"), self.tr(DOCUMENT_FILTER))
+        if not chosen:
+            return
+        path, ws = Path(chosen), self.ctx.ws
+
+        def done(document) -> None:
+            if self.ctx is None or self.ctx.ws is not ws:
+                return
+            pane = self.pane("sources")
+            if pane is None or not pane.editor.take_document(source_id, document.text):
+                self.statusBar().showMessage(self.tr("The source changed meanwhile; its document was left alone"),
+                                             8000)
+
+        run_task(self, self.tr("Read the source's document"), self.tr("Reading {0}…").format(path.name),
+                 lambda progress, is_cancelled: read_document_file(path), done,
+                 lambda message: show_error(self, self.tr("Cannot read the document"), message))
+
     def add_source_from_clipboard(self) -> bool:
         """File ▸ Add source from clipboard: a new source holding the text copied last."""
         from PySide6.QtWidgets import QApplication

@@ -82,3 +82,24 @@ def test_a_file_that_cannot_be_read_creates_nothing_and_says_why(main_window, qt
     modals.stop()
     assert "nothing.pdf" in modals.texts[0] and "\n" not in modals.texts[0].strip()
     assert records.list_all(main_window.ctx.ws, "sources") == before
+
+
+def test_a_file_read_into_a_shown_source_becomes_its_document_and_undo_takes_it_back(
+        main_window, qtbot, tmp_path, monkeypatch):
+    page = tmp_path / "cable.txt"
+    page.write_text("Cable: the envoy met the minister in Paris.", encoding="utf-8")
+    ws = main_window.ctx.ws
+    assert main_window.open_record("sources", "axios-paris-round-5")
+    pane = main_window.current_pane()
+    pane.tabs.setCurrentIndex(1)  # Details
+    assert records.get(ws, "sources", "axios-paris-round-5").text is None
+    assert pane.editor.read_document_button.isEnabled()
+    monkeypatch.setattr(main_window, "_ask_path", lambda *_args, **_kw: str(page))
+    qtbot.mouseClick(pane.editor.read_document_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: records.get(ws, "sources", "axios-paris-round-5").text is not None, timeout=30_000)
+    saved = records.get(ws, "sources", "axios-paris-round-5")
+    assert saved.text == "Cable: the envoy met the minister in Paris." and saved.title.startswith("Axios")
+    main_window.ctx.undo_stack.undo()
+    assert records.get(ws, "sources", "axios-paris-round-5").text is None
+    pane.new_record()  # a draft has no document to fill yet
+    assert not pane.editor.read_document_button.isEnabled()

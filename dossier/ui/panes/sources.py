@@ -108,6 +108,10 @@ class SourceEditor(RecordEditor):
         self.via = self.add_field("via", None, ChoiceField())
         self.notes = self.add_field("notes", None, TextField(NOTES_LIMIT, 96))
         self.document_text = self.add_field("text", None, TextField(DOCUMENT_TEXT_LIMIT, 160))
+        self.read_document_button = push_button(self.tr("Read from a file…"), self._read_document)
+        self.read_document_button.setToolTip(self.tr("The text of a .txt, .html, .pdf, .eml or .docx file becomes "
+                                                     "this source's document (Edit ▸ Undo takes it back)"))
+        self.layout_.addWidget(self.read_document_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         self.chain_list = LinkList(self.tr("Not carried by another source"))
         self.chain_list.open_record.connect(self.ctx.sig_open_record)
@@ -120,6 +124,19 @@ class SourceEditor(RecordEditor):
 
     def blank(self) -> Source:
         return Source(id="", title="")
+
+    def _read_document(self) -> None:
+        window = self.window()
+        if self.record is not None and not self.draft and hasattr(window, "fill_source_document"):
+            window.fill_source_document(self.record.id)
+
+    def take_document(self, source_id: str, text: str) -> bool:
+        """Make ``text`` the document of the source shown, when it is still ``source_id``."""
+        if self.draft or self.record is None or self.record.id != source_id or self.ctx.ws.readonly:
+            return False
+        self.document_text.set_value(text)
+        self._edited("text")
+        return True
 
     def headings(self, record: Source) -> tuple[str, str]:
         grade = f"{record.reliability} · {RELIABILITY_LABELS.get(record.reliability, '')}"
@@ -142,6 +159,7 @@ class SourceEditor(RecordEditor):
         self._fill_via(record)
         self.notes.set_value(record.notes)
         self.document_text.set_value(record.text)
+        self.read_document_button.setEnabled(bool(record.id) and not self.ctx.ws.readonly)
         self._fill_links(record)
 
     def _show_number(self, record: Source) -> None:
