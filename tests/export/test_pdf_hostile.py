@@ -124,3 +124,22 @@ def test_every_valid_workspace_prints_all_three_kinds(doc, paper, marking):
             out = Path(folder) / "out.pdf"
             pages = export_pdf(doc, out, paper=paper, marking=marking, prepared=datetime.date(2026, 1, 7), **kwargs)
             assert pages == len(pypdf.PdfReader(out).pages) >= 1
+
+
+def test_a_heading_holding_line_ends_is_one_line_in_the_contents(tmp_path):
+    """A venue of fifty record separators (each a line end to the bidi algorithm) once made its
+    round's line of the contents taller than the page was left to hold it."""
+    venue = ("\x1e" + " ") * 50 + "x"
+    doc = Document(
+        parties=[Party(id="a", name="0", kind="state"), Party(id="b", name="0", kind="state")],
+        people=[Person(id="p", name="0", party="a")],
+        negotiations=[Negotiation(id="n", title="0", status="active",
+                                  parties=[NegotiationParty(party="a", role="party"),
+                                           NegotiationParty(party="b", role="party")])],
+        topics=[Topic(id="t0", negotiation="n", title="0")],
+        rounds=[Round(id="r1", negotiation="n", venue=venue, status="held", participants=[Participant(person="p")])],
+        positions=[], sources=[], events=[])
+    for kwargs in ({}, {"round_id": "r1"}, {"person_id": "p"}):
+        out = tmp_path / "out.pdf"
+        pages = export_pdf(doc, out, paper="a4", marking="RESTRICTED", prepared=datetime.date(2026, 1, 7), **kwargs)
+        assert pages == len(pypdf.PdfReader(out).pages) >= 1

@@ -3,6 +3,7 @@ outline entries, link targets, the contents list and progress/cancel checks."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -121,6 +122,10 @@ class Anchor(Flowable):
             self.canv.addOutlineEntry(self.outline, self.key, self.level, closed=self.level > 0)
 
 
+#: what starts a new line in printed text (``text._PARAGRAPH_END`` and the line separator)
+_LINE_ENDS = re.compile("\r\n|[\n\r\x1c-\x1e\x85\u2028\u2029]+")
+
+
 class Contents(TableOfContents):
     """The contents list. Its lines are known before the build (every heading is made by
     the builder), so the first pass already has the final height and only the page
@@ -137,6 +142,7 @@ class Contents(TableOfContents):
             look = styles.BODY.but(space_after=0, bold=level == 0, indent=14 * level,
                                    color=styles.INK if level == 0 else styles.MUTED)
             page = str(pages.get(key, ""))
+            title = _LINE_ENDS.sub(" ", title)  # one line a heading: its text may hold line ends
             if len(title) > 160:  # the heading itself prints in full
                 title = title[:159].rstrip() + "…"
             rows.append([TextBlock(Span(title, link=key), look),
