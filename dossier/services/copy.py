@@ -27,7 +27,7 @@ from dossier.store.database import SCHEMA_HEAD, display_location, same_workspace
 from dossier.store.rows import WRITE_ORDER
 from dossier.store.rows.write import MissingReference
 
-_HISTORY_COLUMNS = ("collection", "uid", "action", "at", "who", "before", "after", "origin")
+_HISTORY_COLUMNS = ("collection", "uid", "action", "at", "who", "before", "after", "origin", "login")
 
 
 @dataclass(frozen=True)

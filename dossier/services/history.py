@@ -2,9 +2,11 @@
 
 Every save and delete writes one row per record it touched, in the same transaction as
 the change: the collection, the record's id, the action (``create``, ``update``,
-``delete``, ``import``), the time (UTC), who (the analyst's name, see
+``delete``, ``import``), the time (UTC), who (the analyst's name, as declared: see
 ``dossier.config.analyst_name``; else the database user on PostgreSQL, the OS user on
-SQLite), and the record before and after as interchange JSON. Imports stay fast: a record
+SQLite), the login that wrote it (on PostgreSQL the database login, set by the server
+whatever the writer says; on SQLite the OS user), and the record before and after as
+interchange JSON. Imports stay fast: a record
 an import adds, or replaces with the same content, gets one ``import`` row without the
 JSON; a record it changes keeps, like an update, what it was before and what the import
 made it.
@@ -52,6 +54,10 @@ class HistoryEntry:
     # both sides for an import that added the record or left it as it was, and for a deleted record.
     before: object | None
     after: object | None
+    #: The account that wrote the entry, beside ``who`` (the analyst's name as declared): the
+    #: database login on PostgreSQL (set by the server), the OS user on a workspace file; None for
+    #: an entry written before Dossier recorded it.
+    login: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,18 +144,19 @@ def erase(conn: Connection, gone: dict[str, dict[str, str]]) -> None:
     row, a recorded version of a record that named one of them loses the list entries naming it
     (a participant and its role, a citation and its quote, an agenda item, a person of an event,
     a party of a negotiation), and a field naming it holds the random name instead."""
-    rows.keep_under(conn, gone)
     referring = [c for c in COLLECTIONS if any(_refers_to(kind, gone) for kind in FIELDS[c].values())]
-    if not referring:
-        return
-    quoted = [f'"{uid}"' for names in gone.values() for uid in names]
-    found = rows.versions_of(conn, referring, quoted if len(quoted) <= _FIND_BY_TEXT_UP_TO else None)
     changed = []
-    for row in found:
-        before, after = _scrubbed(row.collection, row.before, gone), _scrubbed(row.collection, row.after, gone)
-        if before != row.before or after != row.after:
-            changed.append((row.id, before, after))
-    rows.rewrite_versions(conn, changed)
+    if referring:
+        quoted = [f'"{uid}"' for names in gone.values() for uid in names]
+        found = rows.versions_of(conn, referring, quoted if len(quoted) <= _FIND_BY_TEXT_UP_TO else None)
+        for row in found:
+            if row.uid in gone.get(row.collection, ()):
+                continue  # a deleted record's own row: it loses its text altogether
+            before = _scrubbed(row.collection, row.before, gone)
+            after = _scrubbed(row.collection, row.after, gone)
+            if before != row.before or after != row.after:
+                changed.append((row.id, before, after))
+    rows.erase(conn, gone, changed)
 
 
 def _refers_to(kind: object, gone: dict[str, dict[str, str]]) -> bool:
@@ -267,7 +274,7 @@ def last_change(conn: Connection, collection: str, uid: str) -> tuple[str | None
 
 def _entry(collection: str, row) -> HistoryEntry:
     return HistoryEntry(row.at, row.who, row.action, record_from_json(collection, row.before),
-                        record_from_json(collection, row.after))
+                        record_from_json(collection, row.after), row.login)
 
 
 def for_record(ws: Workspace, collection: str, record_id: str) -> list[HistoryEntry]:

@@ -778,19 +778,15 @@ _building = threading.Lock()
 def _stamp(ws, since: int | None) -> tuple[int, bool]:
     """The newest history row, and whether a row after ``since`` changed people, parties or
     topics (True when rows were taken away since, or when there is no ``since``)."""
-    from sqlalchemy import func, select
-
-    from dossier.store.history import history
+    from dossier.store import history
 
     with ws.db.read() as conn:
-        newest = conn.execute(select(func.max(history.c.id))).scalar_one() or 0
+        newest = history.latest_id(conn)
         if since is None or newest < since:
             return newest, True
         if newest == since:
             return newest, False
-        touched = conn.execute(select(history.c.id).where(history.c.id > since,
-                                                          history.c.collection.in_(COLLECTIONS)).limit(1)).first()
-        return newest, touched is not None
+        return newest, history.touched_since(conn, since, COLLECTIONS)
 
 
 def matcher_for(ws) -> Matcher:

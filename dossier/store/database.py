@@ -46,7 +46,7 @@ from dossier.store.sqlite.files import APPLICATION_ID, inspect_file
 from dossier.store.sqlite.online_backup import backup_to
 
 #: Every schema revision this version knows, oldest first; the last is current.
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 MIGRATIONS_PACKAGE = "dossier.store:migrations"
 
@@ -347,6 +347,9 @@ def _open_postgres(url: str, readonly: bool, migrations: str, known_revisions: t
                                      f"{refusal}; open it once with a login that owns its tables")
             if readonly:
                 raise WorkspaceError(f"{shown} needs an upgrade, which cannot be done read-only")
+            refused = postgres_connect.migration_refusal(shown, revision, head, contents)
+            if refused is not None:
+                raise WorkspaceError(refused)
             with engine.connect() as conn, conn.begin():
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _UPGRADE_LOCK})
                 now = postgres_connect.schema_revision(conn, shown)  # someone may have upgraded meanwhile
@@ -376,15 +379,19 @@ def _postgres_foreign_objects(conn: Connection,
     view (or any relation other than a table) bearing one's name, which would run SQL Dossier
     did not write when it reads or writes its own tables; and, beside a workspace, every other
     relation (another application's table, a view, a free-standing sequence): Dossier keeps a
-    schema of its own. Dossier's migrations make none of these on PostgreSQL (foreign keys are
-    the server's own internal triggers, not counted). A schema without Dossier's tables is
-    judged by ``schema_revision`` ("not a Dossier workspace")."""
+    schema of its own. Dossier's migrations make none of these on PostgreSQL but the history's
+    guard (``postgres_connect.OWN_TRIGGERS``: by name, calling Dossier's function of its schema);
+    foreign keys are the server's own internal triggers, not counted. A schema without Dossier's
+    tables is judged by ``schema_revision`` ("not a Dossier workspace")."""
     contents = contents if contents is not None else postgres_connect.read_schema(conn)
     ours = sorted(postgres_connect.dossier_tables())
     rows = conn.execute(text(
         "SELECT 'trigger', t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_proc p ON p.oid = t.tgfoid "
         "WHERE NOT t.tgisinternal AND n.nspname = :schema AND c.relname = ANY(:ours) "
+        "AND NOT (p.pronamespace = n.oid AND (c.relname, t.tgname, p.proname) IN "
+        "         (SELECT * FROM unnest(CAST(:own_tables AS text[]), CAST(:own_triggers AS text[]), "
+        "                               CAST(:own_functions AS text[])))) "
         "UNION ALL SELECT 'rule', r.rulename, c.relname FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class "
         "JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE r.rulename <> '_RETURN' AND n.nspname = :schema AND c.relname = ANY(:ours) "
@@ -392,7 +399,9 @@ def _postgres_foreign_objects(conn: Connection,
         "WHEN 'f' THEN 'foreign table' ELSE 'relation' END, c.relname, c.relname "
         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = :schema AND c.relname = ANY(:ours) AND c.relkind IN ('v', 'm', 'f') "
-        "ORDER BY 1, 2"), {"ours": ours, "schema": contents.schema}).all()
+        "ORDER BY 1, 2"), {"ours": ours, "schema": contents.schema,
+                           **dict(zip(("own_tables", "own_triggers", "own_functions"),
+                                      map(list, zip(*sorted(postgres_connect.OWN_TRIGGERS)))))}).all()
     problems = []
     for kind, name, table in rows:
         if kind in ("trigger", "rule"):

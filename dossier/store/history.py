@@ -2,16 +2,38 @@
 
 The SQL of ``dossier.services.history``, the same on SQLite and PostgreSQL but for how a
 committed change is announced to other sessions (``notify``: a ``pg_notify`` on the
-server; nothing on SQLite, whose feed reads these rows instead) and how import rows go
-straight to the driver.
+server; nothing on SQLite, whose feed reads these rows instead), how import rows go
+straight to the driver, what a new row's ``login`` is (``session_user`` on PostgreSQL, which
+the server enforces, see migration 0010; the OS user on a file), and how a deleted record's
+text is erased (``erase``: on PostgreSQL by the function ``dossier_erase``, so that a login
+allowed only to add to the history can still delete a record).
 """
 
 from __future__ import annotations
 
+import functools
+import getpass
 import json
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, String, bindparam, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    ColumnElement,
+    Connection,
+    String,
+    Text,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from dossier.store import rows as store
 from dossier.store import tables as t
@@ -21,16 +43,58 @@ history = t.history
 _CHUNK = 500
 
 
+@functools.cache
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name to be had (some containers)
+        return "unknown user"
+
+
+def login(conn: Connection) -> ColumnElement:
+    """What a new row's ``login`` is written as: on PostgreSQL the login itself, ``session_user``
+    (which the server also enforces for every login that cannot act as the history's owner); the
+    OS user on a workspace file."""
+    if conn.dialect.name == "postgresql":
+        return literal_column("session_user", Text)
+    return literal(_os_user(), Text)
+
+
 def add(conn: Connection, rows: Sequence[dict]) -> None:
-    """Write history rows (dicts of its columns)."""
+    """Write new history rows (dicts of its columns but ``login``, which is the writer's)."""
     if rows:
-        conn.execute(insert(history), list(rows))
+        conn.execute(insert(history).values(login=login(conn)), list(rows))
 
 
 def add_many(conn: Connection, rows: Sequence[dict], chunk: int = 5000) -> None:
-    """``add`` for very many rows (a whole workspace's history), a chunk at a time."""
+    """Rows copied from another workspace's history (dicts of its columns, ``login`` included),
+    a chunk at a time. On PostgreSQL the server keeps their ``login`` (none for a row written
+    before logins were recorded) only when the login copying them may act as the history's
+    owner; otherwise each names the login copying it."""
     for i in range(0, len(rows), chunk):
         conn.execute(insert(history), rows[i:i + chunk])
+
+
+def erase(conn: Connection, renamed: dict[str, dict[str, str]],
+          changed: Sequence[tuple[int, str | None, str | None]]) -> None:
+    """Erase deleted records from the history: give rows (id, before, after) of other records new
+    recorded versions without them (``rewrite_versions``), then move the deleted records' own rows
+    (collection -> id -> new name) under their new names without their text (``keep_under``).
+
+    On PostgreSQL this is one call of ``dossier_erase`` (migration 0010), which runs as the
+    history's owner and refuses anything else than that erasure."""
+    if conn.dialect.name != "postgresql":
+        rewrite_versions(conn, changed)
+        keep_under(conn, renamed)
+        return
+    gone = [[name, uid, new] for name, names in renamed.items() for uid, new in names.items()]
+    if not gone and not changed:
+        return
+    conn.execute(select(func.dossier_erase(
+        cast(gone, JSONB),
+        cast([key for key, _, _ in changed], ARRAY(BigInteger)),
+        cast([before for _, before, _ in changed], ARRAY(Text)),
+        cast([after for _, _, after in changed], ARRAY(Text)))))
 
 
 def keep_under(conn: Connection, renamed: dict[str, dict[str, str]]) -> None:
@@ -45,9 +109,10 @@ def keep_under(conn: Connection, renamed: dict[str, dict[str, str]]) -> None:
 
 
 def versions_of(conn: Connection, collections: Sequence[str], containing: Sequence[str] | None = None) -> list:
-    """Rows (id, collection, before, after) of these collections that recorded a version; with
-    ``containing``, only those whose recorded text holds one of these strings."""
-    query = select(history.c.id, history.c.collection, history.c.before, history.c.after).where(
+    """Rows (id, collection, uid, before, after) of these collections that recorded a version;
+    with ``containing``, only those whose recorded text holds one of these strings."""
+    columns = (history.c.id, history.c.collection, history.c.uid, history.c.before, history.c.after)
+    query = select(*columns).where(
         history.c.collection.in_(collections), or_(history.c.before.is_not(None), history.c.after.is_not(None)))
     if containing is not None:
         query = query.where(or_(*(column.contains(q, autoescape=True)
@@ -76,9 +141,10 @@ def add_imported_block(conn: Connection, collection: str, first: int, last: int,
     ``first`` and ``last``, in one statement that copies their ids."""
     table = store.table_of(collection)
     rows = (select(literal(collection, String), table.c.uid, literal("import", String),
-                   literal(at, String), literal(who, String), literal(origin, String))
+                   literal(at, String), literal(who, String), literal(origin, String),
+                   login(conn))
             .where(table.c.id.between(first, last)).order_by(table.c.id))
-    columns = ["collection", "uid", "action", "at", "who", "origin"]
+    columns = ["collection", "uid", "action", "at", "who", "origin", "login"]
     conn.execute(insert(history).from_select(columns, rows))
 
 
@@ -87,9 +153,11 @@ def add_imported(conn: Connection, rows: Sequence[tuple]) -> None:
     if not rows:
         return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO {history.name} (collection, uid, action, at, who, origin, before, after) "
-           f"VALUES ({mark}, {mark}, 'import', {mark}, {mark}, {mark}, {mark}, {mark})")
-    conn.exec_driver_sql(sql, list(rows))
+    postgres = conn.dialect.name == "postgresql"
+    sql = (f"INSERT INTO {history.name} (collection, uid, action, at, who, origin, before, after, login) "
+           f"VALUES ({mark}, {mark}, 'import', {mark}, {mark}, {mark}, {mark}, {mark}, "
+           f"{'session_user' if postgres else mark})")
+    conn.exec_driver_sql(sql, list(rows) if postgres else [(*row, _os_user()) for row in rows])
 
 
 def last_change(conn: Connection, collection: str, uid: str) -> tuple[str | None, str | None]:
@@ -117,6 +185,12 @@ def count(conn: Connection) -> int:
 def latest_id(conn: Connection) -> int:
     """The id of the newest history row; 0 when there is none."""
     return conn.execute(select(func.max(history.c.id))).scalar_one() or 0
+
+
+def touched_since(conn: Connection, since: int, collections: Sequence[str]) -> bool:
+    """Whether a history row newer than ``since`` changed one of these collections."""
+    return conn.execute(select(history.c.id).where(history.c.id > since, history.c.collection.in_(collections))
+                        .limit(1)).first() is not None
 
 
 def all_rows(conn: Connection, columns: Sequence[str]) -> list[dict]:

@@ -7,10 +7,12 @@ same on its last page as on its first.
 
 An order is a sort value, then (for a value taken from a joined record: a position's
 party, topic, round or person) that record's id, then the row's own integer key, which
-makes it total. A date sorts as dates do ("Dates are ranges", docs/analysis.md): a month or
-a year after every day inside it, by ``date || '~'`` (``tables.date_order``), on which the
-date indexes are. Rows without a value come first going up and last going down (SQLite's
-rule for NULL). Each order is walked in up to three segments, every one served by an
+makes it total. On PostgreSQL, whose indexes hold only the first 500 characters of a
+name, a title or a summary (migration 0011), an order by one is by those first
+(``tables.nocase_prefix``), then as on SQLite: the same order, served by the index. A date
+sorts as dates do ("Dates are ranges", docs/analysis.md): a month or a year after every day
+inside it, by ``date || '~'`` (``tables.date_order``), on which the date indexes are. Rows
+without a value come first going up and last going down (SQLite's rule for NULL). Each order is walked in up to three segments, every one served by an
 index without an ``OR`` that would stop it seeking:
 
 * rows without the joined record (a position stated by nobody): by key;
@@ -67,7 +69,8 @@ class ListRow:
     (stored values, in the words ``model.labels`` gives them)."""
 
     id: str
-    #: (sort value, [joined record's id,] integer key): pass as ``after`` to get the next page
+    #: ([indexed beginning of a long text, on PostgreSQL,] sort value, [joined record's id,]
+    #: integer key): pass as ``after`` to get the next page
     sort_key: tuple
     cells: dict[str, str]
 
@@ -91,6 +94,9 @@ class _Sort:
     #: for a nullable value that is an expression, the least value it can have: SQLite seeks past
     #: the NULLs of an index on an expression by ``value >= least``, not by ``IS NOT NULL``
     least: object = None
+    #: on PostgreSQL, the bounded beginning of ``value`` its index holds (``tables.nocase_prefix``):
+    #: the order is by it, then by ``value`` (the same order), and the sort key starts with it
+    prefix: ColumnElement | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +179,12 @@ def _nocase(column) -> ColumnElement:
     return t.nocase(column)
 
 
+def _by_long_text(column, via: _Join | None = None) -> _Sort:
+    """The order of a name, title or summary without case: on PostgreSQL, whose index holds only its
+    beginning (migration 0011), by that beginning first."""
+    return _Sort(_nocase(column), via, prefix=t.nocase_prefix(column))
+
+
 def _date_order(column) -> ColumnElement:
     """A partial date as dates sort: a month or a year after every day inside it (the
     ``*_date_order`` indexes are on this expression)."""
@@ -204,9 +216,9 @@ def _people_cells():
 
 def _people_sorts():
     return {
-        "name": _Sort(_nocase(people.c.name)),
+        "name": _by_long_text(people.c.name),
         "native_name": _Sort(people.c.native_name, nullable=True),
-        "party": _Sort(_nocase(_person_party.c.name), _PERSON_PARTY),
+        "party": _by_long_text(_person_party.c.name, _PERSON_PARTY),
         "title": _Sort(_nocase(people.c.title), nullable=True),
         "rounds": _Sort(_rounds_attended()),
     }
@@ -264,12 +276,12 @@ def _positions_shown(v: dict) -> dict[str, str]:
 def _positions_sorts():
     return {
         "date": _Sort(_date_order(positions.c.date), nullable=True, least=""),
-        "party": _Sort(_nocase(_pos_party.c.name), _POS_PARTY),
-        "topic": _Sort(_nocase(_pos_topic.c.title), _POS_TOPIC),
+        "party": _by_long_text(_pos_party.c.name, _POS_PARTY),
+        "topic": _by_long_text(_pos_topic.c.title, _POS_TOPIC),
         "kind": _Sort(positions.c.kind),
-        "summary": _Sort(_nocase(positions.c.summary)),
+        "summary": _by_long_text(positions.c.summary),
         "round": _Sort(_pos_round.c.number, _POS_ROUND, nullable=True),
-        "person": _Sort(_nocase(_pos_person.c.name), _POS_PERSON),
+        "person": _by_long_text(_pos_person.c.name, _POS_PERSON),
     }
 
 
@@ -345,11 +357,11 @@ def _sources_shown(v: dict) -> dict[str, str]:
 
 def _sources_sorts():
     return {
-        "title": _Sort(_nocase(sources.c.title)),
+        "title": _by_long_text(sources.c.title),
         "publisher": _Sort(_nocase(sources.c.publisher), nullable=True),
         "reliability": _Sort(sources.c.reliability),
         "published": _Sort(_date_order(sources.c.published), nullable=True, least=""),
-        "via": _Sort(_nocase(_via.c.title), _SOURCE_VIA),
+        "via": _by_long_text(_via.c.title, _SOURCE_VIA),
         "cited": _Sort(_citations_count()),
         "number": _Sort(sources.c.number),
     }
@@ -443,27 +455,37 @@ class _Segment:
     bounded: bool = False
 
 
-def _segments(table, sort: _Sort) -> list[_Segment]:
-    """The segments of ``sort`` in ascending order (see the module's docstring)."""
+def _sort_values(sort: _Sort, prefixed: bool) -> tuple[ColumnElement, ...]:
+    """What rows are ordered by before the joined id and the key: the value, after its indexed
+    beginning where the backend's index holds only that (``prefixed``)."""
+    return (sort.prefix, sort.value) if prefixed and sort.prefix is not None else (sort.value,)
+
+
+def _segments(table, sort: _Sort, prefixed: bool = False) -> list[_Segment]:
+    """The segments of ``sort`` in ascending order (see the module's docstring); ``prefixed``: on a
+    backend whose index holds a long text's beginning only (PostgreSQL)."""
     key = table.c.id
     via, value = sort.via, sort.value
+    values = _sort_values(sort, prefixed)
     ref = () if via is None else (via.alias.c.id,)
     out = []
     if via is not None and via.outer:
-        out.append(_Segment(via.key.is_(None), (key,), lambda k: k[1] is None))
+        at = len(values)  # the joined id's place in a sort key
+        out.append(_Segment(via.key.is_(None), (key,), lambda k: k[at] is None))
     if sort.nullable:
         out.append(_Segment(value.is_(None), (*ref, key), lambda k: k[0] is None, via,
                             tuple(_Unindexed(r) for r in ref) + (key,)))
     has_value = None
     if sort.nullable:
         has_value = value.is_not(None) if sort.least is None else value >= sort.least
-    out.append(_Segment(has_value, (value, *ref, key), lambda k: True, via, bounded=True))
+    out.append(_Segment(has_value, (*values, *ref, key), lambda k: True, via, bounded=True))
     return out
 
 
-#: (collection, sort name) -> the segments of that order, ascending
-_SEGMENTS = {(name, sort_name): _segments(listing.table, sort)
-             for name, listing in LISTINGS.items() for sort_name, sort in listing.sorts.items()}
+#: (collection, sort name, prefixed) -> the segments of that order, ascending
+_SEGMENTS = {(name, sort_name, prefixed): _segments(listing.table, sort, prefixed)
+             for name, listing in LISTINGS.items() for sort_name, sort in listing.sorts.items()
+             for prefixed in (False, True)}
 
 
 def _after(keys: tuple, values: tuple, descending: bool) -> ColumnElement:
@@ -505,14 +527,16 @@ def page(conn: Connection, collection: str, *, filters: dict[str, object] | None
     filters = filters or {}
     conds = _conditions(collection, filters, text_filter)
     loop_first = not listing.narrowing.intersection(filters)
-    segments = _SEGMENTS[collection, sort]
+    prefixed = conn.dialect.name == "postgresql"  # its indexes hold a long text's beginning only
+    segments = _SEGMENTS[collection, sort, prefixed]
     if after is not None:  # the page goes on in the segment of ``after``
         at = next(i for i, s in enumerate(segments) if s.holds(after))
         segments = segments[:at + 1] if descending else segments[at:]
     if descending:
         segments = segments[::-1]
     cells = listing.cells
-    key_columns = [order.value, *([] if order.via is None else [order.via.alias.c.id]), table.c.id]
+    key_columns = [*_sort_values(order, prefixed), *([] if order.via is None else [order.via.alias.c.id]),
+                   table.c.id]
     columns = [table.c.uid, *key_columns, *(e.label(n) for n, e in cells.items())]
     texts = slice(1 + len(key_columns), None)
     out: list[ListRow] = []

@@ -63,6 +63,35 @@ def _nocase_collate(element: nocase, compiler, **kw) -> str:
     return f"{compiler.process(element.clauses, **kw)} COLLATE NOCASE"
 
 
+#: How many characters of a name, a title or a summary PostgreSQL's indexes on it hold (migration
+#: 0011): a b-tree entry holds at most about 2,700 bytes, and 500 characters are at most 2,000
+#: bytes (four a character), lowered or not. SQLite indexes the whole text.
+INDEXED_PREFIX = 500
+
+
+class nocase_prefix(FunctionElement):  # noqa: N801 - reads as SQL: nocase_prefix(people.c.name)
+    """The first ``INDEXED_PREFIX`` characters of ``nocase(column)``: what PostgreSQL's ``*_nocase``
+    indexes hold (``left(lower(column), 500)``). Sorting by it, then by ``nocase(column)``, is
+    sorting by ``nocase(column)``, and an index on it serves the first: a prefix sorts as the text
+    it begins, byte by byte (the C collations); in a linguistic collation too, but for two texts
+    alike through their first 500 characters except for what the collation passes over at first
+    (punctuation, case, accents). On SQLite, whose indexes hold the whole text, it is
+    ``nocase(column)`` itself; the listings use it only on PostgreSQL."""
+
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(nocase_prefix)
+def _nocase_prefix_left(element: nocase_prefix, compiler, **kw) -> str:
+    return f"left(lower({compiler.process(element.clauses, **kw)}), {INDEXED_PREFIX})"
+
+
+@compiles(nocase_prefix, "sqlite")
+def _nocase_prefix_collate(element: nocase_prefix, compiler, **kw) -> str:
+    return f"{compiler.process(element.clauses, **kw)} COLLATE NOCASE"
+
+
 class like_nocase(FunctionElement):  # noqa: N801 - reads as SQL: like_nocase(column, pattern)
     """``column LIKE pattern`` without case, ``\\`` escaping wildcards: SQLite's LIKE already
     ignores case; PostgreSQL's ILIKE does."""
@@ -150,6 +179,9 @@ parties = _record_table(
     Index("ix_parties_name", "name"),
 )
 Index("ix_parties_name_nocase", parties.c.name.collate("NOCASE"))
+# The indexes on names, titles and summaries are declared as SQLite has them; on PostgreSQL they
+# hold the first INDEXED_PREFIX characters of the text (``left(name, 500)``, ``nocase_prefix``):
+# see migration 0011.
 
 
 people = _record_table(
@@ -358,7 +390,10 @@ citations = Table(
 
 #: One edit of one record: who made it, when, and the record before and after (JSON text).
 #: Imports write one row per record without the JSON. ``origin`` names the open workspace
-#: that wrote the row, so that a workspace can tell its own changes from others'.
+#: that wrote the row, so that a workspace can tell its own changes from others'. ``who`` is
+#: the analyst's name as the writer declares it; ``login`` the account that wrote the row: on
+#: PostgreSQL the database login, set by the server itself (migration 0010: a trigger
+#: overwrites whatever the writer sends), on a workspace file the OS user.
 history = Table(
     "history", metadata,
     Column("id", Integer, primary_key=True),
@@ -370,6 +405,7 @@ history = Table(
     Column("before", Text),
     Column("after", Text),
     Column("origin", String(32)),
+    Column("login", Text),
     CheckConstraint(enum_check("action", ["create", "update", "delete", "import"]), name="action"),
     Index("ix_history_collection_uid", "collection", "uid", "id"),
 )

@@ -179,6 +179,24 @@ def test_a_connection_lost_mid_operation_is_one_line_and_nothing_else(how, pg_ur
     assert "connection" in said and "\\x0a" not in said
 
 
+def test_psycopgs_second_failure_closing_a_pipeline_is_not_a_stray_line(caplog):
+    """Whichever warning psycopg logs when it cannot close the pipeline of a connection already
+    lost ("terminating", or "exiting" when libpq has not yet seen the connection close, which
+    timing decides), it goes nowhere: the first failure is the one reported, in one line."""
+    import logging
+
+    from dossier.store.postgres.connect import make_engine
+
+    make_engine("postgresql://nobody@127.0.0.1:1/none").dispose()
+    logger = logging.getLogger("psycopg")
+    with caplog.at_level(logging.WARNING, logger="psycopg"):
+        logger.warning("error ignored terminating %r: %s", "<psycopg.Pipeline [BAD]>", "consuming input failed")
+        logger.warning("error ignored exiting %r: %s", "<psycopg.Pipeline [IDLE]>",
+                       "cannot exit pipeline mode with uncollected results")
+        logger.warning("something else")
+    assert [r.getMessage() for r in caplog.records] == ["something else"]
+
+
 def test_libpq_text_of_a_failure_becomes_one_line():
     assert reason_from_text('connection failed: connection to server at "127.0.0.1", port 1 failed: '
                             "Connection refused\n\tIs the server running on that host and accepting TCP/IP "

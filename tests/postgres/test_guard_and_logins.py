@@ -44,7 +44,8 @@ def _sees(psycopg, url: str, table: str) -> bool:
 
 
 WRITER = ("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
-          "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+          "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+          "GRANT EXECUTE ON FUNCTION dossier_erase(jsonb, bigint[], text[], text[]) TO {role}")
 
 
 def test_a_table_the_login_cannot_see_beside_a_workspace_is_refused(pg_url, psycopg, tmp_path):

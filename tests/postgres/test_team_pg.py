@@ -276,7 +276,8 @@ def _history_rows(ws) -> list[tuple]:
     table = history.history
     with ws.db.read() as conn:
         return [tuple(r) for r in conn.execute(select(table.c.collection, table.c.uid, table.c.action, table.c.at,
-                                                      table.c.who, table.c["before"], table.c.after)
+                                                      table.c.who, table.c["before"], table.c.after,
+                                                      table.c.login)
                                                .order_by(table.c.id))]
 
 

@@ -272,8 +272,10 @@ def test_history_lists_who_changed_what_newest_first(team, qtbot):
     tree = dialog.tree
     assert tree.topLevelItemCount() == 2
     newest, oldest = tree.topLevelItem(0), tree.topLevelItem(1)
-    assert (newest.text(1), newest.text(2)) == ("Alice", "Changed: Title")
-    assert (oldest.text(1), oldest.text(2)) == ("Bob", "Created")
+    logins = [entry.login for entry in dialog.entries]
+    assert all(logins)  # every entry names the login that wrote it, beside the declared name
+    assert (newest.text(1), newest.text(2)) == (f"Alice (login {logins[0]})", "Changed: Title")
+    assert (oldest.text(1), oldest.text(2)) == (f"Bob (login {logins[1]})", "Created")
     assert newest.childCount() == 1
     assert newest.child(0).text(0) == "Title: Minister → <i>Former</i> minister"
     assert "Name: Ron Dermer" in [oldest.child(i).text(0) for i in range(oldest.childCount())]

@@ -17,13 +17,15 @@ CONNECT_TIMEOUT = 10
 
 
 class _NoTerminationNoise(logging.Filter):
-    """Drops psycopg's "error ignored terminating <psycopg.Pipeline [BAD]>" warning: when a
-    connection is lost during a batch, closing its pipeline (or COPY) fails too, and psycopg
-    logs that second failure while the first is raised; the raised one is reported, in one
-    line, and the warning would only be a stray line of libpq text on stderr."""
+    """Drops psycopg's "error ignored terminating <psycopg.Pipeline [BAD]>" and "error ignored
+    exiting <psycopg.Pipeline …>" warnings: when a connection is lost during a batch, closing its
+    pipeline (or COPY) fails too, and psycopg logs that second failure while the first is raised;
+    the raised one is reported, in one line, and the warning would only be a stray line of libpq
+    text on stderr. Which of the two psycopg logs depends on timing: "exiting" when libpq has read
+    the server's last message but not yet seen the connection close (so, mostly under load)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("error ignored terminating")
+        return not str(record.msg).startswith(("error ignored terminating", "error ignored exiting"))
 
 
 def _quiet_psycopg() -> None:
@@ -76,7 +78,9 @@ class Relation:
     kind: str  # pg_class.relkind
     owner_table: str | None
     readable: bool  # SELECT
-    writable: bool  # INSERT and UPDATE (a table); USAGE (a sequence)
+    writable: bool  # INSERT and UPDATE (a table; the history, only added to: INSERT); USAGE (a sequence)
+    #: the login may act as the relation's owner (ALTER it, and so upgrade the workspace)
+    owned: bool = False
 
     @property
     def shown(self) -> str:
@@ -94,12 +98,29 @@ class SchemaContents:
     usable: bool  # the login has USAGE on the schema
     role: str  # current_user: whose rights these are
     relations: tuple[Relation, ...]
+    #: the login may create tables in the schema
+    creatable: bool = False
+    #: the login may run ``dossier_erase`` (None: there is no such function, before schema 0010)
+    erasing: bool | None = None
+
+    def migratable(self) -> bool:
+        """Whether this login can make or upgrade the workspace: it may create tables in the schema
+        and act as the owner of every table Dossier made there."""
+        ours = dossier_tables()
+        return self.creatable and all(r.owned for r in self.relations if r.name in ours)
 
     def tables(self) -> set[str]:
         return {r.name for r in self.relations if r.kind in ("r", "p")}
 
     def holds_workspace(self) -> bool:
         return {"alembic_version", "parties"} <= self.tables()
+
+
+#: The function through which a deleted record's text leaves the history (migration 0010).
+ERASE_FUNCTION = "dossier_erase"
+#: (table, trigger, function) of the triggers Dossier's migrations make (0010): the history's guard.
+OWN_TRIGGERS = frozenset({("history", "dossier_history_rows", "dossier_history_guard"),
+                          ("history", "dossier_history_truncate", "dossier_history_guard")})
 
 
 def dossier_tables() -> set[str]:
@@ -131,13 +152,19 @@ def read_schema(conn: Connection) -> SchemaContents:
         schema = next((n for n in _search_path(path, role) if n in existing), None)
     if schema is None:
         return SchemaContents(None, False, role, ())
-    usable = bool(conn.execute(text("SELECT has_schema_privilege(:s, 'USAGE')"), {"s": schema}).scalar_one())
+    usable, creatable, erasing = conn.execute(text(
+        "SELECT has_schema_privilege(:s, 'USAGE'), has_schema_privilege(:s, 'CREATE'), "
+        "(SELECT bool_and(has_function_privilege(p.oid, 'EXECUTE')) FROM pg_proc p "
+        " JOIN pg_namespace pn ON pn.oid = p.pronamespace WHERE pn.nspname = :s AND p.proname = :erase)"),
+        {"s": schema, "erase": ERASE_FUNCTION}).one()
     rows = conn.execute(text(
         "SELECT c.relname, c.relkind, owner.relname, "
         "CASE WHEN c.relkind = 'S' THEN has_sequence_privilege(c.oid, 'SELECT') "
         "     ELSE has_table_privilege(c.oid, 'SELECT') END, "
         "CASE WHEN c.relkind = 'S' THEN has_sequence_privilege(c.oid, 'USAGE') "
-        "     ELSE has_table_privilege(c.oid, 'INSERT') AND has_table_privilege(c.oid, 'UPDATE') END "
+        "     WHEN c.relname = :history THEN has_table_privilege(c.oid, 'INSERT') "
+        "     ELSE has_table_privilege(c.oid, 'INSERT') AND has_table_privilege(c.oid, 'UPDATE') END, "
+        "pg_has_role(c.relowner, 'USAGE') "
         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "LEFT JOIN pg_depend d ON c.relkind = 'S' AND d.classid = 'pg_class'::regclass AND d.objid = c.oid "
         "     AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
@@ -145,10 +172,11 @@ def read_schema(conn: Connection) -> SchemaContents:
         "WHERE n.nspname = :s AND c.relkind NOT IN ('i', 'I', 't') "
         "AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid "
         "                AND e.deptype = 'e') "
-        "ORDER BY c.relname"), {"s": schema}).all()
-    relations = tuple(Relation(name, kind, owner, bool(read) and usable, bool(write) and usable)
-                      for name, kind, owner, read, write in rows)
-    return SchemaContents(schema, usable, role, relations)
+        "ORDER BY c.relname"), {"s": schema, "history": "history"}).all()
+    relations = tuple(Relation(name, kind, owner, bool(read) and usable, bool(write) and usable, bool(owned))
+                      for name, kind, owner, read, write, owned in rows)
+    return SchemaContents(schema, usable, role, relations, bool(creatable),
+                          None if erasing is None else bool(erasing))
 
 
 def _listed(names: list[str], limit: int = 5) -> str:
@@ -185,6 +213,20 @@ def schema_revision(conn: Connection, shown: str, contents: SchemaContents | Non
     return revision
 
 
+def migration_refusal(shown: str, revision: str | None, head: str, contents: SchemaContents) -> str | None:
+    """Why this login cannot make or upgrade the workspace (one line, asking its owner to), when it
+    cannot; None when it can."""
+    if contents.migratable():
+        return None
+    if revision is None:
+        return (f"cannot open {shown}: it holds no Dossier workspace yet, and this login ({contents.role}) may "
+                f"not create one (it may not create tables in schema {contents.schema}); the workspace's owner "
+                "creates it by opening it once (docs/team.md)")
+    return (f"cannot open {shown}: it needs an upgrade to this version of Dossier (schema {revision} to {head}), "
+            f"which only the workspace's owner can make, not this login ({contents.role}); ask the owner to open "
+            "it once with this version of Dossier (docs/team.md)")
+
+
 def refuse_unreadable(shown: str, contents: SchemaContents) -> None:
     """``WorkspaceError`` naming what the login may not read, when it may not read the workspace."""
     if not contents.usable:
@@ -202,10 +244,13 @@ def refuse_unreadable(shown: str, contents: SchemaContents) -> None:
 
 def write_refusal(contents: SchemaContents) -> str | None:
     """Why this login can only read the workspace, fit for a read-only banner; None when it may
-    change it (INSERT and UPDATE on every table Dossier writes, USAGE of their sequences)."""
+    change it (INSERT and UPDATE on every table Dossier writes but the history, INSERT on the
+    history, USAGE of their sequences, EXECUTE of ``dossier_erase``)."""
     ours = dossier_tables() - {"alembic_version"}  # only an upgrade writes the schema version
     closed = [r.name for r in contents.relations
               if not r.writable and (r.name in ours or (r.kind == "S" and r.owner_table in ours))]
+    if contents.erasing is False:  # deleting a record erases its text from the history through it
+        closed.append(f"the history of deleted records ({ERASE_FUNCTION})")
     if not closed:
         return None
     return (f"this login ({contents.role}) can only read this team workspace (it may not change "

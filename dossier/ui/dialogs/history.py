@@ -65,9 +65,19 @@ def entry_fields(entry) -> list[tuple[str, str, str]]:
     return rows
 
 
+def who_text(entry) -> str:
+    """Who made the change: the analyst's name as declared, and the login that wrote the
+    entry when it is another (on a team workspace, the server's word for it)."""
+    who = entry.who or tr("unknown")
+    login = getattr(entry, "login", None)
+    if login and login != entry.who:
+        return tr("{0} (login {1})").format(who, login)
+    return who
+
+
 def entry_text(entry) -> str:
     """An entry in full, as the pane under the list shows it."""
-    lines = [f"{describe_time(entry.at)} · {entry.who or tr('unknown')} · {action_text(entry.action)}", ""]
+    lines = [f"{describe_time(entry.at)} · {who_text(entry)} · {action_text(entry.action)}", ""]
     for label, before, after in entry_fields(entry):
         lines.append(label)
         if entry.before is not None:
@@ -127,7 +137,7 @@ class HistoryDialog(QDialog):
             what = action_text(entry.action)
             if fields and entry.before is not None and entry.after is not None:
                 what = self.tr("{0}: {1}").format(what, ", ".join(label for label, _b, _a in fields))
-            item = QTreeWidgetItem([describe_time(entry.at), entry.who or self.tr("unknown"), what])
+            item = QTreeWidgetItem([describe_time(entry.at), who_text(entry), what])
             item.setData(0, Qt.ItemDataRole.UserRole, index)
             for label, before, after in fields:
                 if entry.before is None:
