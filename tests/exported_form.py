@@ -28,3 +28,13 @@ def _filled(fields: dict, raw: dict) -> dict:
             value = [_filled(item.fields, v) if isinstance(item, Obj) else v for v in value or []]
         out[name] = value
     return out
+
+
+def exported_workspace(ws) -> dict:
+    """The interchange JSON of an open workspace, without ``exported_at``: what two workspaces
+    holding the same records both give."""
+    from dossier.services import interchange
+
+    data = interchange.document_to_json(interchange.export_document(ws))
+    data.pop("exported_at")
+    return data

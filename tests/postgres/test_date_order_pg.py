@@ -16,7 +16,8 @@ from listing_dates import (
     sources_dated,
     walk,
 )
-from sqlalchemy import event, text
+from sent_statements import postgres_plans, sent_statements
+from sqlalchemy import text
 
 from dossier.services import interchange, listing
 from dossier.services.workspace import open_workspace
@@ -92,26 +93,9 @@ def _many_dated(per_negotiation: int = 3000):
     return doc
 
 
-def _plans(ws, run) -> list[tuple[str, str]]:
+def _plans(ws, run) -> list[tuple[str, object, str]]:
     """(statement, parameters, plan) of each statement ``run()`` sends that reads positions."""
-    sent = []
-
-    def record(_conn, _cursor, statement, parameters, _context, _many):
-        if "FROM positions" in statement:
-            sent.append((statement, parameters))
-
-    event.listen(ws.db.engine, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(ws.db.engine, "before_cursor_execute", record)
-    with ws.db.engine.connect() as conn:
-        cursor = conn.connection.driver_connection.cursor()
-        plans = []
-        for statement, parameters in sent:
-            cursor.execute(f"EXPLAIN {statement}", parameters)
-            plans.append((statement, parameters, "\n".join(row[0] for row in cursor.fetchall())))
-    return plans
+    return postgres_plans(ws, sent_statements(ws, run, lambda statement: "FROM positions" in statement))
 
 
 @pytest.mark.parametrize("filters, index", [

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from erasure_scan import PERSON, WORDS, involve, person
+from exported_form import exported_workspace
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -154,12 +155,6 @@ def _as(url: str, analyst: str | None, monkeypatch):
     return open_workspace(url)
 
 
-def _export(ws) -> dict:
-    data = interchange.document_to_json(interchange.export_document(ws))
-    data.pop("exported_at")
-    return data
-
-
 def test_the_documented_sql_gives_an_owner_and_an_analyst_role(team):
     team.database()
     owner = team.sql("dossier_admin", "SELECT session_user, current_user")[0]
@@ -190,14 +185,14 @@ def test_dossier_works_fully_under_an_analyst_login(team, tmp_path, monkeypatch)
         records.delete(ws, "people", "zz-analyst")
         assert not search.search(ws, "Quirinal") and not records.exists(ws, "people", "zz-analyst")
 
-        before = _export(ws)
+        before = exported_workspace(ws)
         doc = interchange.read_document(demo_bytes())
         doc.people.append(Person(id="zz-newcomer", name="Newcomer Personname"))
         doc.people[0] = dataclasses.replace(doc.people[0], bio="Replaced by the import.")
         report = interchange.import_document(ws, doc, undoable=True)
         assert report.added["people"] == 1 and [h.id for h in search.search(ws, "Newcomer")] == ["zz-newcomer"]
         undo_import(ws, report.undo)
-        assert _export(ws) == before and not search.search(ws, "Newcomer")
+        assert exported_workspace(ws) == before and not search.search(ws, "Newcomer")
 
     code, out, err = run("check", "--db", alice, home=home)
     assert code == 0, err
@@ -208,14 +203,14 @@ def test_dossier_works_fully_under_an_analyst_login(team, tmp_path, monkeypatch)
     code, out, err = run("copy", "--from", alice, "--to", offline, home=home)
     assert code == 0, err
     with open_workspace(offline) as ws:
-        assert _export(ws) == before
+        assert exported_workspace(ws) == before
 
     team.database("dossier_copy")  # an empty workspace, made by the owner, copied into by an analyst
     bob = team.url("bob", "dossier_copy")
     code, out, err = run("copy", "--from", offline, "--to", bob, home=home)
     assert code == 0, err
     with _as(bob, None, monkeypatch) as ws:
-        assert _export(ws) == before
+        assert exported_workspace(ws) == before
         with ws.db.read() as conn:
             logins = set(conn.execute(text("SELECT DISTINCT login FROM history")).scalars())
     assert logins == {"bob"}  # copied by an analyst: each entry names the login that copied it

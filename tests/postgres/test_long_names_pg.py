@@ -10,8 +10,10 @@ import re
 import sqlite3
 
 import pytest
+from exported_form import exported_workspace
 from listing_dates import walk
-from sqlalchemy import event, text
+from sent_statements import postgres_plans, sent_statements
+from sqlalchemy import text
 
 from dossier.cli import main
 from dossier.model.records import Document, Negotiation, Party, Person, Position, Source, Topic
@@ -53,12 +55,6 @@ def long_document() -> Document:
     return doc
 
 
-def _export(ws) -> dict:
-    data = interchange.document_to_json(interchange.export_document(ws))
-    data.pop("exported_at")
-    return data
-
-
 def _walks(ws) -> dict:
     return {(collection, sort, descending): walk(ws, collection, 2, sort=sort, descending=descending)
             for collection, sorts in listing.SORTS.items() for sort in sorts for descending in (False, True)}
@@ -73,7 +69,7 @@ def test_long_names_are_created_listed_and_searched_as_in_a_file(pg_url, tmp_pat
             for collection in ("negotiations", "parties", "topics", "people", "sources", "positions"):
                 for record in doc.collection(collection):
                     records.create(ws, record)
-        assert _export(shared) == _export(local)
+        assert exported_workspace(shared) == exported_workspace(local)
         on_sqlite = _walks(local)
         assert _walks(shared) == on_sqlite
         # the whole text decides past the 500 characters an index holds, then the id
@@ -101,15 +97,15 @@ def test_a_file_with_long_names_copies_to_postgresql_and_back_byte_for_byte(pg_u
     first, last = tmp_path / "first.sqlite", tmp_path / "last.sqlite"
     with open_workspace(first) as ws:
         interchange.import_document(ws, long_document())
-        expected = _export(ws)
+        expected = exported_workspace(ws)
     assert main(["copy", "--from", str(first), "--to", pg_url]) == 0
     with open_workspace(pg_url) as ws:
-        assert _export(ws) == expected
+        assert exported_workspace(ws) == expected
         assert walk(ws, "people", 2, sort="name") == ["person-a", "person-short", "person-1", "person-3",
                                                       "person-0", "person-2"]
     assert main(["copy", "--from", pg_url, "--to", str(last)]) == 0
     with open_workspace(last) as ws:
-        assert _export(ws) == expected
+        assert exported_workspace(ws) == expected
     assert _texts(first) == _texts(last)  # the very bytes of every name, title and summary
     assert _texts(last)["people", "person-0"] == long_text("mmm").encode("utf-8")
 
@@ -126,24 +122,8 @@ def _texts(path) -> dict:
 
 
 def _plans(ws, run) -> list[tuple[str, str]]:
-    sent = []
-
-    def record(_conn, _cursor, statement, parameters, _context, _many):
-        if statement.lstrip().startswith("SELECT"):
-            sent.append((statement, parameters))
-
-    event.listen(ws.db.engine, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(ws.db.engine, "before_cursor_execute", record)
-    with ws.db.engine.connect() as conn:
-        cursor = conn.connection.driver_connection.cursor()
-        plans = []
-        for statement, parameters in sent:
-            cursor.execute(f"EXPLAIN {statement}", parameters)
-            plans.append((statement, "\n".join(row[0] for row in cursor.fetchall())))
-    return plans
+    sent = sent_statements(ws, run, lambda statement: statement.lstrip().startswith("SELECT"))
+    return [(statement, plan) for statement, _parameters, plan in postgres_plans(ws, sent)]
 
 
 def _many() -> Document:

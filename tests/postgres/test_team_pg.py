@@ -7,10 +7,17 @@ import threading
 import time
 
 import pytest
+from exported_form import exported_workspace
 from sqlalchemy import select
 
 from dossier.cli import main
-from dossier.errors import NewerSchemaError, NotAWorkspaceError, StaleRecordError, ValidationError, WorkspaceError
+from dossier.errors import (
+    NewerSchemaError,
+    NotAWorkspaceError,
+    StaleRecordError,
+    ValidationError,
+    WorkspaceError,
+)
 from dossier.model.records import Party, Person
 from dossier.services import copy, history, interchange, listing, live, records, search
 from dossier.services.demo import demo_bytes
@@ -22,12 +29,6 @@ from dossier.store.postgres import backup as pg_backup
 def _open_as(url: str, analyst: str, monkeypatch):
     monkeypatch.setenv("DOSSIER_ANALYST", analyst)
     return open_workspace(url)
-
-
-def _export(ws) -> dict:
-    data = interchange.document_to_json(interchange.export_document(ws))
-    data.pop("exported_at")
-    return data
 
 
 def test_open_by_url_creates_the_schema_through_the_migrations(pg_url):
@@ -89,14 +90,14 @@ def test_an_import_that_replaced_records_is_undone_on_postgresql(pg_url):
         interchange.import_json(ws, demo_bytes())
         person = records.get(ws, "people", "ron-dermer")
         records.update(ws, Person(**{**person.__dict__, "bio": "Mine, before the import."}))
-        before = _export(ws)
+        before = exported_workspace(ws)
         doc = interchange.read_document(demo_bytes())
         doc.people.append(Person(id="zz-newcomer", name="Newcomer"))
         report = interchange.import_document(ws, doc, undoable=True)
         latest = history.for_record(ws, "people", "ron-dermer")[0]
         assert (latest.action, latest.before.bio, latest.after) == ("import", "Mine, before the import.", person)
         undo_import(ws, report.undo)
-        assert _export(ws) == before
+        assert exported_workspace(ws) == before
         assert not search.search(ws, "Newcomer")
 
 
@@ -289,21 +290,21 @@ def test_copy_from_sqlite_to_postgresql_and_back_is_lossless(pg_url, tmp_path, m
         person.bio = "Edited before the copy."
         records.update(ws, person, expected_version=version)
         records.delete(ws, "events", records.list_all(ws, "events")[0].id)
-        expected, expected_history = _export(ws), _history_rows(ws)
+        expected, expected_history = exported_workspace(ws), _history_rows(ws)
     assert main(["copy", "--from", str(first), "--to", pg_url]) == 0
     with open_workspace(pg_url) as ws:
-        assert _export(ws) == expected and _history_rows(ws) == expected_history
+        assert exported_workspace(ws) == expected and _history_rows(ws) == expected_history
         assert records.get_versioned(ws, "people", "ahmad-al-sharaa")[1] == 2
         assert [h.id for h in search.search(ws, "الشرع")] == ["ahmad-al-sharaa"]
     assert main(["copy", "--from", pg_url, "--to", str(last)]) == 0
     with open_workspace(last) as ws:
-        assert _export(ws) == expected and _history_rows(ws) == expected_history
+        assert exported_workspace(ws) == expected and _history_rows(ws) == expected_history
         assert records.get_versioned(ws, "people", "ahmad-al-sharaa")[1] == 2
     with pytest.raises(WorkspaceError, match="not empty"):  # never over a workspace that holds something
         copy.copy_workspace(first, pg_url)
 
 
-def test_backup_through_pg_dump_or_an_export(pg_url, tmp_path, monkeypatch, capsys):
+def test_backup_through_pg_dump_or_anexported_workspace(pg_url, tmp_path, monkeypatch, capsys):
     assert main(["demo", "--db", pg_url]) == 0
     target = tmp_path / "team.dump"
     assert main(["backup", "--db", pg_url, "-o", str(target)]) == 0

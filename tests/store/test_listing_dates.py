@@ -17,7 +17,7 @@ from listing_dates import (
     sources_dated,
     walk,
 )
-from sqlalchemy import event
+from sent_statements import sent_statements
 
 from dossier.services import interchange, listing
 from dossier.services.workspace import open_workspace
@@ -81,17 +81,7 @@ def test_sources_by_published(dated):
 # ------------------------------------------------------------------ read from the index
 def _sent(ws, table: str, run) -> list[tuple[str, tuple]]:
     """The statements (and parameters) ``run()`` sends that read ``table``."""
-    sent = []
-
-    def record(_conn, _cursor, statement, parameters, _context, _many):
-        sent.append((statement, parameters))
-
-    event.listen(ws.db.engine, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(ws.db.engine, "before_cursor_execute", record)
-    return [(s, p) for s, p in sent if f"FROM {table} " in s]
+    return sent_statements(ws, run, lambda statement: f"FROM {table} " in statement)
 
 
 @pytest.mark.parametrize("collection, sort, filters, index", [

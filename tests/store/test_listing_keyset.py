@@ -14,7 +14,7 @@ from functools import partial
 
 import pytest
 from listing_ties import ties_document
-from sqlalchemy import event
+from sent_statements import sent_statements
 
 from dossier.model.dates import sort_key as date_sort_key
 from dossier.services import interchange, listing
@@ -181,16 +181,7 @@ def test_positions_text_filter_keeps_the_order(ties):
 
 def _plans(ws, run) -> list[list[str]]:
     """The query plan of each statement ``run()`` sends."""
-    sent = []
-
-    def record(_conn, _cursor, statement, parameters, _context, _many):
-        sent.append((statement, parameters))
-
-    event.listen(ws.db.engine, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(ws.db.engine, "before_cursor_execute", record)
+    sent = sent_statements(ws, run)
     raw = sqlite3.connect(ws.path)
     plans = [[r[3] for r in raw.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)]
              for statement, parameters in sent if "positions" in statement]
