@@ -14,7 +14,7 @@ import pypdf
 import pytest
 
 from dossier.model.records import Citation, Position, Source
-from dossier.services import mentions, records
+from dossier.services import quotes, records
 from dossier.services.exports import export_pdf_file
 
 PREPARED = datetime.date(2026, 1, 7)
@@ -118,13 +118,13 @@ def test_a_huge_document_is_searched_once_for_each_quote(ws, tmp_path, monkeypat
     source = records.get(ws, "sources", "wire-doc")
     records.update(ws, replace(source, text=filler + DOCUMENT))
     calls: list[str] = []
-    real = mentions.locate_quote
+    real = quotes.locate_quote
 
     def counting(text, quote):
         calls.append(quote)
         return real(text, quote)
 
-    monkeypatch.setattr(mentions, "locate_quote", counting)
+    monkeypatch.setattr(quotes, "locate_quote", counting)
     out = tmp_path / "huge.pdf"
     export_pdf_file(ws, out, prepared=PREPARED, negotiation_id=NEG)
     mine = (QUOTE, f"“{QUOTE.lower()}”", MISSING, ARABIC_QUOTE)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from dossier.model.records import Source
-from dossier.services import mentions, records
+from dossier.services import quotes, records
 from dossier.ui.widgets.fields import ChoiceField
 from dossier.ui.widgets.reader_view import EXACT_ALPHA, FUZZY_ALPHA, OffsetMap
 
@@ -191,7 +191,7 @@ def test_a_red_line_coded_from_a_selected_passage_keeps_its_quote_anchored(main_
     saved = records.get(ws, "positions", form.record.id)
     assert saved.kind == "red_line" and saved.negotiation == main_window.ctx.negotiation_id
     [citation] = saved.sources
-    assert mentions.locate_quote(source.text, citation.quote) == (start, start + len(PASSAGE))
+    assert quotes.locate_quote(source.text, citation.quote) == (start, start + len(PASSAGE))
 
 
 def test_a_selected_passage_is_cited_on_an_existing_record_and_undo_takes_it_back(main_window, qtbot):

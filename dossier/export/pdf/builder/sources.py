@@ -17,7 +17,7 @@ from dossier.model.records import (
     Source,
     source_number_label,
 )
-from dossier.services import mentions
+from dossier.services import quotes
 
 #: how many characters of the document a quote is printed with, on each side
 EXCERPT_AROUND = 160
@@ -92,7 +92,7 @@ class SourcesSection(BuilderBase):
             flow.append(title)
             printed: set[tuple[int, int]] = set()  # a passage cited in two spellings is printed once
             for quote in self.quoted[source_id]:
-                found = mentions.locate_quote(source.text, quote.rstrip(_CLOSERS) or quote)
+                found = quotes.locate_quote(source.text, quote.rstrip(_CLOSERS) or quote)
                 if found is not None and (found[0], found[1]) in printed:
                     continue
                 if found is not None:
@@ -107,7 +107,7 @@ class SourcesSection(BuilderBase):
             shown = _one_line(quote).strip().strip(_QUOTATION_MARKS).strip() or quote
             return [Span(f"\u201c{shown}\u201d"),
                     Span("\n" + NOT_FOUND, italic=True, color=styles.MUTED)]
-        before, passage, after = mentions.excerpt(text, found[0], found[1], around=EXCERPT_AROUND)
+        before, passage, after = quotes.excerpt(text, found[0], found[1], around=EXCERPT_AROUND)
         return [Span(_one_line(before), color=styles.MUTED), Span(_one_line(passage), bold=True),
                 Span(_one_line(after), color=styles.MUTED)]
 
