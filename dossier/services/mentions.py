@@ -82,11 +82,15 @@ It is built from the people, parties and topics once, and kept for the workspace
 of them changes: the workspace's own announced changes (``ws.subscribe``) drop it at once,
 and a cheap stamp, the newest history row, read with each ``find``, catches changes saved
 by others to a team workspace. A change to other records (a source, a position) keeps it.
-(On PostgreSQL two writers' rows may commit out of the order of their ids; a window that
-learns of others' changes through ``services.live`` may call ``forget_matcher`` to be sure.)
+(On PostgreSQL two writers' rows may commit out of the order of their ids; the Sources pane
+calls ``forget_matcher`` when others' changes to names reach a team workspace's window.)
 
 A party is found by its name (a party record holds no aliases or short names); a topic by its
 title.
+
+The module stays whole, past 500 lines: the word lists, the trie, the two passes over a text
+and the kept matcher share private structures (``_Entry``, the token index) that would
+otherwise be public between modules for no reader's benefit. Quotes are ``quotes.py``.
 """
 
 from __future__ import annotations
