@@ -155,6 +155,9 @@ class Snippet:
     field: str
     text: str
     spans: tuple[tuple[int, int], ...]  # (start, end) of matched words within text
+    #: (start, end) in the field's own text of the matched words the snippet shows, from the
+    #: first one's start to the last one's end (where a hit in a document opens the reader)
+    at: tuple[int, int] | None = None
 
     def marked(self, left: str = "[", right: str = "]") -> str:
         out, pos = [], 0
@@ -183,12 +186,9 @@ def make_snippet(fields: dict[str, str], tokens: list[str]) -> Snippet | None:
         text = value[start:end].replace("\n", " ")
         prefix = "… " if lo > 0 else ""
         suffix = " …" if hi < len(words) else ""
-        spans = tuple(
-            (words[i].start() - start + len(prefix), words[i].end() - start + len(prefix))
-            for i in hits
-            if lo <= i < hi
-        )
-        return Snippet(name, prefix + text + suffix, spans)
+        shown = [i for i in hits if lo <= i < hi]
+        spans = tuple((words[i].start() - start + len(prefix), words[i].end() - start + len(prefix)) for i in shown)
+        return Snippet(name, prefix + text + suffix, spans, (words[shown[0]].start(), words[shown[-1]].end()))
     return None
 
 

@@ -21,28 +21,6 @@ SEARCH_LIMIT = 30
 PASSAGE = 0x0101  # Qt.ItemDataRole.UserRole + 1 (Qt's enums are not built before the window shows)
 
 
-def passage_of(text: str, snippet) -> tuple[int, int] | None:
-    """Where in ``text`` the words a snippet marks are (code points), or None when not found.
-
-    A snippet (``model.search_text.make_snippet``) is a run of the text's words, line breaks
-    shown as spaces, with an ellipsis at either end where the text goes on; its spans are the
-    matched words within it."""
-    body = snippet.text
-    lead = len("… ") if body.startswith("… ") else 0
-    trail = len(" …") if body.endswith(" …") and len(body) - lead > 2 else 0
-    run = body[lead:len(body) - trail]
-    if not run or not snippet.spans:
-        return None
-    at = text.replace("\n", " ").find(run)  # the same length as the text: offsets hold
-    if at < 0:
-        return None
-    start = at + snippet.spans[0][0] - lead
-    end = at + snippet.spans[-1][1] - lead
-    if not 0 <= start < end <= len(text):
-        return None
-    return start, end
-
-
 class SearchBox(QLineEdit):
     """The global search field; its ranked hits drop down in a list below it."""
 
@@ -168,10 +146,9 @@ class SearchBox(QLineEdit):
             text = records.get(self.window_.ctx.ws, "sources", source_id).text or ""
         except DossierError:
             return False
-        span = passage_of(text, snippet)
-        if span is None:
+        if snippet.at is None or snippet.at[1] > len(text):  # the document changed since it was found
             return False
-        self.window_.ctx.sig_open_passage.emit(source_id, *span)
+        self.window_.ctx.sig_open_passage.emit(source_id, *snippet.at)
         return True
 
 

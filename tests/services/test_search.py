@@ -91,3 +91,14 @@ def test_fold():
     assert fold("Shaybānī") == "shaybani"
     assert fold("أَسْعَد") == "اسعد"
     assert fold("As'ad") == fold("Asʿad") == "asad"
+
+
+def test_a_snippet_says_where_its_words_are_in_the_field():
+    from dossier.model.search_text import make_snippet
+
+    text = "First line.\n" + " ".join(f"w{i}" for i in range(40)) + " Dermer met Barrack at noon."
+    snippet = make_snippet({"text": text}, [fold("dermer"), fold("barrack")])
+    assert snippet.text.startswith("… ") and "Dermer met Barrack" in snippet.text
+    start, end = snippet.at
+    assert text[start:end] == "Dermer met Barrack"
+    assert [snippet.text[a:b] for a, b in snippet.spans] == ["Dermer", "Barrack"]
