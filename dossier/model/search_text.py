@@ -187,7 +187,8 @@ def make_snippet(fields: dict[str, str], tokens: list[str]) -> Snippet | None:
         prefix = "… " if lo > 0 else ""
         suffix = " …" if hi < len(words) else ""
         shown = [i for i in hits if lo <= i < hi]
-        spans = tuple((words[i].start() - start + len(prefix), words[i].end() - start + len(prefix)) for i in shown)
+        shift = len(prefix) - start
+        spans = tuple((words[i].start() + shift, words[i].end() + shift) for i in shown)
         return Snippet(name, prefix + text + suffix, spans, (words[shown[0]].start(), words[shown[-1]].end()))
     return None
 
