@@ -381,9 +381,8 @@ def cmd_analyse(args) -> int:
 def cmd_add_document(args) -> int:
     import dataclasses
 
-    from dossier.model.records import Source
     from dossier.services import records
-    from dossier.services.documents import read_document_file
+    from dossier.services.documents import new_source, read_document_file
 
     document = read_document_file(args.file)  # a document that cannot be read opens no workspace
     with _open(args) as ws:
@@ -391,9 +390,8 @@ def cmd_add_document(args) -> int:
             source, version = records.get_versioned(ws, "sources", args.source)
             saved = records.update(ws, dataclasses.replace(source, text=document.text), expected_version=version)
         else:
-            title = document.title or Path(args.file).stem or Path(args.file).name
-            source = Source(id=records.new_id(ws, "sources", title), title=title, publisher=document.publisher,
-                            published=document.published, text=document.text)
+            source = new_source(document, Path(args.file).name)
+            source.id = records.new_id(ws, "sources", source.title)
             saved = records.create(ws, source)
     print(saved.record.id)
     return EXIT_OK

@@ -31,6 +31,7 @@ from typing import Literal
 
 from dossier.errors import DossierError
 from dossier.model.dates import PartialDate
+from dossier.model.records import Source
 from dossier.model.text import is_blank, one_line, text_problem
 
 #: The largest file read; a larger one is refused before a byte of it is read.
@@ -107,6 +108,15 @@ def read_pasted_text(text: str) -> DocumentText:
     if problem:
         raise DocumentError(None, f"cannot be kept: {problem}")
     return DocumentText(text=text, kind="pasted")
+
+
+def new_source(document: DocumentText, file_name: str | None) -> Source:
+    """The source a document makes, not saved and without an id: its text, and the title,
+    publisher and date it states (the title the file's name without its ending where it states
+    none; none for pasted text). Its grade is left to the analyst."""
+    title = document.title or ((Path(file_name).stem or Path(file_name).name) if file_name else "")
+    return Source(id="", title=title, publisher=document.publisher, published=document.published,
+                  text=document.text)
 
 
 # --- reading the file --------------------------------------------------------------------

@@ -92,14 +92,11 @@ class FileActions:
     def draft_source(self, document: DocumentText, name: str | None) -> bool:
         """A new source in the Sources pane holding ``document``: not saved until the analyst
         checks it and presses Create (its grade is theirs to give)."""
-        from dossier.model.records import Source
+        from dossier.services.documents import new_source
 
         if not self._writable() or not self.show_pane("sources"):
             return False
-        title = document.title or (Path(name).stem if name else "")
-        source = Source(id="", title=title, publisher=document.publisher, published=document.published,
-                        text=document.text)
-        if not self.current_pane().new_record(source):
+        if not self.current_pane().new_record(new_source(document, name)):
             return False
         self.statusBar().showMessage(
             self.tr("{0}: {1:,} characters read. Check the title, publisher, date and grade, then Create source.")
