@@ -90,7 +90,7 @@ title.
 
 The module stays whole, past 500 lines: the word lists, the trie, the two passes over a text
 and the kept matcher share private structures (``_Entry``, the token index) that would
-otherwise be public between modules for no reader's benefit. Quotes are ``quotes.py``.
+otherwise be public between modules for no reader's benefit. Quotes are ``model/quotes.py``.
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ from dataclasses import replace
 import pypdf
 import pytest
 
+from dossier.model import quotes
 from dossier.model.records import Citation, Position, Source
-from dossier.services import quotes, records
+from dossier.services import records
 from dossier.services.exports import export_pdf_file
 
 PREPARED = datetime.date(2026, 1, 7)

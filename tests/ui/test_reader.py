@@ -10,8 +10,9 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 
+from dossier.model import quotes
 from dossier.model.records import Source
-from dossier.services import quotes, records
+from dossier.services import records
 from dossier.ui.widgets.fields import ChoiceField
 from dossier.ui.widgets.reader_view import EXACT_ALPHA, FUZZY_ALPHA, OffsetMap
 

@@ -1,7 +1,7 @@
 """Citations of a round or position: which source, how credible (Admiralty 1–6), the quote.
 
 When the cited source holds its document (``Source.text``), each quote is looked for in it
-(``services.quotes.locate_quote``): a quote that is not there is flagged in its row, and
+(``model.quotes.locate_quote``): a quote that is not there is flagged in its row, and
 one that is can be shown in the document (*Show in document*, on the row's context menu or
 under the table), which asks the window to open the passage (``AppContext.sig_open_passage``).
 The documents are read only for the sources the rows cite, once, and read again when one
@@ -15,9 +15,10 @@ from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QPushButton, QStyle, QTableWidgetItem, QWidget
 
 from dossier.errors import DossierError
+from dossier.model import quotes
 from dossier.model.enums import CREDIBILITY_LABELS
 from dossier.model.records import Citation
-from dossier.services import quotes, records
+from dossier.services import records
 from dossier.ui.widgets.fields import LOADED, cell_value
 from dossier.ui.widgets.list_editor import ListEditor, choice_combo, choice_model
 from dossier.ui.widgets.text import is_rtl

@@ -12,12 +12,12 @@ from dossier.export.pdf.builder.base import BuilderBase
 from dossier.export.pdf.builder.layout import _HeadingRoom, _stack, _table, date_words
 from dossier.export.pdf.page import Anchor
 from dossier.export.pdf.text import Span, TextBlock
+from dossier.model import quotes
 from dossier.model.enums import CREDIBILITY_LABELS, RELIABILITY_LABELS
 from dossier.model.records import (
     Source,
     source_number_label,
 )
-from dossier.services import quotes
 
 #: how many characters of the document a quote is printed with, on each side
 EXCERPT_AROUND = 160

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dossier.services.quotes import excerpt, locate_quote
+from dossier.model.quotes import excerpt, locate_quote
 
 ARTICLE = ("Officials said on Thursday that the talks had stalled.\n\n"
            "“We will   not accept a  withdrawal without guarantees,” said Asaad al-Shaybani.\n"
