@@ -13,6 +13,7 @@ import sqlite3
 from functools import partial
 
 import pytest
+from listing_dates import walk
 from listing_ties import ties_document
 from sent_statements import sent_statements
 
@@ -102,17 +103,6 @@ def expected(path, collection: str, sort: str, descending: bool, filters: dict |
 
     ordered = [row[0] for row in sorted(rows, key=key)]
     return ordered[::-1] if descending else ordered
-
-
-def walk(ws, collection: str, page_size: int, **kwargs) -> list[str]:
-    ids, after = [], None
-    while True:
-        page = listing.page(ws, collection, after=after, limit=page_size, **kwargs)
-        assert len(page) <= page_size
-        ids += [row.id for row in page]
-        if len(page) < page_size:
-            return ids
-        after = page[-1].sort_key
 
 
 def test_the_data_has_ties_and_nulls_in_every_sort(ties):
