@@ -15,6 +15,17 @@ SETTINGS_FILE = "settings.json"
 ANALYST_ENV = "DOSSIER_ANALYST"
 
 
+def os_user() -> str:
+    """The operating system's name for the user running Dossier ("unknown user" where there is
+    none to be had, as in some containers)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown user"
+
+
 def data_dir() -> Path:
     """``$DOSSIER_HOME`` when set, else the platform's user data directory."""
     override = os.environ.get("DOSSIER_HOME")

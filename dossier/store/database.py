@@ -17,7 +17,6 @@ or ``dossier.store.postgres.backend``, chosen here by the engine's dialect.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import os
 import uuid
 from collections.abc import Iterator
@@ -27,7 +26,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from dossier.config import is_postgres_url
+from dossier.config import is_postgres_url, os_user
 from dossier.errors import (
     MigrationError,
     NewerSchemaError,
@@ -95,10 +94,7 @@ class Database:
         if self.is_shared:
             with contextlib.suppress(Exception), self.engine.connect() as conn:
                 return str(conn.execute(text("SELECT session_user")).scalar_one())  # the login, not a SET role
-        try:
-            return getpass.getuser()
-        except Exception:  # no user name to be had (some containers)
-            return "unknown user"
+        return os_user()
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:

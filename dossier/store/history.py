@@ -11,8 +11,6 @@ allowed only to add to the history can still delete a record).
 
 from __future__ import annotations
 
-import functools
-import getpass
 import json
 from collections.abc import Sequence
 
@@ -35,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from dossier.config import os_user
 from dossier.store import rows as store
 from dossier.store import tables as t
 from dossier.store.feeds import CHANNEL  # noqa: F401  (named here for the services)
@@ -43,21 +42,13 @@ history = t.history
 _CHUNK = 500
 
 
-@functools.cache
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no user name to be had (some containers)
-        return "unknown user"
-
-
 def login(conn: Connection) -> ColumnElement:
     """What a new row's ``login`` is written as: on PostgreSQL the login itself, ``session_user``
     (which the server also enforces for every login that cannot act as the history's owner); the
     OS user on a workspace file."""
     if conn.dialect.name == "postgresql":
         return literal_column("session_user", Text)
-    return literal(_os_user(), Text)
+    return literal(os_user(), Text)
 
 
 def add(conn: Connection, rows: Sequence[dict]) -> None:
@@ -157,7 +148,7 @@ def add_imported(conn: Connection, rows: Sequence[tuple]) -> None:
     sql = (f"INSERT INTO {history.name} (collection, uid, action, at, who, origin, before, after, login) "
            f"VALUES ({mark}, {mark}, 'import', {mark}, {mark}, {mark}, {mark}, {mark}, "
            f"{'session_user' if postgres else mark})")
-    conn.exec_driver_sql(sql, list(rows) if postgres else [(*row, _os_user()) for row in rows])
+    conn.exec_driver_sql(sql, list(rows) if postgres else [(*row, os_user()) for row in rows])
 
 
 def last_change(conn: Connection, collection: str, uid: str) -> tuple[str | None, str | None]:

@@ -37,7 +37,6 @@ planted as a link to another file neither empties nor overwrites that file.
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import re
@@ -48,6 +47,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from dossier.config import os_user
 from dossier.errors import LockHolder, UnsafeFileError, WorkspaceError, WorkspaceLockedError
 from dossier.files import NOFOLLOW, PRIVATE_FILE, link_refused, make_private_folder, make_private_folders
 
@@ -298,7 +298,7 @@ class WorkspaceLock:
             self._previous = {"unreadable": True}
         self._holder = {
             "program": program,
-            "user": _user(),
+            "user": os_user(),
             "host": socket.gethostname(),
             "pid": os.getpid(),
             "since": datetime.now().isoformat(timespec="seconds"),
@@ -378,8 +378,3 @@ class WorkspaceLock:
             self._name.release()
 
 
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name to be had (some containers)
-        return "unknown user"
